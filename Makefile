@@ -1,0 +1,41 @@
+# Parley: `make run` serves a demo site on SQLite; `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PARLEY_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test install install-test lint bench clean
+
+$(BIN)/parley: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/parley
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/parley
+
+install-test: $(VENV)/.test-deps
+
+run: install
+	$(BIN)/parley migrate --no-input -v0
+	$(BIN)/parley collectstatic --no-input -v0
+	$(BIN)/parley demo
+	$(BIN)/parley serve --bind 127.0.0.1:8000
+
+# Tests keep their own data folder so they never touch the demo database.
+test: install-test
+	PARLEY_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check parley tests bench
+
+bench: install-test
+	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/import_speed.py
+
+clean:
+	rm -rf $(VENV) var *.egg-info

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from parley.articles.models import Article, Disclaimer, Outlet
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "homepage"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Disclaimer)
+class DisclaimerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "is_default", "updated_at"]
+    autocomplete_fields = ["outlet"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published_at", "date_inferred", "comment_count", "is_sample"]
+    list_filter = ["is_sample", "date_inferred", "outlet"]
+    search_fields = ["title", "url"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["body_html", "body_text", "identity_key", "content_hash", "origin", "comment_count", "last_activity_at", "created_at", "updated_at"]
+    autocomplete_fields = ["outlet"]

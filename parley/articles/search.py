@@ -1,0 +1,116 @@
+"""Full-text search over articles: SQLite FTS5 or PostgreSQL tsvector, behind `search_articles()`.
+
+Both accept web-search syntax: words (all must match), "quoted phrases", `-excluded` words and
+`OR` between alternatives. Snippets come back as HTML with the matches in <mark>; everything
+else in them is escaped.
+"""
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from parley.articles.models import Article
+
+# Markers the database puts around matches; control characters cannot occur in stored text.
+START, STOP = "\x02", "\x03"
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_CHARS = 300
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    snippet_html: str
+
+
+def fts5_query(query: str) -> str:
+    """Translate web-search syntax into a safe FTS5 MATCH expression ('' when nothing to search)."""
+    positive, negative = [], []
+    pending_or = False
+    for m in TOKEN.finditer(query[:MAX_QUERY_CHARS]):
+        negated = bool(m.group(1)) or (m.group(3) or "").startswith("-")
+        raw = m.group(2) if m.group(2) is not None else m.group(3).lstrip("-")
+        if m.group(3) == "OR":
+            pending_or = bool(positive)
+            continue
+        words = WORD.findall(raw)
+        if not words:
+            continue
+        # Every word is quoted, so FTS5 operators typed by a reader are only ever words.
+        term = '"' + " ".join(words) + '"'
+        if negated:
+            negative.append(term)
+        elif pending_or:
+            positive[-1] = f"{positive[-1]} OR {term}"
+            pending_or = False
+        else:
+            positive.append(term)
+    if not positive:
+        return ""
+    expr = " AND ".join(f"({p})" for p in positive)
+    for term in negative:
+        expr = f"({expr}) NOT {term}"
+    return expr
+
+
+def _snippet_html(raw: str) -> str:
+    """Return a database snippet as HTML: escaped text, matches marked."""
+    escaped = html.escape(raw.replace("\n", " "), quote=False)
+    return escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+
+
+def _search_sqlite(query: str, limit: int, offset: int, snippets: bool) -> list[tuple[int, str]]:
+    expr = fts5_query(query)
+    if not expr:
+        return []
+    snippet = "snippet(article_fts, 1, %s, %s, '…', 24)" if snippets else "''"
+    params = [START, STOP] if snippets else []
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT rowid, {snippet} FROM article_fts "  # noqa: S608 - fixed fragments, values are parameters
+            "WHERE article_fts MATCH %s ORDER BY bm25(article_fts, 4.0, 1.0) LIMIT %s OFFSET %s",
+            [*params, expr, limit, offset],
+        )
+        return cur.fetchall()
+
+
+def _search_postgresql(query: str, limit: int, offset: int, snippets: bool) -> list[tuple[int, str]]:
+    if not snippets:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT id, '' FROM articles_article, websearch_to_tsquery('english', %s) AS q"
+                " WHERE search_tsv @@ q ORDER BY ts_rank_cd(search_tsv, q) DESC LIMIT %s OFFSET %s",
+                [query[:MAX_QUERY_CHARS], limit, offset],
+            )
+            return cur.fetchall()
+    options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…"
+    with connection.cursor() as cur:
+        # Rank and cut first, then build headlines for the one page of rows only.
+        cur.execute(
+            "SELECT hit.id, ts_headline('english', a.body_text, hit.q, %s) FROM ("
+            "  SELECT id, q, ts_rank_cd(search_tsv, q) AS rank FROM articles_article,"
+            "    websearch_to_tsquery('english', %s) AS q"
+            "  WHERE search_tsv @@ q ORDER BY rank DESC, published_at DESC LIMIT %s OFFSET %s"
+            ") AS hit JOIN articles_article a ON a.id = hit.id ORDER BY hit.rank DESC, a.published_at DESC",
+            [options, query[:MAX_QUERY_CHARS], limit, offset],
+        )
+        return cur.fetchall()
+
+
+def _run(query: str, limit: int, offset: int, snippets: bool) -> list[tuple[int, str]]:
+    run = _search_postgresql if connection.vendor == "postgresql" else _search_sqlite
+    return run(query.strip(), limit, offset, snippets) if query.strip() else []
+
+
+def search_articles(query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    """Return the articles matching a web-search query, best first, each with a highlighted snippet."""
+    rows = _run(query, limit, offset, snippets=True)
+    articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in rows])
+    return [SearchHit(articles[pk], _snippet_html(snip or "")) for pk, snip in rows if pk in articles]
+
+
+def matching_ids(query: str, cap: int = 1000) -> list[int]:
+    """Return the ids of up to `cap` best matches, for listings that combine search with filters."""
+    return [pk for pk, _ in _run(query, cap, 0, snippets=False)]

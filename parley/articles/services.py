@@ -1,0 +1,145 @@
+"""The one way articles, outlets and disclaimers are written: `store_article()`."""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from parley.articles.cleaning import (
+    fold_title,
+    html_to_paragraphs,
+    normalize_space,
+    normalize_url,
+    paragraphs_to_html,
+    sanitize_html,
+    sha256,
+)
+from parley.articles.models import Article, Disclaimer, Outlet
+
+log = logging.getLogger("parley.articles")
+
+IMPORTED, UPDATED, UNCHANGED = "imported", "updated", "unchanged"
+
+
+class ArticleRejected(ValueError):
+    """An article draft that cannot be stored, with the reason in plain words."""
+
+
+@dataclass
+class ArticleDraft:
+    """An article as a reader or importer found it, before cleaning and dedupe.
+
+    Give the body either as plain-text `paragraphs` or as untrusted `html`.
+    """
+
+    title: str
+    published_at: datetime
+    outlet: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    html: str = ""
+    byline: str = ""
+    url: str = ""
+    summary: str = ""
+    date_inferred: bool = False
+    disclaimer: str = ""
+    origin: str = ""
+    is_sample: bool = False
+
+
+@dataclass
+class StoreResult:
+    status: str
+    article: Article
+
+
+def clean_draft(draft: ArticleDraft) -> dict:
+    """Return the stored fields of a draft, sanitised and normalised; raise ArticleRejected if unusable."""
+    title = normalize_space(draft.title).replace("\n", " ")
+    if not title:
+        raise ArticleRejected("no headline")
+    if draft.published_at is None or draft.published_at.tzinfo is None:
+        raise ArticleRejected("no publication date with a time zone")
+    if draft.html:
+        body_html = sanitize_html(draft.html)
+        paragraphs = html_to_paragraphs(body_html)
+    else:
+        paragraphs = [p for p in (normalize_space(p) for p in draft.paragraphs) if p]
+        body_html = sanitize_html(paragraphs_to_html(paragraphs))
+    if not paragraphs:
+        raise ArticleRejected("no body text")
+    body_text = "\n\n".join(paragraphs)
+    return {
+        "title": title[:500],
+        "slug": slugify(title)[:200] or "article",
+        "byline": normalize_space(draft.byline)[:300],
+        "url": normalize_url(draft.url) if draft.url else "",
+        "published_at": draft.published_at,
+        "date_inferred": draft.date_inferred,
+        "summary": normalize_space(draft.summary),
+        "body_html": body_html,
+        "body_text": body_text,
+        "content_hash": sha256("\x00".join([title, draft.byline, body_text])),
+        "origin": draft.origin[:500],
+        "is_sample": draft.is_sample,
+    }
+
+
+def identity_of(fields: dict, outlet_name: str) -> str:
+    """Return the dedupe identity: canonical URL, else outlet + title + day, else the content hash."""
+    if fields["url"]:
+        return "url:" + fields["url"]
+    if outlet_name:
+        day = fields["published_at"].date().isoformat()
+        return f"otd:{fold_title(outlet_name)}|{fold_title(fields['title'])}|{day}"
+    return "hash:" + fields["content_hash"]
+
+
+def outlet_named(name: str) -> Outlet:
+    """Return the outlet of that name, creating it on first sight."""
+    existing = Outlet.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    base = slugify(name)[:190] or "outlet"
+    slug, n = base, 1
+    while Outlet.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    try:
+        with transaction.atomic():
+            return Outlet.objects.create(name=name, slug=slug)
+    except IntegrityError:
+        # Another importer created it between our look and our insert.
+        return Outlet.objects.get(name__iexact=name)
+
+
+def set_disclaimer(outlet: Outlet, text: str) -> None:
+    """Keep an outlet's disclaimer as the latest page stated it."""
+    text = normalize_space(text)
+    if not text:
+        return
+    Disclaimer.objects.update_or_create(outlet=outlet, defaults={"text": text})
+
+
+def store_article(draft: ArticleDraft) -> StoreResult:
+    """Store a draft as an article, or recognise it as one already stored; all or nothing."""
+    fields = clean_draft(draft)
+    outlet_name = normalize_space(draft.outlet).replace("\n", " ")[:200]
+    identity_key = sha256(identity_of(fields, outlet_name))
+    with transaction.atomic():
+        outlet = outlet_named(outlet_name) if outlet_name else None
+        if outlet and draft.disclaimer:
+            set_disclaimer(outlet, draft.disclaimer)
+        existing = Article.objects.select_for_update().filter(identity_key=identity_key).first()
+        if existing is None:
+            article = Article.objects.create(outlet=outlet, identity_key=identity_key, **fields)
+            log.debug("imported article %s %r", article.pk, article.title)
+            return StoreResult(IMPORTED, article)
+        if existing.content_hash == fields["content_hash"]:
+            return StoreResult(UNCHANGED, existing)
+        # Same article, edited since: keep its id, counters and discussion; refresh the content.
+        for name in ("title", "slug", "byline", "summary", "body_html", "body_text", "content_hash"):
+            setattr(existing, name, fields[name])
+        existing.save()
+        return StoreResult(UPDATED, existing)
+

@@ -1,0 +1,76 @@
+"""Reading pages: home, article, outlet, search."""
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from parley.articles.caching import anonymous_page_cache
+from parley.articles.models import Article, Outlet
+from parley.articles.queries import Cursor, page_of
+from parley.articles.search import search_articles
+
+SEARCH_PAGE_SIZE = 20
+MORE_FROM_OUTLET = 5
+
+
+def healthz(request):
+    """Answer "ok": a liveness check, and the floor that page benchmarks compare against."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _listing(request, queryset, template, extra):
+    rows, following = page_of(queryset, Cursor.decode(request.GET.get("after", "")))
+    context = {
+        "articles": rows,
+        "next_cursor": following.encode() if following else None,
+        "paged": bool(request.GET.get("after")),
+        "most_discussed": Article.objects.most_discussed(),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@anonymous_page_cache
+def home(request):
+    """Show the latest articles, newest first, and the Most Discussed box."""
+    return _listing(request, Article.objects.newest(), "articles/home.html", {})
+
+
+@anonymous_page_cache
+def outlet(request, slug):
+    """Show one outlet's articles, newest first."""
+    source = get_object_or_404(Outlet, slug=slug)
+    return _listing(request, Article.objects.filter(outlet=source).newest(), "articles/outlet.html", {"outlet": source})
+
+
+@anonymous_page_cache
+def article(request, pk, slug):
+    """Show one article with its outlet's disclaimer after the body."""
+    item = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    more = []
+    if item.outlet_id:
+        more = list(Article.objects.filter(outlet_id=item.outlet_id).exclude(pk=item.pk).newest()[:MORE_FROM_OUTLET])
+    return render(request, "articles/article.html", {
+        "article": item,
+        "disclaimer": item.disclaimer_to_show(),
+        "more_from_outlet": more,
+        "most_discussed": Article.objects.most_discussed(),
+    })
+
+
+def search(request):
+    """Show the articles matching a web-search query, with highlighted snippets."""
+    query = request.GET.get("q", "").strip()[:300]
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    hits = search_articles(query, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE) if query else []
+    return render(request, "articles/search.html", {
+        "query": query,
+        "hits": hits[:SEARCH_PAGE_SIZE],
+        "page": page,
+        "has_next": len(hits) > SEARCH_PAGE_SIZE,
+        "site_name": settings.PARLEY_SITE_NAME,
+    })

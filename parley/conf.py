@@ -1,0 +1,112 @@
+"""The one table of environment variables that configure Parley.
+
+Every setting an operator can change is declared here, with its default and meaning; the README
+carries the same table and a test keeps the two in step. `settings.py` reads the environment only
+through `env()`, so an undeclared variable is an error, not a silent default.
+"""
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = [
+    Setting("PARLEY_DATA_DIR", "./var", "Folder for the SQLite database, the generated secret key and other local state."),
+    Setting("DATABASE_URL", "sqlite:///<PARLEY_DATA_DIR>/parley.sqlite3",
+            "Database to use: `sqlite:///path` or `postgres://user:pass@host:5432/name`."),
+    Setting("SECRET_KEY", "(generated once, kept in <PARLEY_DATA_DIR>/secret_key)",
+            "Django's signing key. Set it explicitly when several machines serve one site."),
+    Setting("DEBUG", "false", "Django debug pages. Never on in production."),
+    Setting("ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names this site answers to."),
+    Setting("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://news.example.com) trusted for POSTs behind a proxy."),
+    Setting("PARLEY_HTTPS", "false",
+            "Set when served over HTTPS: secure cookies, HSTS and redirects to https. Production must set it."),
+    Setting("TIME_ZONE", "UTC", "Time zone for dates shown on pages and for date lines that carry none."),
+    Setting("PARLEY_CACHE_URL", "locmem://",
+            "Cache for pages and counters: `locmem://`, `db://` (database table) or `redis://host:6379/0`."),
+    Setting("PARLEY_PAGE_CACHE_SECONDS", "30", "How long anonymous readers may be served a cached page; 0 turns it off."),
+    Setting("PARLEY_IMPORT_MAX_BYTES", "10485760", "Largest file `parley import` accepts (bytes); larger files are refused."),
+    Setting("PARLEY_SITE_NAME", "Parley", "Name shown in the page header and feeds."),
+    Setting("PARLEY_LOG_LEVEL", "INFO", "Level of Parley's own log messages (DEBUG, INFO, WARNING, ERROR)."),
+]
+_BY_NAME = {s.name: s for s in SETTINGS}
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env(name: str) -> str | None:
+    """Return the raw value of a declared setting, or None when unset."""
+    if name not in _BY_NAME:
+        raise KeyError(f"{name} is not a declared Parley setting (see parley/conf.py)")
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def env_str(name: str, default: str) -> str:
+    """Return a declared setting as text."""
+    value = env(name)
+    return default if value is None else value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Return a declared setting as a boolean (1/true/yes/on)."""
+    value = env(name)
+    return default if value is None else value.strip().lower() in TRUE_WORDS
+
+
+def env_int(name: str, default: int) -> int:
+    """Return a declared setting as an integer, refusing anything else."""
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_list(name: str, default: str) -> list[str]:
+    """Return a declared comma-separated setting as a list."""
+    return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+def data_dir() -> Path:
+    """Return the data folder, creating it when missing."""
+    path = Path(env_str("PARLEY_DATA_DIR", "./var")).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(folder: Path) -> str:
+    """Return SECRET_KEY, generating one and keeping it in the data folder on first use."""
+    value = env("SECRET_KEY")
+    if value:
+        return value
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        # Written with O_EXCL so two processes starting at once agree on one key.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(64))
+    return key_file.read_text().strip()
+
+
+def cache_config(url: str) -> dict:
+    """Return a Django CACHES entry for a PARLEY_CACHE_URL."""
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "parley"}
+    if url.startswith("db://"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parley_cache"}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"PARLEY_CACHE_URL must start with locmem://, db:// or redis://, not {url!r}")

@@ -1,0 +1,11 @@
+"""URL map: reading pages at the root, the API under /api/v1/, the admin under /admin/."""
+from django.contrib import admin
+from django.urls import include, path
+
+from parley.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("parley.articles.urls")),
+]
