@@ -43,7 +43,7 @@ def _aware(value: datetime) -> datetime:
 
 def parse_date_line(line: str, reference: datetime) -> ParsedDate | None:
     """Return the date a page's date line states, or None when the line is not a date line."""
-    text = LEAD_WORDS.sub("", line.strip()).strip(" ·|-")
+    text = re.sub(r"\s+[·|•]\s+", " ", LEAD_WORDS.sub("", line.strip())).strip(" ·|-")
     if not text or len(text) > MAX_DATE_LINE:
         return None
     reference = _aware(reference)

@@ -4,6 +4,7 @@ from datetime import datetime
 import trafilatura
 from django.utils import timezone
 
+from parley.articles.cleaning import fold_title
 from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
 from parley.sources.readers.dates import parse_date_line
@@ -20,6 +21,9 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
         raise Unreadable("no headline (no <title>, og:title or <h1>) in the HTML page")
     # trafilatura gives the text with one paragraph per line.
     paragraphs = [line for line in doc.text.split("\n") if line.strip()]
+    # The page's <h1> often opens the extracted text; the headline is shown once, above the body.
+    if paragraphs and fold_title(paragraphs[0]) == fold_title(doc.title):
+        paragraphs = paragraphs[1:]
     published = parse_date_line(doc.date, reference) if doc.date else None
     when, inferred = (published.when, published.inferred) if published else (timezone.localtime(reference), True)
     return ArticleDraft(

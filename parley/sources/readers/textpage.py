@@ -83,13 +83,14 @@ def read_text_page(text: str, reference: datetime, origin: str = "") -> ArticleD
         if any(FURNITURE_HEADING.match(line) for line in blocks[0]):
             break
         header_lines += blocks.pop(0)
-        if any(parse_date_line(part, reference) for line in header_lines for part in split_header_line(line)):
+        if any(parse_date_line(part, reference) for line in header_lines for part in [line, *split_header_line(line)]):
             break
 
     outlet = byline = summary = ""
     date = None
     for line in header_lines:
-        for part in split_header_line(line):
+        whole = None if date else parse_date_line(line, reference)
+        for part in [line] if whole else split_header_line(line):
             parsed = None if date else parse_date_line(part, reference)
             by = BYLINE.match(part)
             if parsed:

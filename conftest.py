@@ -1,0 +1,42 @@
+"""Fixtures shared by every test: the seed page, a reference date, article factories."""
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from parley.articles.services import ArticleDraft, store_article
+
+SHARED = Path(__file__).resolve().parent.parent / "shared"
+SEED_PAGE = SHARED / "seed" / "000_4cd0b8571e5830e8.txt"
+
+
+@pytest.fixture
+def seed_page() -> Path:
+    """Return the seed page's path, skipping when ../shared is not beside the clone."""
+    if not SEED_PAGE.exists():
+        pytest.skip(f"the seed page is not at {SEED_PAGE} (../shared is only beside CI and developer clones)")
+    return SEED_PAGE
+
+
+@pytest.fixture
+def reference() -> datetime:
+    """Return the date the seed page was saved, as an operator would pass --reference-date."""
+    return timezone.make_aware(datetime(2025, 11, 28, 12, 0))
+
+
+@pytest.fixture
+def make_article(db):
+    """Return a function that stores an article through store_article() and returns it."""
+    counter = iter(range(1, 10_000))
+
+    def make(title=None, outlet="Test Wire", published_at=None, body="Some body text.", **extra):
+        n = next(counter)
+        draft = ArticleDraft(
+            title=title or f"Article number {n}", outlet=outlet,
+            published_at=published_at or timezone.make_aware(datetime(2025, 11, 1, 9, 0)) + timedelta(hours=n),
+            paragraphs=body.split("\n\n"), **extra,
+        )
+        return store_article(draft).article
+
+    return make

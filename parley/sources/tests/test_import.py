@@ -1,0 +1,171 @@
+"""`import_path()` and `parley import` on real files, good and bad, against the real database."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from parley.articles.models import Article, Outlet
+from parley.sources.services import import_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGE = (FIXTURES / "wire_full_date.txt").read_text()
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return str(path)
+
+
+def only(reports):
+    assert len(reports) == 1
+    return reports[0]
+
+
+@pytest.mark.django_db
+def test_seed_import_stores_article_and_disclaimer(seed_page, reference):
+    """Ensure the seed page is stored with its outlet's disclaimer and nothing of the furniture."""
+    report = only(import_path([str(seed_page)], reference_date=reference))
+    assert report.counts["imported"] == 1
+    article = Article.objects.get()
+    assert article.outlet.name == "Deep News"
+    assert article.published_at.year == 2025 and article.date_inferred
+    assert len(article.paragraphs()) == 15
+    assert article.disclaimer_to_show().text.startswith("Investing carries risk.")
+    assert "Most Discussed" not in article.body_html and "TTM assumes" not in article.body_text
+
+
+@pytest.mark.django_db
+def test_reimport_is_unchanged(tmp_path):
+    """Ensure importing the same page twice stores one article and says 'unchanged'."""
+    path = write(tmp_path, "page.txt", PAGE)
+    assert only(import_path([path])).counts["imported"] == 1
+    assert only(import_path([path])).counts["unchanged"] == 1
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_edited_body_updates_same_article(tmp_path):
+    """Ensure a corrected page updates the stored article instead of adding a second one."""
+    first = write(tmp_path, "a.txt", PAGE)
+    second = write(tmp_path, "b.txt", PAGE.replace("3.1%", "3.2%"))
+    import_path([first])
+    pk = Article.objects.get().pk
+    assert only(import_path([second])).counts["updated"] == 1
+    assert Article.objects.get().pk == pk and "3.2%" in Article.objects.get().body_text
+
+
+@pytest.mark.django_db
+def test_same_url_with_tracking_params_is_one_article(tmp_path):
+    """Ensure two JSON lines whose URLs differ only in utm_* parameters make one article."""
+    line = '{"title": "T", "outlet": "O", "published": "2025-11-20T10:00:00Z", "url": "%s", "body": "B."}'
+    path = write(tmp_path, "x.jsonl", "\n".join([
+        line % "https://Example.com/story/?utm_source=x", line % "https://example.com/story#top"]))
+    report = only(import_path([path]))
+    assert report.counts["imported"] == 1 and report.counts["unchanged"] == 1
+
+
+@pytest.mark.django_db
+def test_json_lines_bad_lines_reported_good_lines_kept():
+    """Ensure each bad JSON line is refused with its line number while the good ones are stored."""
+    report = only(import_path([str(FIXTURES / "bulk.jsonl")]))
+    assert report.counts["imported"] == 3
+    assert report.counts["failed"] == 3
+    joined = " | ".join(report.reasons)
+    assert "line 3: missing field 'title'" in joined
+    assert "line 4: field 'published' must be a string, not int" in joined
+    assert "line 5: not valid JSON" in joined
+    assert "<script" not in Article.objects.get(title="Utility Sells Bonds").body_html
+
+
+@pytest.mark.django_db
+def test_hostile_html_is_sanitised():
+    """Ensure scripts, styles, iframes, handlers and javascript: links never reach stored HTML."""
+    only(import_path([str(FIXTURES / "hostile.html")]))
+    article = Article.objects.get()
+    stored = article.body_html.lower()
+    for bad in ("<script", "<style", "<iframe", "onerror", "onclick", "onload", "javascript:", "alert("):
+        assert bad not in stored
+    assert article.url == "https://circuit-times.example/news/chipmaker-beats"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, data, reason", [
+    ("empty.txt", b"", "empty file"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "binary file"),
+    ("nohead.txt", "\n\n\n" + "x" * 400 + ".\n", "no headline"),
+    ("nodate.txt", "Headline\n\nOutlet\nsome day soon\n\nBody text.\n", "no date line"),
+    ("empty.html", "<html><head></head><body></body></html>", "no article text"),
+    ("bad.jsonl", '{"title": "x"}\n', "missing field 'published'"),
+])
+def test_bad_file_gets_one_reason_and_stores_nothing(tmp_path, name, data, reason):
+    """Ensure a bad file is reported with a clear reason and leaves no article or outlet behind."""
+    report = only(import_path([write(tmp_path, name, data)]))
+    assert report.counts["failed"] == 1 and reason in report.reasons[0]
+    assert not Article.objects.exists() and not Outlet.objects.exists()
+
+
+@pytest.mark.django_db
+def test_missing_path_is_reported(tmp_path):
+    """Ensure a path that does not exist is reported, not raised."""
+    report = only(import_path([str(tmp_path / "nope.txt")]))
+    assert report.reasons == ["no such file or directory"]
+
+
+@pytest.mark.django_db
+def test_file_over_size_limit_is_refused(tmp_path, settings):
+    """Ensure a file over PARLEY_IMPORT_MAX_BYTES is refused before it is read."""
+    settings.PARLEY_IMPORT_MAX_BYTES = 100
+    report = only(import_path([write(tmp_path, "big.txt", PAGE)]))
+    assert "over the import limit of 100" in report.reasons[0]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1", "utf-16", "utf-8-sig"])
+def test_legacy_encodings_import(tmp_path, codec):
+    """Ensure pages saved as cp1252, Latin-1, UTF-16 with BOM or UTF-8 with BOM import with their accents."""
+    text = PAGE.replace("Harbor Wire", "Caf\u00e9 Wire")
+    if codec != "latin-1":
+        text = text.replace('"We are', "\u201cWe are").replace('timid,"', "timid,\u201d")
+    report = only(import_path([write(tmp_path, "p.txt", text.encode(codec))]))
+    assert report.counts["imported"] == 1, report.reasons
+    article = Article.objects.get()
+    assert article.outlet.name == "Caf\u00e9 Wire"
+    assert (codec == "latin-1") or "\u201cWe are" in article.body_text
+
+
+@pytest.mark.django_db
+def test_bad_file_does_not_stop_others(tmp_path):
+    """Ensure one bad file in a folder is reported while the others import."""
+    write(tmp_path, "a.txt", PAGE)
+    write(tmp_path, "b.txt", b"\x00\x01\x02")
+    write(tmp_path, "c.jsonl", (FIXTURES / "bulk.jsonl").read_bytes())
+    reports = import_path([str(tmp_path)])
+    assert [Path(r.path).name for r in reports] == ["a.txt", "b.txt", "c.jsonl"]
+    assert Article.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_import_command_reports_each_file_and_fails_on_errors(tmp_path, capsys):
+    """Ensure `parley import` prints one line per file and exits non-zero when a file failed."""
+    good, bad = write(tmp_path, "good.txt", PAGE), str(tmp_path / "missing.txt")
+    with pytest.raises(CommandError, match="1 of 2 files had failures"):
+        call_command("import", good, bad)
+    out = capsys.readouterr().out
+    assert f"{good}: 1 imported, 0 failed" in out
+    assert f"{bad}: 0 imported, 1 failed (no such file or directory)" in out
+
+
+def test_import_from_stdin_through_the_cli(tmp_path):
+    """Ensure `parley import -` reads a page from standard input in a real process."""
+    env = {"PARLEY_DATA_DIR": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
+    cli = [sys.executable, "-m", "parley.cli"]
+    subprocess.run([*cli, "migrate", "-v0"], env=env, check=True)
+    done = subprocess.run([*cli, "import", "-", "--reference-date", "2025-11-28"], input=PAGE.encode(),
+                          env=env, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"-: 1 imported, 0 failed" in done.stdout
