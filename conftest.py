@@ -40,3 +40,13 @@ def make_article(db):
         return store_article(draft).article
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache, so one test's cached page never answers another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,133 @@
+"""Reading pages rendered by the real views on the real database."""
+import re
+from datetime import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from parley.articles.models import Disclaimer
+from parley.articles.queries import PAGE_SIZE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_newest_first(client, make_article):
+    """Ensure the home page lists articles newest first."""
+    old = make_article(title="Older story", published_at=timezone.make_aware(datetime(2025, 1, 1)))
+    new = make_article(title="Newer story", published_at=timezone.make_aware(datetime(2025, 6, 1)))
+    html = client.get("/").content.decode()
+    assert html.index(new.title) < html.index(old.title)
+
+
+def test_home_keyset_pagination_covers_every_article_once(client, make_article):
+    """Ensure following the 'older' links visits every article exactly once, even with equal dates."""
+    same_time = timezone.make_aware(datetime(2025, 3, 3, 12, 0))
+    titles = {make_article(title=f"Story {n:02d}", published_at=same_time if n % 3 else None).title
+              for n in range(PAGE_SIZE * 2 + 5)}
+    seen, url = [], "/"
+    while url:
+        html = client.get(url).content.decode()
+        seen += re.findall(r'class="headline" href="[^"]+">(Story \d\d)<', html)
+        nxt = re.search(r'rel="next" href="([^"]+)"', html)
+        url = "/" + nxt.group(1).replace("&amp;", "&") if nxt else None
+    assert sorted(seen) == sorted(titles)
+
+
+def test_bad_cursor_shows_first_page(client, make_article):
+    """Ensure a tampered cursor falls back to the first page instead of failing."""
+    make_article(title="Only story")
+    assert "Only story" in client.get("/?after=!!garbage").content.decode()
+
+
+def test_most_discussed_box_shows_ten_with_honest_zero_counts(client, make_article):
+    """Ensure Most Discussed lists ten articles with their real (zero) comment counts."""
+    for _ in range(12):
+        make_article()
+    html = client.get("/").content.decode()
+    box = html[html.index('class="most-discussed"'):]
+    box = box[:box.index("</aside>")]
+    assert box.count("<li>") == 10
+    assert box.count("0 comments") == 10
+
+
+def test_article_page_shows_body_then_outlet_disclaimer(client, make_article):
+    """Ensure the article page shows outlet, byline, zoned date, body, then the outlet's disclaimer."""
+    article = make_article(title="Lender lifts payout", outlet="Harbor Wire", byline="Jane Porter",
+                           body="First paragraph.\n\nSecond paragraph.", disclaimer="Not investment advice.")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Harbor Wire" in html and "By Jane Porter" in html
+    assert re.search(r"Nov \d+, 2025, \d\d:\d\d UTC", html)
+    assert html.index("Second paragraph.") < html.index("Not investment advice.")
+
+
+def test_site_default_disclaimer_when_outlet_has_none(client, make_article):
+    """Ensure an outlet without a disclaimer gets the site's default one."""
+    Disclaimer.objects.create(is_default=True, text="Site-wide: investing carries risk.")
+    article = make_article(outlet="Quiet Outlet")
+    assert "Site-wide: investing carries risk." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_article_wrong_slug_redirects(client, make_article):
+    """Ensure an article URL with a stale slug redirects to the current one."""
+    article = make_article(title="Right title")
+    response = client.get(reverse("article", args=[article.pk, "wrong-title"]))
+    assert response.status_code == 301 and response["Location"] == article.get_absolute_url()
+
+
+def test_missing_article_and_outlet_are_404(client):
+    """Ensure unknown articles and outlets answer 404."""
+    assert client.get("/a/999/x/").status_code == 404
+    assert client.get("/o/nobody/").status_code == 404
+
+
+def test_outlet_page_lists_only_its_articles(client, make_article):
+    """Ensure an outlet page shows that outlet's articles and no others."""
+    mine = make_article(title="Mine", outlet="Alpha")
+    make_article(title="Theirs", outlet="Beta")
+    html = client.get(mine.outlet.get_absolute_url()).content.decode()
+    listing = html[html.index("<main>"):html.index("</main>")]
+    assert ">Mine<" in listing and ">Theirs<" not in listing
+
+
+def test_titles_and_bodies_are_escaped(client, make_article):
+    """Ensure markup in a headline is shown as text and markup in a body is sanitised."""
+    article = make_article(title="<script>alert(1)</script> Shares jump",
+                           html='<p>Fine <img src=x onerror="alert(2)"> text<script>alert(3)</script></p>')
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "onerror" not in html and "alert(3)" not in html
+
+
+def test_search_page_highlights_and_escapes(client, make_article):
+    """Ensure search results mark the matched words and escape the rest of the snippet."""
+    make_article(title="Copper rally", body="Copper <b>prices</b> rose as warehouse stocks fell.")
+    html = client.get("/search", {"q": "copper warehouse"}).content.decode()
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>Copper</mark>" in snippet and "<mark>warehouse</mark>" in snippet
+    assert "&lt;b&gt;prices&lt;/b&gt;" in snippet
+
+
+def test_search_page_without_matches(client, make_article):
+    """Ensure a query with no match says so."""
+    make_article(title="Copper rally")
+    assert "Nothing matches" in client.get("/search", {"q": "zeppelin"}).content.decode()
+
+
+def test_security_headers(client):
+    """Ensure pages carry CSP, nosniff, frame denial and a referrer policy."""
+    response = client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_anonymous_page_cache_serves_stored_copy(client, make_article, settings):
+    """Ensure anonymous readers get the cached home page until it expires, signed-in ones a fresh one."""
+    make_article(title="First headline")
+    assert "First headline" in client.get("/").content.decode()
+    make_article(title="Second headline", published_at=timezone.now())
+    assert "Second headline" not in client.get("/").content.decode()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "someone"
+    assert "Second headline" in client.get("/").content.decode()

@@ -1,0 +1,69 @@
+"""Search through one function on SQLite FTS5 and PostgreSQL full text alike."""
+import pytest
+
+from parley.articles.search import fts5_query, matching_ids, search_articles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(make_article):
+    return {
+        "copper": make_article(title="Copper slips", body="Copper fell as warehouse stocks rose."),
+        "oil": make_article(title="Oil rallies", body="Crude oil rose on supply worries in the Gulf."),
+        "both": make_article(title="Commodities mixed", body="Copper steadied while crude oil slipped."),
+    }
+
+
+def titles(query):
+    return {hit.article.title for hit in search_articles(query)}
+
+
+def test_all_words_must_match(corpus):
+    """Ensure plain words are ANDed."""
+    assert titles("copper oil") == {"Commodities mixed"}
+
+
+def test_quoted_phrase(corpus):
+    """Ensure a quoted phrase matches only those words in that order."""
+    assert titles('"warehouse stocks"') == {"Copper slips"}
+    assert titles('"stocks warehouse"') == set()
+
+
+def test_excluded_word(corpus):
+    """Ensure -word removes articles that contain it."""
+    assert titles("copper -oil") == {"Copper slips"}
+
+
+def test_or_between_words(corpus):
+    """Ensure OR matches either alternative."""
+    assert titles("warehouse OR gulf") == {"Copper slips", "Oil rallies"}
+
+
+def test_stemming(corpus):
+    """Ensure word forms match each other (rallies / rally)."""
+    assert "Oil rallies" in titles("rally")
+
+
+def test_title_match_ranks_first(make_article):
+    """Ensure a match in the headline outranks one in the body."""
+    make_article(title="Markets wrap", body="Later in the day nickel traded flat.")
+    make_article(title="Nickel surges", body="The metal rose.")
+    assert search_articles("nickel")[0].article.title == "Nickel surges"
+
+
+@pytest.mark.parametrize("query", ['"', "AND OR NOT", "-", "title:x)", "NEAR(a b", "*", "'; DROP TABLE x; --", "ü" * 500])
+def test_hostile_queries_do_not_fail(corpus, query):
+    """Ensure operator soup, injection attempts and overlong input return results or nothing, never an error."""
+    assert isinstance(search_articles(query), list)
+
+
+def test_matching_ids_without_snippets(corpus):
+    """Ensure matching_ids returns the ids of the matches."""
+    assert set(matching_ids("copper")) == {corpus["copper"].pk, corpus["both"].pk}
+
+
+def test_fts5_query_quotes_every_word():
+    """Ensure reader-typed FTS5 operators are quoted into plain words."""
+    assert fts5_query("NEAR(a b) col:x") == '("NEAR a") AND ("b") AND ("col x")'
+    assert fts5_query("-only") == ""
