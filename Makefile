@@ -31,7 +31,7 @@ test: install-test
 	PARLEY_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check parley tests bench
+	$(BIN)/ruff check parley tests bench conftest.py
 
 bench: install-test
 	$(BIN)/python bench/serve.py

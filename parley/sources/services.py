@@ -9,7 +9,14 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from parley.articles.services import IMPORTED, UNCHANGED, UPDATED, ArticleDraft, ArticleRejected, store_article
+from parley.articles.services import (
+    IMPORTED,
+    UNCHANGED,
+    UPDATED,
+    ArticleDraft,
+    ArticleRejected,
+    store_article,
+)
 from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_text
 from parley.sources.readers.htmlpage import read_html_page
