@@ -105,7 +105,8 @@ def test_search_page_highlights_and_escapes(client, make_article):
     html = client.get("/search", {"q": "copper warehouse"}).content.decode()
     snippet = re.search(r'<p class="snippet">(.*?)</p>', html, re.S).group(1)
     assert "<mark>Copper</mark>" in snippet and "<mark>warehouse</mark>" in snippet
-    assert "&lt;b&gt;prices&lt;/b&gt;" in snippet
+    # SQLite keeps the text and it is escaped; PostgreSQL's headline drops tag-like words. Never raw.
+    assert "prices" in snippet and "<b>" not in snippet
 
 
 def test_search_page_without_matches(client, make_article):

@@ -63,6 +63,12 @@ def test_matching_ids_without_snippets(corpus):
     assert set(matching_ids("copper")) == {corpus["copper"].pk, corpus["both"].pk}
 
 
+def test_snippet_markers_become_marks_and_the_rest_is_escaped():
+    """Ensure only the database's match markers turn into HTML."""
+    from parley.articles.search import START, STOP, _snippet_html
+    assert _snippet_html(f"{START}AT&T{STOP} <script>x</script>") == "<mark>AT&amp;T</mark> &lt;script&gt;x&lt;/script&gt;"
+
+
 def test_fts5_query_quotes_every_word():
     """Ensure reader-typed FTS5 operators are quoted into plain words."""
     assert fts5_query("NEAR(a b) col:x") == '("NEAR a") AND ("b") AND ("col x")'
