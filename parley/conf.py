@@ -104,7 +104,9 @@ def secret_key(folder: Path) -> str:
 def cache_config(url: str) -> dict:
     """Return a Django CACHES entry for a PARLEY_CACHE_URL."""
     if url.startswith("locmem://"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "parley"}
+        # Django's default of 300 entries holds only ~150 cached pages (two keys each).
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "parley",
+                "OPTIONS": {"MAX_ENTRIES": 20_000}}
     if url.startswith("db://"):
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parley_cache"}
     if url.startswith(("redis://", "rediss://")):

@@ -52,15 +52,22 @@ WSGI_APPLICATION = "parley.wsgi.application"
 
 TEMPLATES = [
     {
+        # Reading pages (see parley/jinja.py for why Jinja2).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "parley.jinja.environment"},
+    },
+    {
+        # The admin and Django's own pages.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "parley.context_processors.site",
             ],
         },
     },
@@ -74,7 +81,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Opening a connection and running the PRAGMAs costs more than most page queries: keep it.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on busy_timeout
         # instead of failing with "database is locked" when a read transaction upgrades.

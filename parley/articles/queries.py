@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import Q
 
 PAGE_SIZE = 20
+# Listings show headlines, not bodies: loading only what a list row shows keeps them cheap.
+LISTING_FIELDS = ("title", "slug", "url", "byline", "published_at", "date_inferred", "is_sample", "comment_count",
+                  "last_activity_at", "outlet__name", "outlet__slug", "outlet__homepage")
 MOST_DISCUSSED_SIZE = 10
 
 
@@ -39,7 +42,7 @@ class Cursor:
 class ArticleQuerySet(models.QuerySet):
     def newest(self):
         """Return articles newest first, in the order keyset pagination walks."""
-        return self.select_related("outlet").order_by("-published_at", "-id")
+        return self.select_related("outlet").only(*LISTING_FIELDS).order_by("-published_at", "-id")
 
     def after(self, cursor: Cursor | None):
         """Return the rows that come after a cursor in newest-first order."""
@@ -61,14 +64,13 @@ class ArticleQuerySet(models.QuerySet):
         return qs
 
     def most_discussed(self, limit: int = MOST_DISCUSSED_SIZE):
-        """Return the articles with the most comments, ties broken by latest activity then recency.
+        """Return the articles with the most comments, ties broken by latest activity (publication at first).
 
         Until discussions land this ranks by the stored comment counter alone, zeros included:
         a quiet site shows its newest articles with an honest "0 comments".
         """
-        return self.select_related("outlet").order_by(
-            "-comment_count", models.F("last_activity_at").desc(nulls_last=True), "-published_at", "-id"
-        )[:limit]
+        return self.select_related("outlet").only(*LISTING_FIELDS).order_by(
+            "-comment_count", "-last_activity_at", "-id")[:limit]
 
 
 def page_of(queryset, cursor: Cursor | None, size: int = PAGE_SIZE):

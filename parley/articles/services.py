@@ -132,7 +132,8 @@ def store_article(draft: ArticleDraft) -> StoreResult:
             set_disclaimer(outlet, draft.disclaimer)
         existing = Article.objects.select_for_update().filter(identity_key=identity_key).first()
         if existing is None:
-            article = Article.objects.create(outlet=outlet, identity_key=identity_key, **fields)
+            article = Article.objects.create(
+                outlet=outlet, identity_key=identity_key, last_activity_at=fields["published_at"], **fields)
             log.debug("imported article %s %r", article.pk, article.title)
             return StoreResult(IMPORTED, article)
         if existing.content_hash == fields["content_hash"]:

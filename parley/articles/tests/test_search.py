@@ -73,3 +73,13 @@ def test_fts5_query_quotes_every_word():
     """Ensure reader-typed FTS5 operators are quoted into plain words."""
     assert fts5_query("NEAR(a b) col:x") == '("NEAR a") AND ("b") AND ("col x")'
     assert fts5_query("-only") == ""
+
+
+def test_ranking_window_keeps_newest_matches(make_article, monkeypatch):
+    """Ensure a common word is ranked among the newest stored matches only, so old ones drop out."""
+    from parley.articles import search
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 2)
+    old = make_article(title="Copper copper copper", body="Copper copper.")
+    newer = [make_article(title=f"Copper note {n}", body="Copper.") for n in range(2)]
+    found = {hit.article.pk for hit in search_articles("copper")}
+    assert found == {a.pk for a in newer} and old.pk not in found

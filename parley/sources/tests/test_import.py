@@ -100,6 +100,8 @@ def test_hostile_html_is_sanitised():
     ("nodate.txt", "Headline\n\nOutlet\nsome day soon\n\nBody text.\n", "no date line"),
     ("empty.html", "<html><head></head><body></body></html>", "no article text"),
     ("bad.jsonl", '{"title": "x"}\n', "missing field 'published'"),
+    ("baddate.jsonl", '{"title": "x", "published": "last Tuesday", "body": "y"}', "is not an ISO 8601 date"),
+    ("late.txt", "Headline\n\nOutlet\nFeb 30, 2025\n\nBody text.\n", "no date line"),
 ])
 def test_bad_file_gets_one_reason_and_stores_nothing(tmp_path, name, data, reason):
     """Ensure a bad file is reported with a clear reason and leaves no article or outlet behind."""

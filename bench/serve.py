@@ -1,0 +1,176 @@
+"""Serving benchmark: gunicorn over loopback, 16 connections, pages against a trivial floor view.
+
+For each archive size it builds (once) a SQLite archive with bench/corpus.py, starts
+`parley serve` with the page cache off and then on, drives each page with wrk for a few seconds,
+and prints requests/s, p50, p99 and each page's throughput as a share of the floor (/healthz,
+through the same middleware) measured in the same run: the median of floor runs interleaved
+with the pages.
+
+    python bench/serve.py                        # 10,000 and 100,000 articles
+    python bench/serve.py --sizes 10000 --duration 5
+
+Needs wrk (Debian: apt-get install wrk). Only 127.0.0.1 is contacted; each run stops by itself.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+LUA = """
+paths = %s
+i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(data_dir: Path, cache_seconds: int) -> dict:
+    return {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_PAGE_CACHE_SECONDS": str(cache_seconds),
+            "PARLEY_LOG_LEVEL": "WARNING"}
+
+
+def build(size: int) -> Path:
+    data_dir = OUT / f"serve-{size}"
+    subprocess.run([PY, str(ROOT / "bench" / "corpus.py"), str(size)], env=env_for(data_dir, 0), check=True)
+    subprocess.run([PY, "-m", "parley.cli", "collectstatic", "--no-input", "-v0"], env=env_for(data_dir, 0), check=True)
+    return data_dir
+
+
+def sample_paths(data_dir: Path) -> dict[str, list[str]]:
+    """Return the URL list of each page under test, taken from the archive itself."""
+    script = (
+        "import json, random\n"
+        "from parley.articles.models import Article\n"
+        "from bench.corpus import QUERIES\n"
+        "from urllib.parse import quote\n"
+        "ids = list(Article.objects.values_list('id', flat=True))\n"
+        "random.seed(3)\n"
+        "picked = Article.objects.filter(id__in=random.sample(ids, min(200, len(ids))))\n"
+        "print(json.dumps({'article': [a.get_absolute_url() for a in picked],"
+        " 'search': ['/search?q=' + quote(q) for q in QUERIES]}))\n"
+    )
+    done = subprocess.run([PY, "-m", "parley.cli", "shell", "-c", script], env={**env_for(data_dir, 0), "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return {
+        "floor": ["/healthz"],
+        "home": ["/"],
+        "article": found["article"],
+        "search": found["search"],
+        "api list": ["/api/v1/articles?limit=20"],
+    }
+
+
+def start_server(data_dir: Path, cache_seconds: int, server_args: list[str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([PY, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log", *server_args],
+                            env=env_for(data_dir, cache_seconds), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).read()
+            return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def drive(base: str, paths: list[str], duration: int, connections: int) -> dict:
+    """Run wrk on a rotating list of paths; return rps, p50 and p99 in ms."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(LUA % ("{" + ", ".join(json.dumps(p) for p in paths) + "}"))
+    # Warm every URL once (fills the page cache where it is on, and the OS cache either way).
+    for path in paths:
+        urllib.request.urlopen(base + path, timeout=30).read()
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", fh.name, base],
+                          capture_output=True, text=True, check=True, timeout=duration + 30)
+    os.unlink(fh.name)
+    out = done.stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": to_ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "p99": to_ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--duration", type=int, default=8, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--pages", nargs="+", default=None, help="only these pages (floor is always measured)")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: parley serve's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: parley serve's)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    server_args = [*(["--workers", str(args.workers)] if args.workers else []),
+                   *(["--threads", str(args.threads)] if args.threads else [])]
+    results = {}
+    for size in args.sizes:
+        data_dir = build(size)
+        paths = sample_paths(data_dir)
+        if args.pages:
+            paths = {page: urls for page, urls in paths.items() if page == "floor" or page in args.pages}
+        for mode, seconds in (("uncached", 0), ("cached", 300)):
+            proc, base = start_server(data_dir, seconds, server_args)
+            try:
+                drive(base, paths["floor"], 2, args.connections)  # warm-up, discarded: workers load lazily
+                floors = [drive(base, paths["floor"], args.duration, args.connections)]
+                for page, urls in paths.items():
+                    if page != "floor":
+                        results[(size, mode, page)] = drive(base, urls, args.duration, args.connections)
+                        floors.append(drive(base, paths["floor"], args.duration, args.connections))
+                # The floor swings from run to run on a loaded two-core machine; take the median
+                # of the runs interleaved with the pages.
+                results[(size, mode, "floor")] = sorted(floors, key=lambda r: r["rps"])[len(floors) // 2]
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+
+    print(f"\nServing over 127.0.0.1, gunicorn (parley serve {' '.join(server_args)}), wrk -c{args.connections}, "
+          f"{args.duration}s per row, {os.cpu_count()} cores")
+    print(f"{'articles':>9} {'cache':>9} {'page':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of floor':>9} {'errors':>7}")
+    for (size, mode, page), r in sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1] != "uncached",
+                                                                           kv[0][2] != "floor")):
+        floor = results[(size, mode, "floor")]["rps"]
+        print(f"{size:>9,} {mode:>9} {page:>9} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
+              f"{r['rps'] / floor:>8.0%} {r['errors']:>7}")
+    if len(args.sizes) >= 2 and "home" in paths:
+        small, large = min(args.sizes), max(args.sizes)
+        for mode in ("uncached", "cached"):
+            cost = results[(small, mode, "home")]["rps"] / results[(large, mode, "home")]["rps"]
+            print(f"home cost at {large:,} vs {small:,} articles ({mode}): {cost:.2f}x")
+
+
+if __name__ == "__main__":
+    random.seed(1)
+    main()
