@@ -24,9 +24,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from parley.articles.cleaning import sha256  # noqa: E402
 from parley.articles.models import Article, Outlet  # noqa: E402
 from parley.articles.services import ArticleDraft, clean_draft, identity_of  # noqa: E402
-from parley.articles.cleaning import sha256  # noqa: E402
 
 SEED = 11
 VOCABULARY = 30_000

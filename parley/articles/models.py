@@ -7,7 +7,6 @@ from django.urls import get_script_prefix, reverse
 
 from parley.articles.queries import ArticleQuerySet
 
-
 SAMPLE_ARGS = {int: 987654321, str: "placeholder-slug"}
 
 
@@ -17,7 +16,7 @@ def _url_format(name: str, kinds: tuple, script_prefix: str) -> str:
     samples = [SAMPLE_ARGS[kind] for kind in kinds]
     url = reverse(name, args=samples)
     for n, sample in enumerate(samples):
-        url = url.replace(str(sample), "{%d}" % n)
+        url = url.replace(str(sample), f"{{{n}}}")
     return url
 
 
