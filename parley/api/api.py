@@ -46,7 +46,7 @@ def list_articles(request, filters: Query[ArticleFilters]):
 @api.get("/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut}, tags=["articles"])
 def get_article(request, article_id: int):
     """Return one article with its body and the disclaimer shown beside it."""
-    return get_object_or_404(Article.objects.select_related("outlet"), pk=article_id)
+    return get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer"), pk=article_id)
 
 
 @api.get("/outlets", response=list[OutletOut], tags=["outlets"])

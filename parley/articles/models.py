@@ -106,7 +106,7 @@ class Article(models.Model):
 
     def disclaimer_to_show(self) -> "Disclaimer | None":
         """Return the outlet's disclaimer, else the site default, else None."""
-        own = Disclaimer.objects.filter(outlet_id=self.outlet_id).first() if self.outlet_id else None
+        own = getattr(self.outlet, "disclaimer", None) if self.outlet_id else None
         return own or Disclaimer.objects.filter(is_default=True).first()
 
     def paragraphs(self):

@@ -45,7 +45,7 @@ def outlet(request, slug):
 @anonymous_page_cache
 def article(request, pk, slug):
     """Show one article with its outlet's disclaimer after the body."""
-    item = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
+    item = get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer"), pk=pk)
     if slug != item.slug:
         return redirect(item, permanent=True)
     more = []
