@@ -108,7 +108,7 @@ def drive(base: str, paths: list[str], duration: int, connections: int) -> dict:
     # Warm every URL once (fills the page cache where it is on, and the OS cache either way).
     for path in paths:
         urllib.request.urlopen(base + path, timeout=30).read()
-    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", fh.name, base],
+    done = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", fh.name, base],
                           capture_output=True, text=True, check=True, timeout=duration + 30)
     os.unlink(fh.name)
     out = done.stdout
