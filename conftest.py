@@ -42,11 +42,27 @@ def make_article(db):
     return make
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Start every test with an empty cache, so one test's cached page never answers another."""
-    from django.core.cache import cache
+DB_FIXTURES = {"db", "transactional_db", "live_server", "admin_client", "django_db_setup"}
 
-    cache.clear()
+
+@pytest.fixture(autouse=True)
+def empty_cache(request):
+    """Start every test with empty caches, so no cached page or rate-limit slot leaks between tests.
+
+    The database cache is cleared only for tests that have the test database; others never touch it.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    uses_db = bool(request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames))
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+
+    def clear():
+        for alias in caches:
+            if uses_db or not isinstance(caches[alias], DatabaseCache):
+                caches[alias].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()

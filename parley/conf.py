@@ -8,6 +8,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,13 @@ SETTINGS = [
             "Set when served over HTTPS: secure cookies, HSTS and redirects to https. Production must set it."),
     Setting("TIME_ZONE", "UTC", "Time zone for dates shown on pages and for date lines that carry none."),
     Setting("PARLEY_CACHE_URL", "locmem://",
-            "Cache for pages and counters: `locmem://`, `db://` (database table) or `redis://host:6379/0`."),
+            "Cache for rendered pages and the Most Discussed box: `locmem://`, `db://` or `redis://host:6379/0`."),
+    Setting("PARLEY_SHARED_CACHE_URL", "db://",
+            "Cache every process and machine must share (rate-limit counters): `db://` or `redis://host:6379/0`."),
+    Setting("PARLEY_RATE_LIMITS", "true", "Rate limits on sign-in, sign-up and comments. Turn off only for load tests."),
+    Setting("PARLEY_EMAIL_URL", "console://",
+            "How mail (password resets) is sent: `console://` prints it; `smtp://user:password@host:587?tls=1`."),
+    Setting("PARLEY_FROM_EMAIL", "parley@localhost", "Sender address of Parley's mail."),
     Setting("PARLEY_PAGE_CACHE_SECONDS", "30", "How long anonymous readers may be served a cached page; 0 turns it off."),
     Setting("PARLEY_IMPORT_MAX_BYTES", "10485760", "Largest file `parley import` accepts (bytes); larger files are refused."),
     Setting("PARLEY_SITE_NAME", "Parley", "Name shown in the page header and feeds."),
@@ -108,7 +115,20 @@ def cache_config(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "parley",
                 "OPTIONS": {"MAX_ENTRIES": 20_000}}
     if url.startswith("db://"):
+        # Created after every migrate (parley.accounts.setup).
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parley_cache"}
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     raise ValueError(f"PARLEY_CACHE_URL must start with locmem://, db:// or redis://, not {url!r}")
+
+
+def email_config(url: str) -> tuple:
+    """Return (backend, host, port, user, password, use_tls) for a PARLEY_EMAIL_URL."""
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return ("django.core.mail.backends.console.EmailBackend", "localhost", 25, "", "", False)
+    if parts.scheme == "smtp":
+        tls = parse_qs(parts.query).get("tls", ["0"])[0].lower() in TRUE_WORDS
+        return ("django.core.mail.backends.smtp.EmailBackend", parts.hostname or "localhost", parts.port or 25,
+                unquote(parts.username or ""), unquote(parts.password or ""), tls)
+    raise ValueError(f"PARLEY_EMAIL_URL must start with console:// or smtp://, not {url!r}")

@@ -4,6 +4,7 @@ Pages use Jinja2 rather than Django's template language because it renders listi
 times faster (measured with bench/serve.py); the admin keeps Django's templates.
 """
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,9 @@ def url(name, *args, **kwargs):
 def environment(**options):
     """Return the Jinja2 environment with Parley's globals and filters."""
     env = Environment(**options)
-    env.globals.update(static=static, url=url, site_name=settings.PARLEY_SITE_NAME)
+    from parley.discussion.services import is_moderator
+
+    env.globals.update(static=static, url=url, site_name=settings.PARLEY_SITE_NAME, messages=get_messages,
+                       is_moderator=is_moderator)
     env.filters.update(newsdate=newsdate, isodate=isodate)
     return env

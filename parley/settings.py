@@ -6,6 +6,7 @@ import dj_database_url
 from parley.conf import (
     cache_config,
     data_dir,
+    email_config,
     env_bool,
     env_int,
     env_list,
@@ -32,6 +33,8 @@ INSTALLED_APPS = [
     "ninja",
     "parley.articles",
     "parley.sources",
+    "parley.accounts",
+    "parley.discussion",
     "parley.api",
 ]
 
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parley.accounts.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "parley.urls"
@@ -92,8 +96,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
-CACHES = {"default": cache_config(env_str("PARLEY_CACHE_URL", "locmem://"))}
+CACHES = {
+    "default": cache_config(env_str("PARLEY_CACHE_URL", "locmem://")),
+    "shared": cache_config(env_str("PARLEY_SHARED_CACHE_URL", "db://")),
+}
+RATELIMIT_CACHE = "shared"
+RATE_LIMITS_ENABLED = env_bool("PARLEY_RATE_LIMITS", True)
 PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS", 30)
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # verifies (and upgrades) older hashes
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = email_config(
+    env_str("PARLEY_EMAIL_URL", "console://"))
+DEFAULT_FROM_EMAIL = env_str("PARLEY_FROM_EMAIL", "parley@localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -116,6 +136,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, taken now
 
 # Security headers are always on; the HTTPS-only ones follow PARLEY_HTTPS.
 HTTPS = env_bool("PARLEY_HTTPS", False)

@@ -47,3 +47,60 @@ class ArticlePage(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class CommentOut(Schema):
+    id: int
+    article_id: int
+    parent_id: int | None
+    depth: int
+    author: str | None  # null once removed
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    removed: str | None  # "deleted" or "hidden"
+    upvotes: int
+    downvotes: int
+
+    @staticmethod
+    def resolve_author(obj):
+        return None if (obj.is_deleted or obj.is_hidden) else obj.author.username
+
+    @staticmethod
+    def resolve_body_html(obj):
+        return "" if (obj.is_deleted or obj.is_hidden) else obj.body_html
+
+    @staticmethod
+    def resolve_removed(obj):
+        return "hidden" if obj.is_hidden else ("deleted" if obj.is_deleted else None)
+
+
+class CommentIn(Schema):
+    text: str
+    parent: int | None = None
+
+
+class CommentEdit(Schema):
+    text: str
+
+
+class VoteIn(Schema):
+    value: str  # "up" or "down"
+
+
+class FlagIn(Schema):
+    reason: str  # spam, abuse, off-topic, misleading, other
+    note: str = ""
+
+
+class DiscussedOut(Schema):
+    article: ArticleSummaryOut
+    score: float
+    comments: int
+    participants: int
+    last_comment_at: datetime
+    explanation: str
+
+    @staticmethod
+    def resolve_last_comment_at(obj):
+        return obj.last_at

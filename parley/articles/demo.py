@@ -68,3 +68,35 @@ def demo_drafts(now: datetime, count: int = 60) -> list[ArticleDraft]:
             is_sample=True,
         ))
     return drafts
+
+READERS = ["ledger_lynx", "bond_vigilante", "quiet_quant", "dividend_dan", "macro_maya", "chartist_chen",
+           "value_vera", "index_ike"]
+REMARKS = [
+    "The revenue line looks fine, but the guidance is doing a lot of work here.",
+    "Volume that high usually means funds are repositioning, not retail panic.",
+    "I'd wait for the next quarter before reading anything into this.",
+    "Margins are the story. Nobody in the article mentions **costs**.",
+    "The sector has priced this in for weeks; the move is noise.",
+    "Interesting that the analysts revised targets *after* the move, as usual.",
+    "Does anyone have the prior-year comparison? The article skips it.",
+    "This is exactly why I keep position sizes small around announcements.",
+]
+
+
+def demo_discussion(now: datetime, article_ids: list[int]):
+    """Yield (reader, article id, parent index or None, text, when) for the sample discussions.
+
+    A few articles get lively threads in the last day, some get older ones, most get none, so
+    Most Discussed and Active have something honest to rank.
+    """
+    rng = random.Random(SEED + 1)
+    picked = rng.sample(article_ids, min(14, len(article_ids)))
+    for rank, article_id in enumerate(picked):
+        count = max(1, 12 - rank) if rank < 10 else rng.randint(1, 3)
+        hours_back = rng.uniform(0.5, 20) if rank < 8 else rng.uniform(30, 150)
+        posted = []
+        for n in range(count):
+            when = now - timedelta(hours=hours_back) + timedelta(minutes=7 * n + rng.randint(0, 5))
+            parent = rng.randrange(len(posted)) if posted and rng.random() < 0.4 else None
+            posted.append(n)
+            yield rng.choice(READERS), article_id, parent, rng.choice(REMARKS), min(when, now)

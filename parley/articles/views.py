@@ -7,6 +7,9 @@ from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article, Outlet
 from parley.articles.queries import Cursor, page_of
 from parley.articles.search import search_articles
+from parley.discussion.models import Flag
+from parley.discussion.ranking import most_discussed_box
+from parley.discussion.threads import DEFAULT_SORT, SORTS, thread
 
 SEARCH_PAGE_SIZE = 20
 MORE_FROM_OUTLET = 5
@@ -23,7 +26,7 @@ def _listing(request, queryset, template, extra):
         "articles": rows,
         "next_cursor": following.encode() if following else None,
         "paged": bool(request.GET.get("after")),
-        "most_discussed": Article.objects.most_discussed(),
+        "most_discussed": most_discussed_box(),
         **extra,
     }
     return render(request, template, context)
@@ -44,18 +47,24 @@ def outlet(request, slug):
 
 @anonymous_page_cache
 def article(request, pk, slug):
-    """Show one article with its outlet's disclaimer after the body."""
+    """Show one article, its outlet's disclaimer after the body, and its discussion."""
     item = get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer"), pk=pk)
     if slug != item.slug:
         return redirect(item, permanent=True)
     more = []
     if item.outlet_id:
         more = list(Article.objects.filter(outlet_id=item.outlet_id).exclude(pk=item.pk).newest()[:MORE_FROM_OUTLET])
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    sort = sort if sort in SORTS else DEFAULT_SORT
     return render(request, "articles/article.html", {
         "article": item,
         "disclaimer": item.disclaimer_to_show(),
         "more_from_outlet": more,
-        "most_discussed": Article.objects.most_discussed(),
+        "most_discussed": most_discussed_box(),
+        "thread": thread(item, sort),
+        "sort": sort,
+        "sorts": list(SORTS),
+        "flag_reasons": Flag.REASONS,
     })
 
 

@@ -83,3 +83,19 @@ def test_ranking_window_keeps_newest_matches(make_article, monkeypatch):
     newer = [make_article(title=f"Copper note {n}", body="Copper.") for n in range(2)]
     found = {hit.article.pk for hit in search_articles("copper")}
     assert found == {a.pk for a in newer} and old.pk not in found
+
+
+def test_index_survives_table_rebuilds(make_article):
+    """Ensure the post-migrate check puts back FTS triggers a SQLite table copy dropped, and resyncs."""
+    from django.db import connection
+
+    from parley.articles.search_index import ensure_search_index
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite rebuilds tables (and drops their triggers) on schema changes")
+    with connection.cursor() as cur:
+        for name in ("article_fts_insert", "article_fts_update", "article_fts_delete"):
+            cur.execute(f"DROP TRIGGER {name}")
+    make_article(title="Orphaned nickel")
+    assert search_articles("nickel") == []
+    ensure_search_index(sender=None)
+    assert [h.article.title for h in search_articles("nickel")] == ["Orphaned nickel"]

@@ -1,0 +1,63 @@
+"""Article and outlet endpoints."""
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from parley.api.schemas import ArticleOut, ArticlePage, ErrorOut, OutletOut
+from parley.articles.models import Article, Outlet
+from parley.articles.queries import Cursor, page_of
+from parley.articles.search import matching_ids
+
+router = Router(tags=["articles"])
+MAX_LIMIT = 100
+
+
+class ArticleFilters(Schema):
+    outlet: str | None = None  # outlet slug
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = None  # web-search syntax, as on the search page
+    cursor: str | None = None
+    limit: int = 20
+
+
+def check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise HttpError(400, f"limit must be between 1 and {MAX_LIMIT}")
+
+
+def cursor_of(token: str | None) -> Cursor | None:
+    cursor = Cursor.decode(token) if token else None
+    if token and cursor is None:
+        raise HttpError(400, "cursor is not one this API issued")
+    return cursor
+
+
+@router.get("/articles", response={200: ArticlePage, 400: ErrorOut})
+def list_articles(request, filters: Query[ArticleFilters]):
+    """List articles newest first, filtered by outlet, date range and search query."""
+    check_limit(filters.limit)
+    cursor = cursor_of(filters.cursor)
+    for name in ("since", "until"):
+        value = getattr(filters, name)
+        if value is not None and value.tzinfo is None:
+            raise HttpError(400, f"{name} must carry a time zone (e.g. 2025-11-25T00:00:00Z)")
+    qs = Article.objects.filtered(filters.outlet, filters.since, filters.until)
+    if filters.q:
+        qs = qs.filter(id__in=matching_ids(filters.q))
+    rows, following = page_of(qs.newest(), cursor, filters.limit)
+    return {"items": rows, "next": following.encode() if following else None}
+
+
+@router.get("/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut})
+def get_article(request, article_id: int):
+    """Return one article with its body and the disclaimer shown beside it."""
+    return get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer"), pk=article_id)
+
+
+@router.get("/outlets", response=list[OutletOut], tags=["outlets"])
+def list_outlets(request):
+    """List every outlet."""
+    return Outlet.objects.order_by("name")

@@ -1,0 +1,100 @@
+"""Most Discussed: which articles readers are arguing about right now.
+
+The formula, for a window W (24 hours by default, or 7 days):
+
+    score(article) = sum over counted comments c of 0.5 ** (age(c) / H),  H = W / 4
+
+- only visible comments posted inside W count (hidden and deleted ones are taken out when hidden
+  or deleted);
+- each participant counts for at most MAX_PER_PARTICIPANT comments per article per window (their
+  most recent ones), so one reader arguing with themselves cannot lift an article;
+- a comment's weight halves every H (6 hours in a 24-hour window, 42 hours in a 7-day one), so
+  what is discussed now outranks what was discussed this morning;
+- ties are broken by the latest comment, then by the newer article.
+
+Ages are measured from the middle of the hour a comment was posted in: the ranking reads the hourly
+Participation buckets of the window only, never the comments or the archive.
+"""
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from parley.articles.models import Article
+from parley.discussion.models import Participation
+
+WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
+DEFAULT_WINDOW = "24h"
+MAX_PER_PARTICIPANT = 3
+HALF_LIFE_SHARE = 4  # H = W / 4
+# Every page shows the box; recomputing it once per this many seconds is plenty.
+BOX_CACHE_SECONDS = 15
+
+
+@dataclass
+class Discussed:
+    article: Article
+    score: float
+    comments: int  # visible comments in the window
+    participants: int
+    last_at: datetime
+    window: str
+
+    @property
+    def explanation(self) -> str:
+        """Return e.g. "14 comments from 9 people in the last 24 hours"."""
+        span = "24 hours" if self.window == "24h" else "7 days"
+        return (f"{self.comments} comment{'' if self.comments == 1 else 's'} from {self.participants} "
+                f"{'person' if self.participants == 1 else 'people'} in the last {span}")
+
+
+def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None) -> dict[int, tuple[float, int, int, datetime]]:
+    """Return {article_id: (score, comments, participants, last_at)} for articles discussed in the window."""
+    now = now or timezone.now()
+    span = WINDOWS[window]
+    half_life = span.total_seconds() / HALF_LIFE_SHARE
+    since = (now - span).replace(minute=0, second=0, microsecond=0)
+    per_person = defaultdict(list)  # (article, user) -> [(hour, comments, last_at)]
+    rows = Participation.objects.filter(hour__gte=since, comments__gt=0).values_list(
+        "article_id", "user_id", "hour", "comments", "last_at")
+    for article_id, user_id, hour, comments, last_at in rows.iterator(chunk_size=5000):
+        if last_at >= now - span:
+            per_person[(article_id, user_id)].append((hour, comments, last_at))
+    totals: dict[int, list] = {}
+    for (article_id, _user), buckets in per_person.items():
+        buckets.sort(reverse=True)
+        remaining, weight = MAX_PER_PARTICIPANT, 0.0
+        for hour, comments, _last in buckets:
+            taken = min(comments, remaining)
+            age = max(0.0, (now - hour).total_seconds() - 1800)
+            weight += taken * math.pow(0.5, age / half_life)
+            remaining -= taken
+            if not remaining:
+                break
+        entry = totals.setdefault(article_id, [0.0, 0, 0, buckets[0][2]])
+        entry[0] += weight
+        entry[1] += sum(c for _h, c, _l in buckets)
+        entry[2] += 1
+        entry[3] = max(entry[3], max(last for _h, _c, last in buckets))
+    return {k: tuple(v) for k, v in totals.items()}
+
+
+def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime | None = None) -> list[Discussed]:
+    """Return the top articles of the window, best first, each able to explain its place."""
+    ranked = sorted(scores(window, now).items(), key=lambda kv: (kv[1][0], kv[1][3], kv[0]), reverse=True)[:limit]
+    articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in ranked])
+    return [Discussed(articles[pk], score, comments, people, last_at, window)
+            for pk, (score, comments, people, last_at) in ranked if pk in articles]
+
+
+def most_discussed_box(window: str = DEFAULT_WINDOW) -> list[Discussed]:
+    """Return the top ten for the box every page shows, recomputed at most every BOX_CACHE_SECONDS."""
+    key = f"most-discussed:{window}"
+    box = cache.get(key)
+    if box is None:
+        box = most_discussed(window)
+        cache.set(key, box, BOX_CACHE_SECONDS)
+    return box

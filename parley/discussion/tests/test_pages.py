@@ -1,0 +1,168 @@
+"""Discussion pages and form actions through Django's test client on the real database."""
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from parley.discussion.models import Comment, ModerationAction
+from parley.discussion.services import post_comment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_sees_prompt_and_reminder_not_form(client, article, alice):
+    """Ensure an anonymous reader sees the comments, a sign-in prompt and the not-advice reminder."""
+    post_comment(alice, article, "Visible to all")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Visible to all" in html and "Sign in</a> or" in html
+    assert "not investment advice" in html and 'href="#disclaimer"' in html
+    assert 'id="comment-form"' not in html
+
+
+def test_form_posts_comment_and_reply(client, article, alice):
+    """Ensure the no-JavaScript forms post a comment and a reply and land on them."""
+    client.force_login(alice)
+    response = client.post(f"/a/{article.pk}/comments", {"text": "Top level"})
+    top = Comment.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"#c{top.pk}")
+    client.post(f"/a/{article.pk}/comments", {"text": "A reply", "parent": top.pk})
+    reply = Comment.objects.get(parent=top)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'id="c{reply.pk}"' in html and "comment depth-1" in html
+
+
+def test_refused_comment_keeps_the_text(client, article, alice):
+    """Ensure a refused comment shows the reason and the reader's text to try again."""
+    client.force_login(alice)
+    response = client.post(f"/a/{article.pk}/comments", {"text": "x" * 10_001})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "at most 10,000 characters" in html and "x" * 100 in html
+
+
+def test_anonymous_post_goes_to_sign_in(client, article):
+    """Ensure an anonymous POST stores nothing and is sent to sign in."""
+    response = client.post(f"/a/{article.pk}/comments", {"text": "Hi"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Comment.objects.exists()
+
+
+def test_missing_csrf_token_is_refused(article, alice):
+    """Ensure a POST without the CSRF token is refused and stores nothing."""
+    from django.test import Client
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    assert strict.post(f"/a/{article.pk}/comments", {"text": "Forged"}).status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_rate_limited_post_is_429_with_retry_after(client, article, reader):
+    """Ensure the sixth comment in ten minutes from a new account gets a 429 page with Retry-After."""
+    from django.utils import timezone
+    newcomer = reader("fresh")
+    newcomer.date_joined = timezone.now()
+    newcomer.save()
+    client.force_login(newcomer)
+    for n in range(5):
+        client.post(f"/a/{article.pk}/comments", {"text": f"Comment {n}"})
+    response = client.post(f"/a/{article.pk}/comments", {"text": "Sixth"})
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 600
+    assert "5 comments per 10 minutes" in response.content.decode()
+
+
+def test_second_vote_shows_error(client, article, alice, bob):
+    """Ensure a second vote is refused with a message and counted once."""
+    comment = post_comment(alice, article, "Vote")
+    client.force_login(bob)
+    client.post(f"/c/{comment.pk}/vote", {"value": "up"})
+    page = client.post(f"/c/{comment.pk}/vote", {"value": "up"}, follow=True).content.decode()
+    assert "already voted" in page
+    comment.refresh_from_db()
+    assert comment.upvotes == 1
+
+
+def test_queue_is_for_moderators_only(client, alice, moderator, article, bob):
+    """Ensure readers get 403 on the queue and moderators see flagged comments."""
+    from parley.discussion.services import flag
+    comment = post_comment(alice, article, "Buy my course")
+    flag(bob, comment, "spam")
+    client.force_login(bob)
+    assert client.get("/moderation/queue").status_code == 403
+    client.force_login(moderator)
+    assert "Buy my course" in client.get("/moderation/queue").content.decode()
+
+
+def test_moderator_hides_through_form_and_log_is_public(client, article, alice, moderator):
+    """Ensure a moderator hides a comment with a reason and anyone can read it in the log."""
+    comment = post_comment(alice, article, "Rude words")
+    client.force_login(moderator)
+    client.post(f"/moderation/c/{comment.pk}/hide", {"reason": "Insults"})
+    assert ModerationAction.objects.filter(action="hide", comment=comment).exists()
+    client.logout()
+    log = client.get("/moderation/log").content.decode()
+    assert "Insults" in log and "mod" in log
+    assert "Rude words" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_most_discussed_page_and_box(client, article, alice, bob):
+    """Ensure the ranking shows on its page and in the box, with its explanation."""
+    post_comment(alice, article, "One")
+    post_comment(bob, article, "Two")
+    for url in ("/most-discussed", "/most-discussed?window=7d", "/"):
+        html = client.get(url).content.decode()
+        assert article.title in html and "2 comments from 2 people" in html
+
+
+@pytest.mark.parametrize("url", ["/most-discussed/feed.rss", "/most-discussed/feed.atom?window=7d"])
+def test_most_discussed_feeds(client, article, alice, url):
+    """Ensure the RSS and Atom feeds are well-formed and list the discussed article."""
+    post_comment(alice, article, "Feed me")
+    body = client.get(url).content
+    ET.fromstring(body)
+    assert article.title.encode() in body
+
+
+def test_active_lists_latest_discussion_first(client, make_article, alice):
+    """Ensure Active lists discussed articles only, latest comment first."""
+    quiet, first, second = make_article(title="Quiet"), make_article(title="First"), make_article(title="Second")
+    post_comment(alice, first, "a")
+    post_comment(alice, second, "b")
+    html = client.get("/active").content.decode()
+    listing = html[html.index("<main>"):]
+    assert listing.index("Second") < listing.index("First") and "Quiet" not in listing
+
+
+def test_sign_up_then_profile_lists_comments(client, article):
+    """Ensure signing up logs the reader in and their profile lists their comments."""
+    response = client.post("/accounts/signup/", {"username": "newbie", "password1": "long-enough-pass-42",
+                                                 "password2": "long-enough-pass-42"})
+    assert response.status_code == 302
+    client.post(f"/a/{article.pk}/comments", {"text": "My first"})
+    assert "My first" in client.get("/u/newbie/").content.decode()
+
+
+def test_login_limited_per_account(client, alice):
+    """Ensure the fifth sign-in attempt in a minute for one account gets a 429."""
+    for _ in range(4):
+        assert client.post("/accounts/login/", {"username": "alice", "password": "wrong"}).status_code == 200
+    response = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    assert response.status_code == 429 and int(response["Retry-After"]) <= 60
+
+
+def test_passwords_hashed_with_argon2(client):
+    """Ensure new passwords are stored as Argon2 hashes."""
+    from django.contrib.auth.models import User
+    client.post("/accounts/signup/", {"username": "hashme", "password1": "long-enough-pass-42",
+                                      "password2": "long-enough-pass-42"})
+    assert User.objects.get(username="hashme").password.startswith("argon2")
+
+
+def test_password_reset_sends_mail(client, mailoutbox, alice):
+    """Ensure a reset request mails a link that opens the new-password form."""
+    alice.email = "alice@example.com"
+    alice.set_password("an-old-password-77")  # Django mails no link to accounts without a usable password
+    alice.save()
+    client.post("/accounts/password/reset/", {"email": "alice@example.com"})
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mailoutbox[0].body).group(1)
+    assert "new password" in client.get(link, follow=True).content.decode().lower()

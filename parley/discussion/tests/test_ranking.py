@@ -1,0 +1,81 @@
+"""Most Discussed: the documented formula, checked on comments posted through the service."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from parley.discussion import services
+from parley.discussion.ranking import most_discussed
+from parley.discussion.services import post_comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+def say(user, article, at, n=1):
+    for _ in range(n):
+        post_comment(user, article, "A view", at=at, enforce_limits=False)
+
+
+def titles(window="24h", now=None):
+    return [entry.article.title for entry in most_discussed(window, now=now)]
+
+
+def test_distinct_people_beat_one_loud_reader(make_article, reader, now):
+    """Ensure one reader's ten comments count as three, below four readers' one each."""
+    loud, crowd = make_article(title="Loud"), make_article(title="Crowd")
+    say(reader("shouty"), loud, now, 10)
+    for n in range(4):
+        say(reader(f"p{n}"), crowd, now)
+    assert titles(now=now) == ["Crowd", "Loud"]
+
+
+def test_recent_comments_weigh_more(make_article, reader, now):
+    """Ensure two comments now outrank three from twenty hours ago (half-life six hours)."""
+    fresh, stale = make_article(title="Fresh"), make_article(title="Stale")
+    for n in range(3):
+        say(reader(f"old{n}"), stale, now - timedelta(hours=20))
+    for n in range(2):
+        say(reader(f"new{n}"), fresh, now)
+    assert titles(now=now) == ["Fresh", "Stale"]
+
+
+def test_window_excludes_older_comments(make_article, reader, now):
+    """Ensure a comment from two days ago counts in the 7-day window only."""
+    say(reader("a"), make_article(title="Tuesday"), now - timedelta(days=2))
+    assert titles("24h", now) == [] and titles("7d", now) == ["Tuesday"]
+
+
+def test_hidden_and_deleted_comments_do_not_count(make_article, reader, moderator, now):
+    """Ensure removed comments leave the ranking."""
+    article = make_article(title="Removed")
+    author = reader("a")
+    first = post_comment(author, article, "x", enforce_limits=False)
+    second = post_comment(reader("b"), article, "y", enforce_limits=False)
+    services.delete_comment(author, first)
+    services.hide_comment(moderator, second, "Spam")
+    assert titles() == []
+
+
+def test_ties_broken_by_latest_activity(make_article, reader, now):
+    """Ensure equal scores rank the article with the later comment first."""
+    earlier, later = make_article(title="Earlier"), make_article(title="Later")
+    hour = now.replace(minute=10, second=0, microsecond=0)
+    say(reader("a"), earlier, hour)
+    say(reader("b"), later, hour + timedelta(minutes=5))
+    assert titles(now=hour + timedelta(minutes=20)) == ["Later", "Earlier"]
+
+
+def test_entry_explains_itself(make_article, reader, now):
+    """Ensure each entry says how many comments from how many people in which window."""
+    article = make_article(title="Explained")
+    say(reader("a"), article, now, 2)
+    say(reader("b"), article, now)
+    (entry,) = most_discussed("24h", now=now)
+    assert entry.explanation == "3 comments from 2 people in the last 24 hours"
+    (entry,) = most_discussed("7d", now=now)
+    assert entry.explanation == "3 comments from 2 people in the last 7 days"

@@ -1,0 +1,50 @@
+"""Turn an article's comments into the rows of a nested thread, in the order a reader chose."""
+from collections import defaultdict
+from dataclasses import dataclass
+
+from parley.discussion.models import Comment
+
+SORTS = {
+    "best": lambda c: (-c.best_score, -c.upvotes, c.created_at, c.pk),
+    "newest": lambda c: (-c.created_at.timestamp(), -c.pk),
+    "oldest": lambda c: (c.created_at, c.pk),
+}
+DEFAULT_SORT = "best"
+
+
+@dataclass
+class ThreadRow:
+    comment: Comment
+    depth: int
+
+    @property
+    def removed(self) -> bool:
+        return self.comment.is_deleted or self.comment.is_hidden
+
+
+def thread(article, sort: str = DEFAULT_SORT) -> list[ThreadRow]:
+    """Return the article's comments depth-first, siblings in `sort` order.
+
+    Removed comments stay as tombstones where they have live replies, so the thread keeps its
+    shape; a removed comment with no live reply below it is left out.
+    """
+    key = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    comments = list(Comment.objects.filter(article=article).select_related("author"))
+    children = defaultdict(list)
+    for comment in comments:
+        children[comment.parent_id].append(comment)
+    # A reply always has a larger id than its parent, so walking ids downwards sees children first.
+    live_below = {}
+    for comment in sorted(comments, key=lambda c: c.pk, reverse=True):
+        live_below[comment.pk] = any(
+            not (c.is_deleted or c.is_hidden) or live_below[c.pk] for c in children[comment.pk])
+
+    rows = []
+    stack = [(c, 0) for c in sorted(children[None], key=key, reverse=True)]
+    while stack:
+        comment, _ = stack.pop()
+        if (comment.is_deleted or comment.is_hidden) and not live_below[comment.pk]:
+            continue
+        rows.append(ThreadRow(comment, comment.depth))
+        stack.extend((c, 0) for c in sorted(children[comment.pk], key=key, reverse=True))
+    return rows

@@ -1,0 +1,155 @@
+"""Discussion pages and form actions; each action validates, calls one service, and redirects."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from parley.articles.caching import anonymous_page_cache
+from parley.articles.models import Article
+from parley.articles.queries import Cursor, page_of
+from parley.discussion import services
+from parley.discussion.models import Comment, ModerationAction
+from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
+from parley.discussion.services import DiscussionError, is_moderator
+
+MODERATION_LOG_PAGE = 100
+QUEUE_SIZE = 100
+
+
+def _back_to(comment_or_article, anchor=""):
+    url = comment_or_article.get_absolute_url()
+    return redirect(url if "#" in url else f"{url}{anchor}")
+
+
+@require_POST
+@login_required
+def post(request, pk):
+    """Post a comment or a reply; on a refusal, show the text again with the reason."""
+    article = get_object_or_404(Article, pk=pk)
+    parent = None
+    if request.POST.get("parent"):
+        parent = Comment.objects.filter(pk=request.POST["parent"]).first()
+        if parent is None:
+            return _refused(request, article, "The comment you replied to does not exist.", None)
+    try:
+        comment = services.post_comment(request.user, article, request.POST.get("text", ""), parent)
+    except DiscussionError as exc:
+        return _refused(request, article, str(exc), parent)
+    return redirect(comment.get_absolute_url())
+
+
+def _refused(request, article, reason, parent):
+    return render(request, "discussion/refused.html", {
+        "article": article, "reason": reason, "parent": parent, "text": request.POST.get("text", ""),
+    }, status=400)
+
+
+def _comment_action(request, pk, action, success):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    try:
+        action(comment)
+    except DiscussionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return _back_to(comment)
+
+
+@require_POST
+@login_required
+def edit(request, pk):
+    """Replace one's own comment's text."""
+    return _comment_action(request, pk, lambda c: services.edit_comment(request.user, c, request.POST.get("text", "")),
+                           "Comment updated.")
+
+
+@require_POST
+@login_required
+def delete(request, pk):
+    """Delete one's own comment."""
+    return _comment_action(request, pk, lambda c: services.delete_comment(request.user, c), "Comment deleted.")
+
+
+@require_POST
+@login_required
+def vote(request, pk):
+    """Vote a comment up or down."""
+    value = {"up": 1, "down": -1}.get(request.POST.get("value", ""), 0)
+    return _comment_action(request, pk, lambda c: services.vote(request.user, c, value), "Vote counted.")
+
+
+@require_POST
+@login_required
+def flag(request, pk):
+    """Flag a comment for the moderators."""
+    return _comment_action(
+        request, pk, lambda c: services.flag(request.user, c, request.POST.get("reason", ""), request.POST.get("note", "")),
+        "Thanks: the moderators will look at it.")
+
+
+def _moderator_only(request):
+    if not is_moderator(request.user):
+        raise PermissionDenied("Only moderators can see this page.")
+
+
+@login_required
+def queue(request):
+    """List flagged comments, most flagged first, for moderators."""
+    _moderator_only(request)
+    flagged = (Comment.objects.filter(open_flags__gt=0, is_hidden=False)
+               .select_related("author", "article").prefetch_related("flags").order_by("-open_flags", "created_at"))
+    return render(request, "discussion/queue.html", {"flagged": flagged[:QUEUE_SIZE]})
+
+
+@require_POST
+@login_required
+def moderate_comment(request, pk, action):
+    """Hide, restore or dismiss the flags of a comment, with a reason for the public log."""
+    act = {"hide": services.hide_comment, "restore": services.restore_comment, "dismiss": services.dismiss_flags}[action]
+    return _comment_action(request, pk, lambda c: act(request.user, c, request.POST.get("reason", "")),
+                           "Done; it is in the moderation log.")
+
+
+@require_POST
+@login_required
+def moderate_user(request, username, action):
+    """Suspend a reader or lift a suspension, with a reason for the public log."""
+    person = get_object_or_404(User, username=username)
+    act = {"suspend": services.suspend_user, "unsuspend": services.unsuspend_user}[action]
+    try:
+        act(request.user, person, request.POST.get("reason", ""))
+    except DiscussionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Done; it is in the moderation log.")
+    return redirect("profile", username=person.username)
+
+
+def moderation_log(request):
+    """Show the public moderation log: who did what, and why."""
+    actions = ModerationAction.objects.select_related("moderator", "target_user", "comment__article")
+    return render(request, "discussion/log.html", {"actions": actions[:MODERATION_LOG_PAGE]})
+
+
+def _window(request) -> str:
+    window = request.GET.get("window", DEFAULT_WINDOW)
+    return window if window in WINDOWS else DEFAULT_WINDOW
+
+
+@anonymous_page_cache
+def most_discussed_page(request):
+    """Show the Most Discussed ranking for a window, each entry explaining its place."""
+    window = _window(request)
+    return render(request, "discussion/most_discussed.html", {
+        "entries": most_discussed(window, limit=30), "window": window, "windows": list(WINDOWS)})
+
+
+@anonymous_page_cache
+def active(request):
+    """Show discussed articles, latest comment first."""
+    rows, following = page_of(Article.objects.active(), Cursor.decode(request.GET.get("after", "")),
+                              field="last_activity_at")
+    return render(request, "discussion/active.html", {
+        "articles": rows, "next_cursor": following.encode() if following else None})
