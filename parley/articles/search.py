@@ -69,19 +69,28 @@ def _search_sqlite(query: str, limit: int, offset: int, snippets: bool) -> list[
     expr = fts5_query(query)
     if not expr:
         return []
-    snippet = "snippet(article_fts, 1, %s, %s, '…', 24)" if snippets else "''"
-    params = [START, STOP] if snippets else []
     with connection.cursor() as cur:
         # FTS5 walks a match list backwards by rowid cheaply, which finds the window's lower bound;
         # a rowid range is then a constraint FTS5 applies while matching.
         cur.execute(
-            f"SELECT rowid, {snippet} FROM article_fts "  # noqa: S608 - fixed fragments, values are parameters
-            "WHERE article_fts MATCH %s AND rowid >= (SELECT coalesce(min(rowid), 0) FROM ("
-            "  SELECT rowid FROM article_fts WHERE article_fts MATCH %s ORDER BY rowid DESC LIMIT %s))"
+            "SELECT rowid FROM article_fts WHERE article_fts MATCH %s AND rowid >= ("
+            "  SELECT coalesce(min(rowid), 0) FROM ("
+            "    SELECT rowid FROM article_fts WHERE article_fts MATCH %s ORDER BY rowid DESC LIMIT %s))"
             " ORDER BY bm25(article_fts, 4.0, 1.0) LIMIT %s OFFSET %s",
-            [*params, expr, expr, SEARCH_WINDOW, limit, offset],
+            [expr, expr, SEARCH_WINDOW, limit, offset],
         )
-        return cur.fetchall()
+        ranked = [row[0] for row in cur.fetchall()]
+        if not snippets or not ranked:
+            return [(pk, "") for pk in ranked]
+        # Snippets for the page's rows only: in the ranking query SQLite would build one per candidate.
+        marks = ", ".join(["%s"] * len(ranked))
+        cur.execute(
+            f"SELECT rowid, snippet(article_fts, 1, %s, %s, '…', 24) FROM article_fts "  # noqa: S608 - placeholders only
+            f"WHERE article_fts MATCH %s AND rowid IN ({marks})",
+            [START, STOP, expr, *ranked],
+        )
+        found = dict(cur.fetchall())
+    return [(pk, found.get(pk, "")) for pk in ranked]
 
 
 def _search_postgresql(query: str, limit: int, offset: int, snippets: bool) -> list[tuple[int, str]]:

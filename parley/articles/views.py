@@ -61,13 +61,15 @@ def article(request, pk, slug):
         "disclaimer": item.disclaimer_to_show(),
         "more_from_outlet": more,
         "most_discussed": most_discussed_box(),
-        "thread": thread(item, sort),
+        # No visible comment means no thread: tombstones only show above live replies.
+        "thread": thread(item, sort) if item.comment_count else [],
         "sort": sort,
         "sorts": list(SORTS),
         "flag_reasons": Flag.REASONS,
     })
 
 
+@anonymous_page_cache
 def search(request):
     """Show the articles matching a web-search query, with highlighted snippets."""
     query = request.GET.get("q", "").strip()[:300]

@@ -1,0 +1,205 @@
+"""Discussion benchmark: Most Discussed cost against archive size, comment posts/s, a 200-comment page.
+
+For each archive size it builds (once) a SQLite archive of N articles, one every three minutes,
+each with about five comments from a pool of readers in the two days after it was published
+(comments, counters and hourly participation buckets inserted in bulk, as `parley recount` would
+leave them), and one article with 200 comments. Then:
+
+- Most Discussed (24h and 7d) computed in-process, uncached, 300 times: p50 and p99;
+- comment posts over HTTP: gunicorn (`parley serve`), wrk with 16 connections POSTing to the API
+  with bearer tokens (rate limits off: this measures the write path), req/s and p99;
+- an article page with 200 comments, page cache off: req/s, p50, p99 with 16 connections and with 1.
+
+    python bench/discussion.py                      # 10,000 and 1,000,000 articles
+    python bench/discussion.py --sizes 10000 --duration 5
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from serve import drive, free_port, to_ms  # noqa: E402
+
+PY = sys.executable
+OUT = ROOT / "bench" / "out"
+READERS = 2000
+COMMENTS_PER_ARTICLE = 5
+BUSY_COMMENTS = 200
+
+BUILD = r'''
+import os, random, sys, time
+from datetime import timedelta
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+from django.contrib.auth.models import User
+from parley.articles.models import Article, Outlet
+from parley.accounts.models import ApiToken
+
+count, readers, per_article, busy = (int(a) for a in sys.argv[1:5])
+call_command("migrate", verbosity=0)
+if Article.objects.count() >= count:
+    print("archive already built"); sys.exit(0)
+rng = random.Random(17)
+now = timezone.now()
+started = time.perf_counter()
+with transaction.atomic():
+    outlet, _ = Outlet.objects.get_or_create(name="Bench Wire", slug="bench-wire")
+    User.objects.bulk_create([User(username=f"r{n}", password="!") for n in range(readers)], batch_size=5000)
+user_ids = list(User.objects.filter(username__startswith="r").values_list("id", flat=True))
+step = timedelta(minutes=3)
+cur = connection.cursor()
+BATCH = 20000
+for start in range(0, count, BATCH):
+    with transaction.atomic():
+        articles, comments, buckets = [], [], {}
+        for n in range(start, min(count, start + BATCH)):
+            published = now - step * (count - n)
+            articles.append((n + 1, outlet.pk, f"Bench article {n}", f"bench-article-{n}", "", f"https://bench.invalid/{n}",
+                             published, False, "", f"<p>Short body {n}.</p>", f"Short body {n}.", f"{n:064x}",
+                             f"{n:064x}", "", False, 0, 0, published, now, now))
+            k = rng.choice([0, 1, 2, 4, 5, 7, 8, 13]) if n != count - 2 else busy
+            last, authors, kept = published, set(), 0
+            for c in range(k):
+                at = published + timedelta(minutes=rng.randint(1, 60 * 48))
+                if at > now:
+                    continue
+                author = rng.choice(user_ids)
+                comments.append((n + 1, author, None, 0, "An opinion.", "<p>An opinion.</p>", at, None, False, False, 0, 0, 0.0, 0))
+                hour = at.replace(minute=0, second=0, microsecond=0)
+                b = buckets.get((n + 1, author, hour), [0, at])
+                buckets[(n + 1, author, hour)] = [b[0] + 1, max(b[1], at)]
+                last, kept = max(last, at), kept + 1
+                authors.add(author)
+            articles[-1] = articles[-1][:15] + (kept, len(authors), last) + articles[-1][18:]
+        cur.executemany(
+            "INSERT INTO articles_article (id, outlet_id, title, slug, byline, url, published_at, date_inferred, summary,"
+            " body_html, body_text, identity_key, content_hash, origin, is_sample, comment_count, participant_count,"
+            " last_activity_at, created_at, updated_at) VALUES (%s)" % ",".join(["%s"] * 20), articles)
+        cur.executemany(
+            "INSERT INTO discussion_comment (article_id, author_id, parent_id, depth, body_markdown, body_html, created_at,"
+            " edited_at, is_deleted, is_hidden, upvotes, downvotes, best_score, open_flags) VALUES (%s)" % ",".join(["%s"] * 14),
+            comments)
+        cur.executemany("INSERT INTO discussion_participation (article_id, user_id, hour, comments, last_at) VALUES (%s, %s, %s, %s, %s)",
+                        [(a, u, h, v[0], v[1]) for (a, u, h), v in buckets.items()])
+    print(f"\r{min(count, start + BATCH)}/{count} articles", end="", flush=True)
+print()
+with open(os.environ["PARLEY_DATA_DIR"] + "/tokens.txt", "w") as fh:
+    for user in User.objects.filter(username__startswith="r").order_by("id")[:32]:
+        fh.write(ApiToken.issue(user)[1] + "\n")
+print(f"built in {time.perf_counter() - started:.0f}s")
+'''
+
+MEASURE = r'''
+import json, statistics, sys, time
+import django
+django.setup()
+from parley.articles.models import Article
+from parley.discussion.models import Comment, Participation
+from parley.discussion.ranking import most_discussed
+out = {"articles": Article.objects.count(), "comments": Comment.objects.count()}
+for window in ("24h", "7d"):
+    out[f"rows_{window}"] = len(most_discussed(window, limit=10))
+    times = []
+    for _ in range(300):
+        t = time.perf_counter()
+        most_discussed(window, limit=10)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    out[window] = (times[len(times) // 2], times[int(len(times) * 0.99) - 1])
+busy = Article.objects.order_by("-comment_count").first()
+out["busy_url"] = busy.get_absolute_url()
+out["busy_comments"] = busy.comment_count
+recent = list(Article.objects.order_by("-id").values_list("id", flat=True)[:100])
+out["recent"] = recent
+print(json.dumps(out))
+'''
+
+POST_LUA = """
+tokens = %s
+ids = %s
+counter = 0
+request = function()
+  counter = counter + 1
+  local token = tokens[(counter %% #tokens) + 1]
+  local id = ids[(counter %% #ids) + 1]
+  return wrk.format("POST", "/api/v1/articles/" .. id .. "/comments",
+    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"},
+    '{"text": "A considered **opinion** on this."}')
+end
+"""
+
+
+def env_for(data_dir: Path, **extra) -> dict:
+    return {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_LOG_LEVEL": "WARNING", "PARLEY_PAGE_CACHE_SECONDS": "0",
+            "PARLEY_RATE_LIMITS": "false", "DJANGO_SETTINGS_MODULE": "parley.settings", **extra}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--duration", type=int, default=8)
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        data_dir = OUT / f"discussion-{size}"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        env = env_for(data_dir)
+        subprocess.run([PY, "-c", BUILD, str(size), str(READERS), str(COMMENTS_PER_ARTICLE), str(BUSY_COMMENTS)],
+                       env=env, check=True, cwd=ROOT)
+        measured = json.loads(subprocess.run([PY, "-c", MEASURE], env=env, check=True, cwd=ROOT, capture_output=True,
+                                             text=True).stdout.strip().splitlines()[-1])
+        tokens = (data_dir / "tokens.txt").read_text().split()
+        port = free_port()
+        server = subprocess.Popen([PY, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log"],
+                                  env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    drive(base, ["/healthz"], 1, 1)
+                    break
+                except Exception:
+                    time.sleep(0.2)
+            page16 = drive(base, [measured["busy_url"]], args.duration, 16)
+            page1 = drive(base, [measured["busy_url"]], args.duration, 1)
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+                fh.write(POST_LUA % ("{" + ",".join(json.dumps(t) for t in tokens) + "}",
+                                     "{" + ",".join(str(i) for i in measured["recent"]) + "}"))
+            done = subprocess.run(["wrk", "-t2", "-c16", f"-d{args.duration}s", "--latency", "-s", fh.name, base],
+                                  capture_output=True, text=True, check=True)
+            os.unlink(fh.name)
+            posts = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1)),
+                     "p50": to_ms(re.search(r"50%\s+([\d.]+\w+)", done.stdout).group(1)),
+                     "p99": to_ms(re.search(r"99%\s+([\d.]+\w+)", done.stdout).group(1)),
+                     "errors": int((re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout) or [0, 0])[1])}
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+        rows.append((size, measured, posts, page16, page1))
+
+    print(f"\nDiscussion benchmark, SQLite, gunicorn (parley serve), {os.cpu_count()} cores, {args.duration}s per HTTP row")
+    print(f"{'articles':>10} {'comments':>10} {'MD 24h p50/p99 ms':>18} {'MD 7d p50/p99 ms':>17} "
+          f"{'posts/s':>8} {'post p99':>9} {'errors':>6} {'page200 c16 r/s p99':>20} {'page200 c1 p50/p99':>19}")
+    for size, m, posts, p16, p1 in rows:
+        print(f"{size:>10,} {m['comments']:>10,} {m['24h'][0]:>8.2f}/{m['24h'][1]:<8.2f} {m['7d'][0]:>8.2f}/{m['7d'][1]:<8.2f} "
+              f"{posts['rps']:>8.0f} {posts['p99']:>8.1f} {posts['errors']:>6} {p16['rps']:>9.0f} {p16['p99']:>9.1f} "
+              f"{p1['p50']:>9.2f}/{p1['p99']:<8.2f}")
+    if len(rows) >= 2:
+        small, large = rows[0][1], rows[-1][1]
+        print(f"Most Discussed p99 at {rows[-1][0]:,} vs {rows[0][0]:,} articles: 24h {large['24h'][1] / small['24h'][1]:.2f}x, "
+              f"7d {large['7d'][1] / small['7d'][1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
