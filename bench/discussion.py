@@ -72,6 +72,8 @@ for start in range(0, count, BATCH):
             last, authors, kept = published, set(), 0
             for c in range(k):
                 at = published + timedelta(minutes=rng.randint(1, 60 * 48))
+                if k == busy:  # the busy article is new: its comments came in over the last ten hours
+                    at = now - timedelta(minutes=rng.randint(1, 600))
                 if at > now:
                     continue
                 author = rng.choice(user_ids)
@@ -94,6 +96,8 @@ for start in range(0, count, BATCH):
                         [(a, u, h, v[0], v[1]) for (a, u, h), v in buckets.items()])
     print(f"\r{min(count, start + BATCH)}/{count} articles", end="", flush=True)
 print()
+from parley.discussion.ranking import rebuild_heat
+rebuild_heat()
 with open(os.environ["PARLEY_DATA_DIR"] + "/tokens.txt", "w") as fh:
     for user in User.objects.filter(username__startswith="r").order_by("id")[:32]:
         fh.write(ApiToken.issue(user)[1] + "\n")
@@ -189,12 +193,12 @@ def main() -> None:
         rows.append((size, measured, posts, page16, page1))
 
     print(f"\nDiscussion benchmark, SQLite, gunicorn (parley serve), {os.cpu_count()} cores, {args.duration}s per HTTP row")
-    print(f"{'articles':>10} {'comments':>10} {'MD 24h p50/p99 ms':>18} {'MD 7d p50/p99 ms':>17} "
-          f"{'posts/s':>8} {'post p99':>9} {'errors':>6} {'page200 c16 r/s p99':>20} {'page200 c1 p50/p99':>19}")
+    print(f"{'articles':>10} {'comments':>10} {'ranked':>7} {'MD 24h p50/p99 ms':>18} {'MD 7d p50/p99 ms':>17} "
+          f"{'posts/s':>8} {'post p99':>9} {'errors':>6} {'page200 c16 r/s p99':>20} {'page200 c1 p50/p99':>19} {'busy':>5}")
     for size, m, posts, p16, p1 in rows:
-        print(f"{size:>10,} {m['comments']:>10,} {m['24h'][0]:>8.2f}/{m['24h'][1]:<8.2f} {m['7d'][0]:>8.2f}/{m['7d'][1]:<8.2f} "
+        print(f"{size:>10,} {m['comments']:>10,} {m['rows_24h']:>3}/{m['rows_7d']:<3} {m['24h'][0]:>8.2f}/{m['24h'][1]:<8.2f} {m['7d'][0]:>8.2f}/{m['7d'][1]:<8.2f} "
               f"{posts['rps']:>8.0f} {posts['p99']:>8.1f} {posts['errors']:>6} {p16['rps']:>9.0f} {p16['p99']:>9.1f} "
-              f"{p1['p50']:>9.2f}/{p1['p99']:<8.2f}")
+              f"{p1['p50']:>9.2f}/{p1['p99']:<8.2f} {m['busy_comments']:>5}")
     if len(rows) >= 2:
         small, large = rows[0][1], rows[-1][1]
         print(f"Most Discussed p99 at {rows[-1][0]:,} vs {rows[0][0]:,} articles: 24h {large['24h'][1] / small['24h'][1]:.2f}x, "

@@ -85,6 +85,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "parley.db.sqlite"  # writers queue on a file lock; see its docstring
     # Opening a connection and running the PRAGMAs costs more than most page queries: keep it.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {

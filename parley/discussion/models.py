@@ -122,3 +122,23 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.comments} comments by {self.user_id} on {self.article_id} at {self.hour:%Y-%m-%d %H}h"
+
+
+class Heat(models.Model):
+    """An article's Most Discussed score in one window, as log2, referenced to a fixed epoch.
+
+    Exponential decay is the same factor for every article, so scores taken at different times
+    compare once each is moved to one reference time; the log keeps the numbers small. Refreshed
+    in the same transaction as every comment write; ranking reads the top rows by this index.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="heat")
+    window = models.CharField(max_length=8)
+    log_heat = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "window"], name="one_heat_per_window")]
+        indexes = [models.Index(fields=["window", "-log_heat"], name="heat_rank")]
+
+    def __str__(self):
+        return f"Heat {self.window} of {self.article_id}: {self.log_heat:.2f}"

@@ -12,24 +12,32 @@ The formula, for a window W (24 hours by default, or 7 days):
   what is discussed now outranks what was discussed this morning;
 - ties are broken by the latest comment, then by the newer article.
 
-Ages are measured from the middle of the hour a comment was posted in: the ranking reads the hourly
-Participation buckets of the window only, never the comments or the archive.
+Ages are measured from the middle of the hour a comment was posted in (comments are counted in
+hourly Participation buckets).
+
+Cost: every comment write stores the article's exact score as a Heat row (log2, moved to a fixed
+epoch, so all rows decay alike). Ranking reads the K hottest rows by index, recomputes those K
+articles exactly, and stops once the tenth exact score is at least the best heat left unread:
+exact scores can only be lower than heat (comments leave the window, never join it), so nothing
+unread can beat it. It reads neither the comments nor the archive.
 """
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
 
 from parley.articles.models import Article
-from parley.discussion.models import Participation
+from parley.discussion.models import Heat, Participation
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
 DEFAULT_WINDOW = "24h"
 MAX_PER_PARTICIPANT = 3
 HALF_LIFE_SHARE = 4  # H = W / 4
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+FIRST_CANDIDATES = 40
 # Every page shows the box; recomputing it once per this many seconds is plenty.
 BOX_CACHE_SECONDS = 15
 
@@ -51,17 +59,23 @@ class Discussed:
                 f"{'person' if self.participants == 1 else 'people'} in the last {span}")
 
 
-def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None) -> dict[int, tuple[float, int, int, datetime]]:
-    """Return {article_id: (score, comments, participants, last_at)} for articles discussed in the window."""
+def _half_life(window: str) -> float:
+    return WINDOWS[window].total_seconds() / HALF_LIFE_SHARE
+
+
+def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None,
+           article_ids=None) -> dict[int, tuple[float, int, int, datetime]]:
+    """Return {article_id: (score, comments, participants, last_at)} of articles discussed in the window."""
     now = now or timezone.now()
-    span = WINDOWS[window]
-    half_life = span.total_seconds() / HALF_LIFE_SHARE
-    since = (now - span).replace(minute=0, second=0, microsecond=0)
+    span, half_life = WINDOWS[window], _half_life(window)
+    rows = Participation.objects.filter(hour__gte=(now - span).replace(minute=0, second=0, microsecond=0),
+                                        comments__gt=0)
+    if article_ids is not None:
+        rows = rows.filter(article_id__in=list(article_ids))
     per_person = defaultdict(list)  # (article, user) -> [(hour, comments, last_at)]
-    rows = Participation.objects.filter(hour__gte=since, comments__gt=0).values_list(
-        "article_id", "user_id", "hour", "comments", "last_at")
-    for article_id, user_id, hour, comments, last_at in rows.iterator(chunk_size=5000):
-        if last_at >= now - span:
+    for article_id, user_id, hour, comments, last_at in rows.values_list(
+            "article_id", "user_id", "hour", "comments", "last_at").iterator(chunk_size=5000):
+        if now - span <= last_at <= now:
             per_person[(article_id, user_id)].append((hour, comments, last_at))
     totals: dict[int, list] = {}
     for (article_id, _user), buckets in per_person.items():
@@ -82,9 +96,44 @@ def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None) -> dict[in
     return {k: tuple(v) for k, v in totals.items()}
 
 
+def _log_heat(score: float, now: datetime, window: str) -> float:
+    return math.log2(score) + (now - EPOCH).total_seconds() / _half_life(window)
+
+
+def refresh_heat(article_id: int, now: datetime | None = None) -> None:
+    """Store an article's exact score in every window; call inside the write's transaction."""
+    now = now or timezone.now()
+    for window in WINDOWS:
+        found = scores(window, now, [article_id]).get(article_id)
+        if found and found[0] > 0:
+            Heat.objects.update_or_create(article_id=article_id, window=window,
+                                          defaults={"log_heat": _log_heat(found[0], now, window)})
+        else:
+            Heat.objects.filter(article_id=article_id, window=window).delete()
+
+
+def rebuild_heat(now: datetime | None = None) -> None:
+    """Recompute every Heat row from the participation buckets (for `parley recount`)."""
+    now = now or timezone.now()
+    Heat.objects.all().delete()
+    for window in WINDOWS:
+        Heat.objects.bulk_create([Heat(article_id=pk, window=window, log_heat=_log_heat(v[0], now, window))
+                                  for pk, v in scores(window, now).items() if v[0] > 0], batch_size=2000)
+
+
 def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime | None = None) -> list[Discussed]:
     """Return the top articles of the window, best first, each able to explain its place."""
-    ranked = sorted(scores(window, now).items(), key=lambda kv: (kv[1][0], kv[1][3], kv[0]), reverse=True)[:limit]
+    now = now or timezone.now()
+    shift = (now - EPOCH).total_seconds() / _half_life(window)
+    k = max(FIRST_CANDIDATES, limit * 4)
+    while True:
+        hot = list(Heat.objects.filter(window=window).order_by("-log_heat").values_list("article_id", "log_heat")[:k + 1])
+        exact = scores(window, now, [pk for pk, _ in hot[:k]])
+        ranked = sorted(exact.items(), key=lambda kv: (kv[1][0], kv[1][3], kv[0]), reverse=True)[:limit]
+        unread_best = 2 ** (hot[k][1] - shift) if len(hot) > k else 0.0
+        if len(hot) <= k or (len(ranked) == limit and ranked[-1][1][0] >= unread_best):
+            break
+        k *= 4
     articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in ranked])
     return [Discussed(articles[pk], score, comments, people, last_at, window)
             for pk, (score, comments, people, last_at) in ranked if pk in articles]

@@ -16,6 +16,7 @@ from parley.accounts.setup import MODERATORS
 from parley.articles.models import Article
 from parley.discussion.markdown import render_markdown
 from parley.discussion.models import Comment, Flag, ModerationAction, Participation, Vote
+from parley.discussion.ranking import rebuild_heat, refresh_heat
 
 MAX_COMMENT_CHARS = 10_000
 # Replies deeper than this continue at this depth, so threads stay readable on a phone.
@@ -102,6 +103,7 @@ def _count(comment: Comment, sign: int) -> None:
     last = stats["last"] or Article.objects.values_list("published_at", flat=True).get(pk=article_id)
     Article.objects.filter(pk=article_id).update(
         comment_count=stats["n"], participant_count=stats["people"], last_activity_at=last)
+    refresh_heat(article_id)
 
 
 @transaction.atomic
@@ -288,7 +290,7 @@ def unsuspend_user(moderator, user, reason: str) -> ModerationAction:
 
 @transaction.atomic
 def recount(article_ids=None) -> int:
-    """Rebuild comment counters and participation buckets from the comments; return articles fixed."""
+    """Rebuild comment counters, participation buckets and heat from the comments; return articles fixed."""
     fixed = 0
     articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
     bucket_scope = Participation.objects.all() if article_ids is None else Participation.objects.filter(
@@ -307,6 +309,7 @@ def recount(article_ids=None) -> int:
         batch_size=2000)
     stats = {row["article_id"]: row for row in visible.values("article_id").annotate(
         n=Count("id"), people=Count("author", distinct=True), last=Max("created_at"))}
+    rebuild_heat()
     for article in articles.only("id", "published_at", "comment_count", "participant_count", "last_activity_at").iterator():
         row = stats.get(article.pk, {"n": 0, "people": 0, "last": None})
         want = (row["n"], row["people"], row["last"] or article.published_at)

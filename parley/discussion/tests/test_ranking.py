@@ -79,3 +79,27 @@ def test_entry_explains_itself(make_article, reader, now):
     assert entry.explanation == "3 comments from 2 people in the last 24 hours"
     (entry,) = most_discussed("7d", now=now)
     assert entry.explanation == "3 comments from 2 people in the last 7 days"
+
+
+def test_candidate_search_matches_full_scan(make_article, reader, now, monkeypatch):
+    """Ensure reading the hottest rows first gives exactly the ranking a full scan of the window gives."""
+    from parley.discussion import ranking
+    monkeypatch.setattr(ranking, "FIRST_CANDIDATES", 1)
+    people = [reader(f"r{n}") for n in range(6)]
+    for n in range(8):
+        article = make_article(title=f"Story {n}")
+        for k in range(n % 4 + 1):
+            say(people[k], article, now - timedelta(hours=(n * 3) % 23))
+    full = sorted(ranking.scores("24h", now).items(), key=lambda kv: (kv[1][0], kv[1][3], kv[0]), reverse=True)
+    assert [e.article.pk for e in most_discussed("24h", limit=5, now=now)] == [pk for pk, _ in full[:5]]
+
+
+def test_recount_rebuilds_heat(make_article, reader, now):
+    """Ensure `recount` restores the ranking after its heat rows were lost."""
+    from parley.discussion.models import Heat
+    from parley.discussion.services import recount
+    say(reader("a"), make_article(title="Kept hot"), now)
+    Heat.objects.all().delete()
+    assert titles(now=now) == []
+    recount()
+    assert titles(now=now) == ["Kept hot"]
