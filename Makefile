@@ -33,9 +33,11 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check parley tests bench conftest.py
 
+# Benchmarks print tables; serving ones need wrk (apt-get install wrk). Minutes, not seconds.
 bench: install-test
-	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/import_speed.py
+	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/discussion.py
 
 clean:
 	rm -rf $(VENV) var *.egg-info

@@ -9,20 +9,24 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
+from markupsafe import Markup
+
+from parley.articles.models import url_for
 
 
-def newsdate(value, with_time=True):
-    """Return "Nov 25, 2025, 14:05 UTC" in the current time zone."""
+def time_tag(value, with_time=True):
+    """Return <time datetime="ISO">Nov 25, 2025, 14:05 UTC</time>, converting the zone once."""
     if not value:
         return ""
     local = timezone.localtime(value)
     day = f"{local:%b} {local.day}, {local.year}"
-    return f"{day}, {local:%H:%M} {local.tzname()}" if with_time else day
+    shown = f"{day}, {local:%H:%M} {local.tzname()}" if with_time else day
+    return Markup(f'<time datetime="{local.isoformat()}">{shown}</time>')
 
 
-def isodate(value):
-    """Return the ISO 8601 form of a datetime in the current time zone, for <time datetime>."""
-    return timezone.localtime(value).isoformat() if value else ""
+def profile_url(username: str) -> str:
+    """Return a reader's profile path (comment threads print hundreds of these)."""
+    return url_for("profile", username)
 
 
 def url(name, *args, **kwargs):
@@ -37,5 +41,6 @@ def environment(**options):
 
     env.globals.update(static=static, url=url, site_name=settings.PARLEY_SITE_NAME, messages=get_messages,
                        is_moderator=is_moderator)
-    env.filters.update(newsdate=newsdate, isodate=isodate)
+    env.globals.update(profile_url=profile_url)
+    env.filters.update(time_tag=time_tag)
     return env

@@ -22,7 +22,7 @@ def test_seed_page_reads_like_the_app(live_server, page, seed_page, reference):
 
     assert page.locator("article h1").inner_text() == expected["title"]
     assert page.locator("article .outlet").inner_text() == "Deep News"
-    assert page.locator("article time.published").inner_text().startswith("Nov 25, 2025")
+    assert page.locator("article .published time").inner_text().startswith("Nov 25, 2025")
     assert page.locator("article .badge.inferred").is_visible()
     paragraphs = page.locator("article .body p")
     assert paragraphs.count() == expected["body_paragraphs"]
