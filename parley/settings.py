@@ -137,7 +137,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, taken now
 
 # Security headers are always on; the HTTPS-only ones follow PARLEY_HTTPS.
 HTTPS = env_bool("PARLEY_HTTPS", False)

@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.db import models
+
+# URLs typed without a scheme are https ones (Django 6's default, taken now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 from parley.articles.models import Article, Disclaimer, Outlet
 
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["name", "slug", "homepage"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -18,6 +23,7 @@ class DisclaimerAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["title", "outlet", "published_at", "date_inferred", "comment_count", "is_sample"]
     list_filter = ["is_sample", "date_inferred", "outlet"]
     search_fields = ["title", "url"]
