@@ -40,6 +40,9 @@ SETTINGS = [
     Setting("PARLEY_FROM_EMAIL", "parley@localhost", "Sender address of Parley's mail."),
     Setting("PARLEY_PAGE_CACHE_SECONDS", "30", "How long anonymous readers may be served a cached page; 0 turns it off."),
     Setting("PARLEY_IMPORT_MAX_BYTES", "10485760", "Largest file `parley import` accepts (bytes); larger files are refused."),
+    Setting("PARLEY_FETCH_ALLOW_HOSTS", "",
+            "Comma-separated private hosts Parley may fetch from (it refuses every non-public address otherwise)."),
+    Setting("PARLEY_FETCH_MAX_BYTES", "15728640", "Largest response body Parley downloads, after decompression (bytes)."),
     Setting("PARLEY_SITE_NAME", "Parley", "Name shown in the page header and feeds."),
     Setting("PARLEY_LOG_LEVEL", "INFO", "Level of Parley's own log messages (DEBUG, INFO, WARNING, ERROR)."),
 ]
