@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.db import models
 
+from parley.articles.models import Article, Disclaimer, Outlet
+
 # URLs typed without a scheme are https ones (Django 6's default, taken now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-from parley.articles.models import Article, Disclaimer, Outlet
 
 
 @admin.register(Outlet)
