@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
 import nh3
+from lxml import etree
 
 ALLOWED_TAGS = {
     "p", "br", "a", "em", "strong", "b", "i", "u", "s", "sub", "sup", "blockquote", "q", "cite",
@@ -46,7 +47,10 @@ def html_to_paragraphs(fragment: str) -> list[str]:
     """Return the plain-text paragraphs of an HTML fragment (already sanitised or not)."""
     if not fragment.strip():
         return []
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):  # nothing lxml can call a document: no text
+        return []
     for dead in root.xpath(".//script|.//style|.//template"):
         dead.drop_tree()
     blocks = [el for el in root.iter() if el.tag in BLOCK_TAGS and not any(a.tag in BLOCK_TAGS for a in el.iterancestors())]

@@ -1,4 +1,4 @@
-"""Import saved files (text pages, HTML pages, JSON Lines) through `import_path()`."""
+"""Import saved files (text pages, HTML pages, JSON Lines, RSS/Atom/JSON feeds) through `import_path()`."""
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -21,16 +21,19 @@ from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_text
 from parley.sources.readers.htmlpage import read_html_page
 from parley.sources.readers.jsonlines import read_json_lines
+from parley.sources.readers.feeds import read_feed
 from parley.sources.readers.textpage import read_text_page
 
 log = logging.getLogger("parley.sources")
 
-FORMATS = ("auto", "text", "html", "jsonl")
+FORMATS = ("auto", "text", "html", "jsonl", "feed")
 EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed",
 }
+FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf", "<channel", '"version": "https://jsonfeed.org', '"version":"https://jsonfeed.org')
 STDIN = "-"
 
 
@@ -98,6 +101,8 @@ def sniff_format(name: str, text: str) -> str:
     if by_ext:
         return by_ext
     head = text.lstrip()[:1000].lower()
+    if any(marker in head for marker in FEED_MARKERS):
+        return "feed"
     if head.startswith("{"):
         return "jsonl"
     if head.startswith(("<!doctype html", "<html")) or "<body" in head or "<article" in head:
@@ -105,10 +110,19 @@ def sniff_format(name: str, text: str) -> str:
     return "text"
 
 
-def drafts_in(name: str, text: str, fmt: str, reference: datetime) -> Iterator[ArticleDraft | Unreadable]:
+def _looks_like_feed(name: str, data: bytes) -> bool:
+    if EXTENSIONS.get(Path(name).suffix.lower()) == "feed":
+        return True
+    head = data[:1000].replace(b"\x00", b"").decode("latin-1").lower()
+    return any(marker in head for marker in FEED_MARKERS)
+
+
+def drafts_in(name: str, text: str, fmt: str, reference: datetime, data: bytes = b"") -> Iterator[ArticleDraft | Unreadable]:
     """Yield the drafts of one decoded file, or the reasons records of it were refused."""
     origin = "stdin" if name == STDIN else str(Path(name).resolve())
-    if fmt == "jsonl":
+    if fmt == "feed":
+        yield from read_feed(data, reference, origin)  # feedparser reads the encoding the XML declares
+    elif fmt == "jsonl":
         for number, item in read_json_lines(text, origin):
             yield Unreadable(f"line {number}: {item}") if isinstance(item, Unreadable) else item
     elif fmt == "html":
@@ -122,14 +136,17 @@ def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = 
     report = FileReport(name)
     try:
         data = read_bytes(name, settings.PARLEY_IMPORT_MAX_BYTES)
-        text = decode_text(data)
+        if fmt == "auto" and _looks_like_feed(name, data):
+            fmt = "feed"
+        # Feeds go to feedparser as bytes: it honours the encoding the document declares.
+        text = "" if fmt == "feed" else decode_text(data)
         if reference_date is not None:
             reference = reference_date
         elif name != STDIN:
             reference = datetime.fromtimestamp(Path(name).stat().st_mtime, tz=timezone.get_current_timezone())
         else:
             reference = timezone.now()
-        for item in drafts_in(name, text, sniff_format(name, text) if fmt == "auto" else fmt, reference):
+        for item in drafts_in(name, text, sniff_format(name, text) if fmt == "auto" else fmt, reference, data):
             if isinstance(item, Unreadable):
                 report.fail(str(item))
                 continue

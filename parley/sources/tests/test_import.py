@@ -171,3 +171,15 @@ def test_import_from_stdin_through_the_cli(tmp_path):
                           env=env, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert b"-: 1 imported, 0 failed" in done.stdout
+
+
+@pytest.mark.django_db
+def test_saved_feed_entries_become_clean_articles():
+    """Ensure a saved RSS file's entries are stored with absolute links, no tracking and no script."""
+    report = only(import_path([str(FIXTURES / "wire.rss")]))
+    assert report.counts["imported"] == 2
+    oil = Article.objects.get(title="Oil rises")
+    assert oil.url == "https://wire.example/oil" and oil.outlet.name == "Wire & Co"
+    assert 'href="https://wire.example/more"' in oil.body_html and "<script" not in oil.body_html
+    assert oil.published_at.isoformat() == "2025-11-25T10:00:00+00:00" and not oil.date_inferred
+    assert only(import_path([str(FIXTURES / "wire.rss")])).counts["unchanged"] == 2
