@@ -19,9 +19,9 @@ from parley.articles.services import (
 )
 from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_text
+from parley.sources.readers.feeds import read_feed
 from parley.sources.readers.htmlpage import read_html_page
 from parley.sources.readers.jsonlines import read_json_lines
-from parley.sources.readers.feeds import read_feed
 from parley.sources.readers.textpage import read_text_page
 
 log = logging.getLogger("parley.sources")

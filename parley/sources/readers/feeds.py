@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import feedparser
 import lxml.html
-from lxml.etree import ParserError
 from django.utils import timezone
+from lxml.etree import ParserError
 
 from parley.articles.cleaning import html_to_paragraphs
 from parley.articles.services import ArticleDraft

@@ -3,7 +3,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from django.utils import timezone
 
 from parley.articles.models import Article
