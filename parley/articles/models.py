@@ -113,3 +113,14 @@ class Article(models.Model):
     def paragraphs(self):
         """Return the body as a list of plain-text paragraphs."""
         return [p for p in self.body_text.split("\n\n") if p.strip()]
+
+
+class Tombstone(models.Model):
+    """The identity of a deleted article, so neither import nor ingestion brings it back."""
+
+    identity_key = models.CharField(max_length=64, unique=True)
+    title = models.CharField(max_length=500)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Deleted: {self.title}"

@@ -15,11 +15,11 @@ from parley.articles.cleaning import (
     sanitize_html,
     sha256,
 )
-from parley.articles.models import Article, Disclaimer, Outlet
+from parley.articles.models import Article, Disclaimer, Outlet, Tombstone
 
 log = logging.getLogger("parley.articles")
 
-IMPORTED, UPDATED, UNCHANGED = "imported", "updated", "unchanged"
+IMPORTED, UPDATED, UNCHANGED, SKIPPED = "imported", "updated", "unchanged", "skipped"
 
 
 class ArticleRejected(ValueError):
@@ -45,12 +45,13 @@ class ArticleDraft:
     disclaimer: str = ""
     origin: str = ""
     is_sample: bool = False
+    entry_id: str = ""  # a feed entry's id, for dedupe within its source
 
 
 @dataclass
 class StoreResult:
     status: str
-    article: Article
+    article: Article | None  # None when skipped: the article was deleted and left a tombstone
 
 
 def clean_draft(draft: ArticleDraft) -> dict:
@@ -121,16 +122,23 @@ def set_disclaimer(outlet: Outlet, text: str) -> None:
     Disclaimer.objects.update_or_create(outlet=outlet, defaults={"text": text})
 
 
-def store_article(draft: ArticleDraft) -> StoreResult:
-    """Store a draft as an article, or recognise it as one already stored; all or nothing."""
+def store_article(draft: ArticleDraft, into: Article | None = None) -> StoreResult:
+    """Store a draft as an article, or recognise it as one already stored; all or nothing.
+
+    `into` names the article the draft is a new version of (a source's entry seen before), so an
+    edited headline updates it instead of making a second one.
+    """
     fields = clean_draft(draft)
     outlet_name = normalize_space(draft.outlet).replace("\n", " ")[:200]
     identity_key = sha256(identity_of(fields, outlet_name))
     with transaction.atomic():
+        if into is None and Tombstone.objects.filter(identity_key=identity_key).exists():
+            return StoreResult(SKIPPED, None)
         outlet = outlet_named(outlet_name) if outlet_name else None
         if outlet and draft.disclaimer:
             set_disclaimer(outlet, draft.disclaimer)
-        existing = Article.objects.select_for_update().filter(identity_key=identity_key).first()
+        existing = (Article.objects.select_for_update().filter(pk=into.pk) if into is not None
+                    else Article.objects.select_for_update().filter(identity_key=identity_key)).first()
         if existing is None:
             article = Article.objects.create(
                 outlet=outlet, identity_key=identity_key, last_activity_at=fields["published_at"], **fields)
@@ -144,3 +152,10 @@ def store_article(draft: ArticleDraft) -> StoreResult:
         existing.save()
         return StoreResult(UPDATED, existing)
 
+
+
+def delete_article(article: Article) -> None:
+    """Delete an article and leave a tombstone, so it is never imported or ingested again."""
+    with transaction.atomic():
+        Tombstone.objects.get_or_create(identity_key=article.identity_key, defaults={"title": article.title[:500]})
+        article.delete()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from parley.articles.services import (
     IMPORTED,
+    SKIPPED,
     UNCHANGED,
     UPDATED,
     ArticleDraft,
@@ -42,7 +43,7 @@ class FileReport:
     """What importing one file did: counts by outcome and the reasons for failures."""
 
     path: str
-    counts: dict = field(default_factory=lambda: {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, "failed": 0})
+    counts: dict = field(default_factory=lambda: {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0, "failed": 0})
     reasons: list[str] = field(default_factory=list)
 
     def fail(self, reason: str) -> None:

@@ -94,4 +94,5 @@ def read_feed(data: bytes, reference: datetime, origin: str = "") -> Iterator[Ar
             title=title[:500], outlet=outlet, url=link, byline=entry.get("author", "") or "",
             published_at=when or timezone.localtime(reference), date_inferred=when is None,
             html=html, paragraphs=paragraphs, origin=f"{origin}#{number}" if origin else "",
+            entry_id=entry.get("id", "") or link,
         )

@@ -1,0 +1,216 @@
+"""Gathering from sources: `add_source()`, `ingest_source()`, and the claims workers take.
+
+Each entry is stored in its own transaction (the article, its source mapping, counters), so a
+worker killed half-way leaves every finished entry whole and no entry half-made; its claim on the
+source lapses after PARLEY_WORKER_LEASE_SECONDS and another worker, or the same one restarted, carries on.
+"""
+import logging
+import os
+import re
+import socket
+import statistics
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from parley.articles.cleaning import html_to_paragraphs, normalize_url, sha256
+from parley.articles.services import (
+    IMPORTED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    ArticleDraft,
+    ArticleRejected,
+    store_article,
+)
+from parley.sources.fetch import FetchError, fetch
+from parley.sources.models import FetchLog, Source, SourceArticle
+from parley.sources.readers import Unreadable
+from parley.sources.readers.decoding import decode_text
+from parley.sources.readers.feeds import read_feed
+from parley.sources.readers.htmlpage import read_html_page
+
+log = logging.getLogger("parley.sources")
+
+MIN_INTERVAL = timedelta(minutes=5)
+MAX_INTERVAL = timedelta(hours=24)
+DEFAULT_INTERVAL = timedelta(hours=1)
+PAUSE_AFTER_FAILURES = 10
+LOG_RETENTION = 100  # fetch log rows kept per source
+SUMMARY_ONLY_CHARS = 1000  # an entry shorter than this carries a summary, not the article
+MIN_FULL_TEXT_CHARS = 200  # extraction shorter than this is a block page or a paywall
+FEED_TYPES = re.compile(r"application/(rss|atom)\+xml|application/feed\+json|application/json", re.I)
+ALTERNATE = re.compile(r"<link\b[^>]*>", re.I)
+
+
+class SourceError(ValueError):
+    """A source that cannot be added, with the reason in plain words."""
+
+
+def _looks_like_feed(body: bytes) -> bool:
+    head = body[:2000].replace(b"\x00", b"").decode("latin-1").lower()
+    return any(m in head for m in ("<rss", "<feed", "<rdf:rdf", "jsonfeed.org"))
+
+
+def discover_feed(html: str, base: str) -> str | None:
+    """Return the first RSS/Atom/JSON feed a page announces with <link rel="alternate">, made absolute."""
+    for tag in ALTERNATE.findall(html):
+        attrs = dict((k.lower(), v) for k, _q, v in re.findall(r'([\w-]+)\s*=\s*(["\'])(.*?)\2', tag))
+        if "alternate" in attrs.get("rel", "").lower().split() and FEED_TYPES.search(attrs.get("type", "")) and attrs.get("href"):
+            return urljoin(base, attrs["href"])
+    return None
+
+
+def add_source(url: str, name: str = "", interval: int | None = None, full_text: bool = False) -> Source:
+    """Add a feed, a site whose home page announces one, or a single article page."""
+    url = url.strip()
+    if Source.objects.filter(url=url).exists():
+        raise SourceError(f"{url} is already a source")
+    try:
+        fetched = fetch(url)
+    except FetchError as exc:
+        raise SourceError(f"cannot add {url}: {exc}") from None
+    kind, final = Source.FEED, fetched.url
+    if not _looks_like_feed(fetched.content):
+        feed_url = discover_feed(decode_text(fetched.content), fetched.url) if fetched.content.strip() else None
+        if feed_url:
+            try:
+                feed = fetch(feed_url)
+            except FetchError as exc:
+                raise SourceError(f"the page announces {feed_url}, which cannot be fetched: {exc}") from None
+            if not _looks_like_feed(feed.content):
+                raise SourceError(f"the page announces {feed_url}, which is not a feed")
+            final = feed.url
+        else:
+            kind = Source.PAGE
+    if Source.objects.filter(url=final).exists():
+        raise SourceError(f"{final} is already a source")
+    return Source.objects.create(url=final, kind=kind, name=name, interval=interval, full_text=full_text,
+                                 next_check_at=timezone.now())
+
+
+def claim_due(worker: str, limit: int = 10, now=None) -> list[Source]:
+    """Claim up to `limit` due sources for one worker; no two workers ever hold the same source."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # PostgreSQL skips rows another worker has locked; SQLite runs one writer at a time anyway.
+        due = (Source.objects.select_for_update(skip_locked=True)
+               .filter(paused=False, next_check_at__lte=now)
+               .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+               .order_by("next_check_at").values_list("id", flat=True)[:limit])
+        ids = list(due)
+        lease = timedelta(seconds=settings.PARLEY_WORKER_LEASE_SECONDS)
+        Source.objects.filter(id__in=ids).update(claimed_by=worker, claimed_until=now + lease)
+    return list(Source.objects.filter(id__in=ids).order_by("next_check_at"))
+
+
+def publishing_interval(drafts: list[ArticleDraft]) -> timedelta:
+    """Return half the median gap between the latest entries, kept between 5 minutes and 24 hours."""
+    times = sorted((d.published_at for d in drafts if not d.date_inferred), reverse=True)[:11]
+    gaps = [(a - b).total_seconds() for a, b in zip(times, times[1:], strict=False) if a > b]
+    if not gaps:
+        return DEFAULT_INTERVAL
+    return min(MAX_INTERVAL, max(MIN_INTERVAL, timedelta(seconds=statistics.median(gaps) / 2)))
+
+
+def with_full_text(draft: ArticleDraft, notes: list[str], max_bytes: int | None) -> ArticleDraft:
+    """Return the draft with its page's main text when it carries only a summary; note why not otherwise."""
+    summary_chars = len(" ".join(draft.paragraphs or html_to_paragraphs(draft.html)))
+    if summary_chars >= SUMMARY_ONLY_CHARS or not draft.url:
+        return draft
+    try:
+        page = fetch(draft.url, max_bytes=max_bytes)
+        extracted = read_html_page(decode_text(page.content), draft.published_at, url=page.url)
+    except (FetchError, Unreadable) as exc:
+        notes.append(f"{draft.url}: kept the summary ({exc})")
+        return draft
+    text_chars = len(" ".join(extracted.paragraphs))
+    if text_chars < MIN_FULL_TEXT_CHARS:
+        notes.append(f"{draft.url}: kept the summary (the page gave {text_chars} characters: block page or paywall?)")
+        return draft
+    return replace(draft, html="", paragraphs=extracted.paragraphs, byline=draft.byline or extracted.byline)
+
+
+def _store_entry(source: Source, draft: ArticleDraft) -> str:
+    """Store one entry and remember that this source carried it, in one transaction."""
+    key = sha256(draft.entry_id or normalize_url(draft.url) or draft.title)
+    with transaction.atomic():
+        known = SourceArticle.objects.select_related("article").filter(source=source, entry_key=key).first()
+        result = store_article(draft, into=known.article if known else None)
+        if result.article is not None and known is None:
+            SourceArticle.objects.get_or_create(source=source, entry_key=key, defaults={"article": result.article})
+    return result.status
+
+
+def _failed(source: Source, started, error: FetchError) -> FetchLog:
+    now = timezone.now()
+    failures = source.consecutive_failures + 1
+    base = timedelta(seconds=source.interval) if source.interval else MIN_INTERVAL
+    wait = min(MAX_INTERVAL, base * 2 ** (failures - 1))
+    if error.retry_after:
+        wait = max(wait, timedelta(seconds=min(error.retry_after, MAX_INTERVAL.total_seconds())))
+    paused = failures >= PAUSE_AFTER_FAILURES
+    reason = str(error) + (f" (paused after {failures} consecutive failures)" if paused else "")
+    Source.objects.filter(pk=source.pk).update(
+        last_fetch_at=now, last_status=error.status, last_error=reason, consecutive_failures=failures,
+        paused=paused, next_check_at=now + wait, claimed_by="", claimed_until=None)
+    log.warning("source %s failed: %s", source.pk, reason)
+    return _log(source, started, now, error.status, {}, reason, [])
+
+
+def _log(source, started, finished, status, counts, error, notes) -> FetchLog:
+    entry = FetchLog.objects.create(source=source, started_at=started, finished_at=finished, status=status,
+                                    new=counts.get(IMPORTED, 0), updated=counts.get(UPDATED, 0),
+                                    unchanged=counts.get(UNCHANGED, 0), error=error, notes="\n".join(notes)[:20000])
+    stale = FetchLog.objects.filter(source=source).order_by("-started_at", "-id").values_list("id", flat=True)[LOG_RETENTION:]
+    FetchLog.objects.filter(id__in=list(stale)).delete()
+    return entry
+
+
+def ingest_source(source: Source) -> FetchLog:
+    """Check one source once: fetch (conditionally), read, store each entry, record what happened."""
+    started = timezone.now()
+    try:
+        fetched = fetch(source.url, etag=source.etag, last_modified=source.last_modified, max_bytes=source.max_bytes)
+    except FetchError as exc:
+        return _failed(source, started, exc)
+    counts = {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0}
+    notes, drafts = [], []
+    interval = timedelta(seconds=source.interval) if source.interval else None
+    if not fetched.not_modified:
+        try:
+            if source.kind == Source.FEED:
+                items = list(read_feed(fetched.content, started, origin=source.url))
+            else:
+                items = [read_html_page(decode_text(fetched.content), started, origin=source.url, url=fetched.url)]
+        except Unreadable as exc:
+            return _failed(source, started, FetchError(f"fetched but unreadable: {exc}", fetched.status))
+        for item in items:
+            if isinstance(item, Unreadable):
+                notes.append(str(item))
+                continue
+            draft = with_full_text(item, notes, source.max_bytes) if source.full_text else item
+            drafts.append(draft)
+            try:
+                counts[_store_entry(source, draft)] += 1
+            except ArticleRejected as exc:
+                notes.append(f"{draft.url or draft.title}: {exc}")
+    finished = timezone.now()
+    next_in = interval or (publishing_interval(drafts) if drafts else DEFAULT_INTERVAL)
+    Source.objects.filter(pk=source.pk).update(
+        etag=fetched.etag or source.etag, last_modified=fetched.last_modified or source.last_modified,
+        last_fetch_at=finished, last_status=fetched.status, last_error="", consecutive_failures=0,
+        next_check_at=finished + next_in, last_new=counts[IMPORTED], last_updated=counts[UPDATED],
+        last_unchanged=counts[UNCHANGED], claimed_by="", claimed_until=None)
+    return _log(source, started, finished, fetched.status, counts, "", notes)
+
+
+def new_worker_id() -> str:
+    """Return a name for this worker process, unique across machines."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

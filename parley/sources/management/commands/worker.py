@@ -1,0 +1,16 @@
+"""`parley worker`: keep sources fresh (run as many as you like, on one machine or many)."""
+from django.core.management.base import BaseCommand
+
+from parley.sources.worker import Worker
+
+
+class Command(BaseCommand):
+    help = "Check due sources continuously; several workers never take the same source."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Stop when no source is due.")
+        parser.add_argument("--batch", type=int, default=10, help="Sources claimed at a time.")
+
+    def handle(self, once, batch, **options):
+        checked = Worker(batch).run(once=once)
+        self.stdout.write(f"checked {checked} source{'s' if checked != 1 else ''}")

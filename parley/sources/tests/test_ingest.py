@@ -1,0 +1,208 @@
+"""Ingestion from a real HTTP server on 127.0.0.1: feeds, pages, dedupe, failures, claims."""
+import email.utils
+import http.server
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from parley.articles.models import Article
+from parley.articles.services import delete_article
+from parley.sources.ingest import SourceError, add_source, claim_due, ingest_source
+from parley.sources.models import FetchLog, Source, SourceArticle
+
+pytestmark = pytest.mark.django_db
+LONG = " ".join(["The refinery said margins had narrowed for a third month as crude costs rose."] * 12)
+
+
+def rss(items, title="Energy Wire"):
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><guid>{guid}</guid>"
+        f"<pubDate>{email.utils.format_datetime(when)}</pubDate><description>{desc}</description></item>"
+        for t, link, guid, when, desc in items)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{body}</channel></rss>'.encode()
+
+
+class Site:
+    """A small news site whose answers tests change as they go."""
+
+    def __init__(self):
+        self.pages = {}
+        self.hits = []
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                site.hits.append(self.path)
+                status, body, headers = site.pages.get(self.path, (404, b"", {}))
+                if status == 200 and headers.get("ETag") and self.headers.get("If-None-Match") == headers["ETag"]:
+                    status, body = 304, b""
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def put(self, path, body, status=200, **headers):
+        self.pages[path] = (status, body if isinstance(body, bytes) else body.encode(), headers)
+
+
+@pytest.fixture
+def site(settings):
+    settings.PARLEY_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    s = Site()
+    yield s
+    s.httpd.shutdown()
+
+
+def hours_ago(n):
+    return timezone.now() - timedelta(hours=n)
+
+
+def feed_items(site, n=3, title="Refiner cuts runs"):
+    return [(f"{title} {k}", f"{site.base}/story/{k}?utm_source=rss", f"urn:story:{k}", hours_ago(2 * k), LONG)
+            for k in range(n)]
+
+
+def test_add_finds_feed_on_home_page_and_ingests(site):
+    """Ensure a site's home page leads to its feed, and a check stores every entry with its source."""
+    site.put("/", '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>')
+    site.put("/feed.xml", rss(feed_items(site)), ETag='"a"', **{"Content-Type": "application/rss+xml"})
+    source = add_source(site.base + "/")
+    assert source.url == f"{site.base}/feed.xml" and source.kind == Source.FEED
+    entry = ingest_source(source)
+    assert (entry.new, entry.error) == (3, "")
+    assert Article.objects.count() == 3 and SourceArticle.objects.filter(source=source).count() == 3
+    assert Article.objects.filter(url=f"{site.base}/story/0").exists()  # tracking parameter dropped
+
+
+def test_second_poll_is_conditional(site):
+    """Ensure the second check sends the ETag back, gets 304 and changes nothing."""
+    site.put("/feed.xml", rss(feed_items(site)), ETag='"a"')
+    source = add_source(f"{site.base}/feed.xml")
+    ingest_source(source)
+    source.refresh_from_db()
+    entry = ingest_source(source)
+    assert entry.status == 304 and (entry.new, entry.updated) == (0, 0)
+    source.refresh_from_db()
+    assert source.etag == '"a"' and source.consecutive_failures == 0
+
+
+def test_edited_headline_updates_the_same_article(site):
+    """Ensure an entry whose headline changed updates its article instead of adding one."""
+    site.put("/feed.xml", rss(feed_items(site, 1, "Refiner cuts runs")))
+    source = add_source(f"{site.base}/feed.xml")
+    ingest_source(source)
+    site.put("/feed.xml", rss(feed_items(site, 1, "Refiner cuts runs again")))
+    assert ingest_source(source).updated == 1
+    assert list(Article.objects.values_list("title", flat=True)) == ["Refiner cuts runs again 0"]
+
+
+def test_same_story_from_two_sources_is_one_article(site):
+    """Ensure two feeds carrying one canonical URL make one article, recorded for both sources."""
+    site.put("/a.xml", rss(feed_items(site, 1), "Wire A"))
+    site.put("/b.xml", rss(feed_items(site, 1), "Wire B"))
+    a, b = add_source(f"{site.base}/a.xml"), add_source(f"{site.base}/b.xml")
+    ingest_source(a)
+    ingest_source(b)
+    assert Article.objects.count() == 1
+    assert SourceArticle.objects.filter(article=Article.objects.get()).count() == 2
+
+
+def test_deleted_article_is_not_ingested_again(site):
+    """Ensure a deleted article leaves a tombstone and the next check skips it."""
+    site.put("/feed.xml", rss(feed_items(site, 1)))
+    source = add_source(f"{site.base}/feed.xml")
+    ingest_source(source)
+    delete_article(Article.objects.get())
+    SourceArticle.objects.all().delete()
+    ingest_source(source)
+    assert not Article.objects.exists()
+
+
+def test_full_text_replaces_summary_and_paywall_keeps_it(site):
+    """Ensure summary-only entries get their page's text, and a short (paywalled) page keeps the summary with a note."""
+    article_page = ("<html><head><title>Full story</title></head><body><article><h1>Full story</h1>"
+                    + "".join(f"<p>{LONG} Paragraph {n}.</p>" for n in range(4)) + "</article></body></html>")
+    site.put("/full", article_page)
+    site.put("/paywall", "<html><head><title>Subscribe</title></head><body><p>Subscribe to read.</p></body></html>")
+    items = [("Full story", f"{site.base}/full", "1", hours_ago(1), "Short summary."),
+             ("Locked story", f"{site.base}/paywall", "2", hours_ago(2), "Another short summary.")]
+    site.put("/feed.xml", rss(items))
+    source = add_source(f"{site.base}/feed.xml", full_text=True)
+    entry = ingest_source(source)
+    assert "Paragraph 3." in Article.objects.get(title="Full story").body_text
+    assert Article.objects.get(title="Locked story").body_text == "Another short summary."
+    assert "kept the summary" in entry.notes and "/paywall" in entry.notes
+
+
+def test_failures_back_off_then_pause(site):
+    """Ensure failures are recorded with backoff, and ten in a row pause the source, saying so."""
+    site.put("/feed.xml", b"oops", status=500)
+    source = Source.objects.create(url=f"{site.base}/feed.xml", next_check_at=timezone.now())
+    waits = []
+    for _ in range(10):
+        before = timezone.now()
+        ingest_source(source)
+        source.refresh_from_db()
+        waits.append((source.next_check_at - before).total_seconds())
+    assert waits[1] > waits[0] * 1.5
+    assert source.paused and "paused after 10 consecutive failures" in source.last_error
+    assert "HTTP 500" in source.last_error and FetchLog.objects.filter(source=source).count() == 10
+
+
+def test_retry_after_is_honoured(site):
+    """Ensure a 429 with Retry-After moves the next check at least that far."""
+    site.put("/feed.xml", b"", status=429, **{"Retry-After": "7200"})
+    source = Source.objects.create(url=f"{site.base}/feed.xml", next_check_at=timezone.now())
+    ingest_source(source)
+    source.refresh_from_db()
+    assert source.next_check_at - timezone.now() > timedelta(seconds=7000)
+
+
+def test_add_refuses_private_address_without_allowlist(settings):
+    """Ensure adding a source on a private address is refused with the reason."""
+    settings.PARLEY_FETCH_ALLOW_HOSTS = []
+    with pytest.raises(SourceError, match="non-public"):
+        add_source("http://127.0.0.1:9/feed.xml")
+
+
+def test_interval_follows_publishing_rate(site):
+    """Ensure a feed publishing every two hours is checked about hourly."""
+    site.put("/feed.xml", rss(feed_items(site, 6)))
+    source = add_source(f"{site.base}/feed.xml")
+    ingest_source(source)
+    source.refresh_from_db()
+    assert timedelta(minutes=55) < source.next_check_at - timezone.now() <= timedelta(minutes=61)
+
+
+def test_two_workers_never_claim_the_same_source():
+    """Ensure claims are exclusive until their lease ends."""
+    for n in range(6):
+        Source.objects.create(url=f"https://feeds.example/{n}", next_check_at=hours_ago(1))
+    first, second = claim_due("w1", 4), claim_due("w2", 4)
+    assert len(first) == 4 and len(second) == 2
+    assert not {s.pk for s in first} & {s.pk for s in second}
+    assert claim_due("w3", 4) == []
+    later = timezone.now() + timedelta(hours=1)
+    assert len(claim_due("w4", 10, now=later)) == 6  # leases lapsed: a dead worker's sources are free again
+
+
+def test_sources_command_lists_health(site, capsys):
+    """Ensure `parley sources list` shows last fetch, counts, failures and next check."""
+    from django.core.management import call_command
+    site.put("/feed.xml", rss(feed_items(site, 2)))
+    call_command("sources", "add", f"{site.base}/feed.xml")
+    call_command("sources", "check", str(Source.objects.get().pk))
+    call_command("sources", "list")
+    out = capsys.readouterr().out
+    assert "2 new, 0 updated, 0 unchanged" in out and "failures in a row 0" in out

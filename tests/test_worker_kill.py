@@ -1,0 +1,85 @@
+"""A worker killed with SIGKILL half-way through a batch loses nothing and leaves nothing half-made."""
+import email.utils
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from parley.articles.models import Article
+from parley.sources.models import Source, SourceArticle
+
+ENTRIES = 120
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigkill_mid_batch_then_restart(tmp_path):
+    """Ensure SIGKILL mid-batch keeps every committed article whole and a restart stores the rest once."""
+    now = timezone.now()
+    items = "".join(
+        f"<item><title>Story {n}</title><link>http://127.0.0.1:{{port}}/story/{n}</link><guid>g{n}</guid>"
+        f"<pubDate>{email.utils.format_datetime(now - timedelta(minutes=n))}</pubDate>"
+        f"<description>Summary {n}.</description></item>" for n in range(ENTRIES))
+    page = ("<html><head><title>Story</title></head><body><article><h1>Story</h1>"
+            + "<p>" + "Markets moved as traders weighed the outlook for rates and earnings. " * 12 + "</p>" * 1
+            + "</article></body></html>").encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/feed.xml":
+                body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow Wire</title>{items}</channel></rss>'
+                body = body.replace("{port}", str(self.server.server_address[1])).encode()
+            else:
+                time.sleep(0.05)  # article pages are slow, so the batch takes seconds
+                body = page
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    source = Source.objects.create(url=f"http://127.0.0.1:{port}/feed.xml", full_text=True, next_check_at=now)
+    env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
+           "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_WORKER_LEASE_SECONDS": "2", "PARLEY_LOG_LEVEL": "WARNING"}
+    worker = [sys.executable, "-m", "parley.cli", "worker", "--once"]
+    try:
+        proc = subprocess.Popen(worker, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while Article.objects.count() < 10 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        stored = Article.objects.count()
+        assert 10 <= stored < ENTRIES, "the kill should land mid-batch"
+        for article in Article.objects.all():
+            assert "Markets moved" in article.body_text  # whole: full text, not a half-written row
+        assert SourceArticle.objects.count() == stored  # every stored article is recorded for its source
+
+        time.sleep(2.5)  # the dead worker's lease lapses
+        done = subprocess.run(worker, env=env, capture_output=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+    finally:
+        httpd.shutdown()
+    assert Article.objects.count() == ENTRIES
+    assert SourceArticle.objects.filter(source=source).count() == ENTRIES
+    source.refresh_from_db()
+    assert source.claimed_by == "" and source.consecutive_failures == 0
