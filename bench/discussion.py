@@ -165,7 +165,7 @@ def main() -> None:
                                              text=True).stdout.strip().splitlines()[-1])
         tokens = (data_dir / "tokens.txt").read_text().split()
         port = free_port()
-        server = subprocess.Popen([PY, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log"],
+        server = subprocess.Popen([PY, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log", "--no-worker"],
                                   env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -83,7 +83,7 @@ def sample_paths(data_dir: Path) -> dict[str, list[str]]:
 
 def start_server(data_dir: Path, cache_seconds: int, server_args: list[str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([PY, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log", *server_args],
+    proc = subprocess.Popen([PY, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log", "--no-worker", *server_args],
                             env=env_for(data_dir, cache_seconds), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):

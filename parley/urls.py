@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("parley.accounts.urls")),
     path("", include("parley.discussion.urls")),
     path("", include("parley.articles.urls")),
+    path("", include("parley.sources.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parley.articles import views
+from parley.articles import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,4 +8,8 @@ urlpatterns = [
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    path("feed.rss", feeds.LatestRss(), name="latest-rss"),
+    path("feed.atom", feeds.LatestAtom(), name="latest-atom"),
+    path("o/<slug:slug>/feed.rss", feeds.OutletRss(), name="outlet-rss"),
+    path("o/<slug:slug>/feed.atom", feeds.OutletAtom(), name="outlet-atom"),
 ]

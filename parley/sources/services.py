@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from parley.articles.cleaning import normalize_url
 from parley.articles.services import (
     IMPORTED,
     SKIPPED,
@@ -18,21 +19,24 @@ from parley.articles.services import (
     ArticleRejected,
     store_article,
 )
+from parley.sources.models import Source
 from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_text
 from parley.sources.readers.feeds import read_feed
 from parley.sources.readers.htmlpage import read_html_page
 from parley.sources.readers.jsonlines import read_json_lines
+from parley.sources.readers.opml import read_opml
 from parley.sources.readers.textpage import read_text_page
 
 log = logging.getLogger("parley.sources")
 
-FORMATS = ("auto", "text", "html", "jsonl", "feed")
+FORMATS = ("auto", "text", "html", "jsonl", "feed", "opml")
 EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "text",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed",
+    ".opml": "opml",
 }
 FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf", "<channel", '"version": "https://jsonfeed.org', '"version":"https://jsonfeed.org')
 STDIN = "-"
@@ -111,6 +115,17 @@ def sniff_format(name: str, text: str) -> str:
     return "text"
 
 
+def _import_opml(report: FileReport, data: bytes) -> FileReport:
+    """Add a source for each feed an OPML file lists (checked by the workers, not now)."""
+    for url, title in read_opml(data):
+        if not normalize_url(url):
+            report.fail(f"{url}: not an http(s) URL")
+            continue
+        _, created = Source.objects.get_or_create(url=url, defaults={"name": title[:200], "next_check_at": timezone.now()})
+        report.counts[IMPORTED if created else UNCHANGED] += 1
+    return report
+
+
 def _looks_like_feed(name: str, data: bytes) -> bool:
     if EXTENSIONS.get(Path(name).suffix.lower()) == "feed":
         return True
@@ -137,6 +152,10 @@ def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = 
     report = FileReport(name)
     try:
         data = read_bytes(name, settings.PARLEY_IMPORT_MAX_BYTES)
+        if fmt == "auto" and (EXTENSIONS.get(Path(name).suffix.lower()) == "opml" or b"<opml" in data[:500].lower()):
+            fmt = "opml"
+        if fmt == "opml":
+            return _import_opml(report, data)
         if fmt == "auto" and _looks_like_feed(name, data):
             fmt = "feed"
         # Feeds go to feedparser as bytes: it honours the encoding the document declares.

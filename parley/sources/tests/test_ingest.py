@@ -206,3 +206,57 @@ def test_sources_command_lists_health(site, capsys):
     call_command("sources", "list")
     out = capsys.readouterr().out
     assert "2 new, 0 updated, 0 unchanged" in out and "failures in a row 0" in out
+
+
+def test_api_lists_and_adds_sources_for_staff_only(site, client):
+    """Ensure staff add and list sources through the API, and readers are refused."""
+    import json
+
+    from django.contrib.auth.models import User
+
+    from parley.accounts.models import ApiToken
+    site.put("/feed.xml", rss(feed_items(site, 1)))
+    staff = User.objects.create_user("editor", is_staff=True)
+    reader = User.objects.create_user("reader")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(staff)[1]}"}
+    created = client.post("/api/v1/sources", json.dumps({"url": f"{site.base}/feed.xml"}),
+                          content_type="application/json", **auth)
+    assert created.status_code == 201 and created.json()["kind"] == "feed"
+    duplicate = client.post("/api/v1/sources", json.dumps({"url": f"{site.base}/feed.xml"}),
+                            content_type="application/json", **auth)
+    assert duplicate.status_code == 400 and "already a source" in duplicate.json()["detail"]
+    assert [s["url"] for s in client.get("/api/v1/sources", **auth).json()] == [f"{site.base}/feed.xml"]
+    assert client.get("/api/v1/sources", HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(reader)[1]}").status_code == 403
+
+
+def test_opml_import_adds_sources(tmp_path):
+    """Ensure each feed outline of an OPML file becomes a source, once."""
+    from parley.sources.services import import_path
+    path = tmp_path / "subs.opml"
+    path.write_text('<?xml version="1.0"?><opml version="2.0"><body><outline text="Markets">'
+                    '<outline text="Wire" xmlUrl="https://wire.example/feed.xml"/>'
+                    '<outline text="Bad" xmlUrl="file:///etc/passwd"/></outline></body></opml>')
+    (report,) = import_path([str(path)])
+    assert (report.counts["imported"], report.counts["failed"]) == (1, 1)
+    assert Source.objects.get().name == "Wire"
+    assert import_path([str(path)])[0].counts["unchanged"] == 1
+
+
+@pytest.mark.parametrize("url", ["/feed.rss", "/feed.atom"])
+def test_latest_feeds_are_well_formed(client, make_article, url):
+    """Ensure the latest-news RSS and Atom feeds parse and list the newest article."""
+    import feedparser
+    make_article(title="Newest thing")
+    parsed = feedparser.parse(client.get(url).content)
+    assert not parsed.bozo and parsed.entries[0].title == "Newest thing"
+
+
+def test_outlet_and_source_feeds(site, client):
+    """Ensure per-outlet and per-source feeds list what that outlet or source brought."""
+    import feedparser
+    site.put("/feed.xml", rss(feed_items(site, 2)))
+    source = add_source(f"{site.base}/feed.xml")
+    ingest_source(source)
+    outlet = Article.objects.first().outlet
+    assert len(feedparser.parse(client.get(f"/o/{outlet.slug}/feed.atom").content).entries) == 2
+    assert len(feedparser.parse(client.get(f"/sources/{source.pk}/feed.rss").content).entries) == 2

@@ -1,5 +1,7 @@
-"""`parley serve`: serve the site with gunicorn."""
+"""`parley serve`: serve the site with gunicorn, and run a source worker beside it."""
 import multiprocessing
+import subprocess
+import sys
 
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
@@ -32,10 +34,19 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() + 1)
         parser.add_argument("--threads", type=int, default=1, help="Threads per worker.")
         parser.add_argument("--no-access-log", action="store_true", help="Do not log each request (benchmarks).")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="Do not run a source worker beside the web server (when `parley worker` runs elsewhere).")
 
-    def handle(self, bind, workers, threads, no_access_log, **options):
+    def handle(self, bind, workers, threads, no_access_log, no_worker, **options):
         self.stdout.write(f"Parley at http://{bind}/ ({workers} workers x {threads} threads). Ctrl-C stops it.")
-        ParleyServer({
-            "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
-            "accesslog": None if no_access_log else "-", "timeout": 60, "graceful_timeout": 10,
-        }).run()
+        # The one-machine shape: a source worker runs beside the web server, and stops with it.
+        worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "parley.cli", "worker"])
+        try:
+            ParleyServer({
+                "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
+                "accesslog": None if no_access_log else "-", "timeout": 60, "graceful_timeout": 10,
+            }).run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)

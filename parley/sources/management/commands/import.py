@@ -35,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, paths, format, reference_date, verbosity, **options):
         files = expand_paths(paths)
         console = Console(file=self.stdout._out, highlight=False, soft_wrap=True)
-        totals = {"imported": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        totals = {"imported": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
         failed_files = 0
 
         def report(r):
