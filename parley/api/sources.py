@@ -3,6 +3,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from parley.api.api import AUTH
 from parley.api.schemas import ErrorOut
@@ -53,6 +54,6 @@ def create_source(request, payload: SourceIn):
     """Add a feed, a site (its feed is found) or an article page; it is checked by the workers."""
     _staff(request)
     try:
-        return 201, add_source(payload.url, payload.name, payload.interval, payload.full_text)
+        return Status(201, add_source(payload.url, payload.name, payload.interval, payload.full_text))
     except SourceError as exc:
         raise HttpError(400, str(exc)) from None
