@@ -1,4 +1,8 @@
-"""A worker killed with SIGKILL half-way through a batch loses nothing and leaves nothing half-made."""
+"""A worker killed with SIGKILL half-way through a batch loses nothing and leaves nothing half-made.
+
+The batch is six sources of twenty entries whose article pages answer slowly; each source's
+entries are stored in one transaction, so after the kill only whole sources may be stored.
+"""
 import email.utils
 import http.server
 import os
@@ -16,7 +20,8 @@ from django.utils import timezone
 from parley.articles.models import Article
 from parley.sources.models import Source, SourceArticle
 
-ENTRIES = 120
+SOURCES, PER_SOURCE = 6, 20
+ENTRIES = SOURCES * PER_SOURCE
 
 
 def database_url() -> str:
@@ -30,10 +35,13 @@ def database_url() -> str:
 def test_sigkill_mid_batch_then_restart(tmp_path):
     """Ensure SIGKILL mid-batch keeps every committed article whole and a restart stores the rest once."""
     now = timezone.now()
-    items = "".join(
-        f"<item><title>Story {n}</title><link>http://127.0.0.1:{{port}}/story/{n}</link><guid>g{n}</guid>"
-        f"<pubDate>{email.utils.format_datetime(now - timedelta(minutes=n))}</pubDate>"
-        f"<description>Summary {n}.</description></item>" for n in range(ENTRIES))
+
+    def items(feed):
+        return "".join(
+            f"<item><title>Story {feed}-{n}</title><link>http://127.0.0.1:{{port}}/story/{feed}/{n}</link>"
+            f"<guid>g{feed}-{n}</guid><pubDate>{email.utils.format_datetime(now - timedelta(minutes=n))}</pubDate>"
+            f"<description>Summary {n}.</description></item>" for n in range(PER_SOURCE))
+
     page = ("<html><head><title>Story</title></head><body><article><h1>Story</h1>"
             + "<p>" + "Markets moved as traders weighed the outlook for rates and earnings. " * 12 + "</p>" * 1
             + "</article></body></html>").encode()
@@ -43,8 +51,9 @@ def test_sigkill_mid_batch_then_restart(tmp_path):
             pass
 
         def do_GET(self):
-            if self.path == "/feed.xml":
-                body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow Wire</title>{items}</channel></rss>'
+            if self.path.startswith("/feed/"):
+                feed = int(self.path.split("/")[2])
+                body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow Wire</title>{items(feed)}</channel></rss>'
                 body = body.replace("{port}", str(self.server.server_address[1])).encode()
             else:
                 time.sleep(0.05)  # article pages are slow, so the batch takes seconds
@@ -57,19 +66,21 @@ def test_sigkill_mid_batch_then_restart(tmp_path):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     port = httpd.server_address[1]
-    source = Source.objects.create(url=f"http://127.0.0.1:{port}/feed.xml", full_text=True, next_check_at=now)
+    for feed in range(SOURCES):
+        Source.objects.create(url=f"http://127.0.0.1:{port}/feed/{feed}", full_text=True, next_check_at=now)
     env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
            "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_WORKER_LEASE_SECONDS": "2", "PARLEY_LOG_LEVEL": "WARNING"}
     worker = [sys.executable, "-m", "parley.cli", "worker", "--once"]
     try:
         proc = subprocess.Popen(worker, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
-        while Article.objects.count() < 10 and time.monotonic() < deadline:
+        while Article.objects.count() < PER_SOURCE and time.monotonic() < deadline:
             time.sleep(0.1)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         stored = Article.objects.count()
-        assert 10 <= stored < ENTRIES, "the kill should land mid-batch"
+        assert PER_SOURCE <= stored < ENTRIES, "the kill should land mid-batch"
+        assert stored % PER_SOURCE == 0  # whole sources only
         for article in Article.objects.all():
             assert "Markets moved" in article.body_text  # whole: full text, not a half-written row
         assert SourceArticle.objects.count() == stored  # every stored article is recorded for its source
@@ -80,6 +91,6 @@ def test_sigkill_mid_batch_then_restart(tmp_path):
     finally:
         httpd.shutdown()
     assert Article.objects.count() == ENTRIES
-    assert SourceArticle.objects.filter(source=source).count() == ENTRIES
-    source.refresh_from_db()
-    assert source.claimed_by == "" and source.consecutive_failures == 0
+    assert SourceArticle.objects.count() == ENTRIES
+    assert not Source.objects.exclude(claimed_by="").exists()
+    assert not Source.objects.filter(consecutive_failures__gt=0).exists()

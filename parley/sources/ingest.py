@@ -1,8 +1,9 @@
 """Gathering from sources: `add_source()`, `ingest_source()`, and the claims workers take.
 
-Each entry is stored in its own transaction (the article, its source mapping, counters), so a
-worker killed half-way leaves every finished entry whole and no entry half-made; its claim on the
-source lapses after PARLEY_WORKER_LEASE_SECONDS and another worker, or the same one restarted, carries on.
+A check fetches everything it needs first (the feed, full-text pages), then stores all of its
+entries, the source's new state and its log line in one transaction: a worker killed half-way
+leaves each source either checked or not, never half-stored. Its claim lapses after
+PARLEY_WORKER_LEASE_SECONDS and another worker, or the same one restarted, carries on.
 """
 import logging
 import os
@@ -191,16 +192,23 @@ def ingest_source(source: Source) -> FetchLog:
                 items = [read_html_page(decode_text(fetched.content), started, origin=source.url, url=fetched.url)]
         except Unreadable as exc:
             return _failed(source, started, FetchError(f"fetched but unreadable: {exc}", fetched.status))
+        # The network first (full text pages), outside any transaction; then every entry at once.
         for item in items:
             if isinstance(item, Unreadable):
                 notes.append(str(item))
                 continue
-            draft = with_full_text(item, notes, source.max_bytes) if source.full_text else item
-            drafts.append(draft)
+            drafts.append(with_full_text(item, notes, source.max_bytes) if source.full_text else item)
+    with transaction.atomic():
+        for draft in drafts:
             try:
                 counts[_store_entry(source, draft)] += 1
             except ArticleRejected as exc:
                 notes.append(f"{draft.url or draft.title}: {exc}")
+        return _succeeded(source, started, fetched, drafts, counts, notes, interval)
+
+
+def _succeeded(source, started, fetched, drafts, counts, notes, interval) -> FetchLog:
+    """Record a successful check: new fetch state, next check, counts, a log line."""
     finished = timezone.now()
     next_in = interval or (publishing_interval(drafts) if drafts else DEFAULT_INTERVAL)
     Source.objects.filter(pk=source.pk).update(
