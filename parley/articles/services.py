@@ -123,35 +123,69 @@ def set_disclaimer(outlet: Outlet, text: str) -> None:
 
 
 def store_article(draft: ArticleDraft, into: Article | None = None) -> StoreResult:
-    """Store a draft as an article, or recognise it as one already stored; all or nothing.
+    """Store one draft as an article, or recognise it as one already stored; all or nothing.
 
     `into` names the article the draft is a new version of (a source's entry seen before), so an
     edited headline updates it instead of making a second one.
     """
-    fields = clean_draft(draft)
-    outlet_name = normalize_space(draft.outlet).replace("\n", " ")[:200]
-    identity_key = sha256(identity_of(fields, outlet_name))
-    with transaction.atomic():
-        if into is None and Tombstone.objects.filter(identity_key=identity_key).exists():
-            return StoreResult(SKIPPED, None)
-        outlet = outlet_named(outlet_name) if outlet_name else None
-        if outlet and draft.disclaimer:
-            set_disclaimer(outlet, draft.disclaimer)
-        existing = (Article.objects.select_for_update().filter(pk=into.pk) if into is not None
-                    else Article.objects.select_for_update().filter(identity_key=identity_key)).first()
-        if existing is None:
-            article = Article.objects.create(
-                outlet=outlet, identity_key=identity_key, last_activity_at=fields["published_at"], **fields)
-            log.debug("imported article %s %r", article.pk, article.title)
-            return StoreResult(IMPORTED, article)
-        if existing.content_hash == fields["content_hash"]:
-            return StoreResult(UNCHANGED, existing)
-        # Same article, edited since: keep its id, counters and discussion; refresh the content.
-        for name in ("title", "slug", "byline", "summary", "body_html", "body_text", "content_hash"):
-            setattr(existing, name, fields[name])
-        existing.save()
-        return StoreResult(UPDATED, existing)
+    (result,) = store_articles([draft], [into])
+    if isinstance(result, ArticleRejected):
+        raise result
+    return result
 
+
+EDITABLE = ("title", "slug", "byline", "summary", "body_html", "body_text", "content_hash")
+
+
+def store_articles(drafts: list[ArticleDraft], into: list[Article | None] | None = None) -> list:
+    """Store many drafts in one transaction with a handful of queries; return a StoreResult or an
+    ArticleRejected for each draft, in order. The same rules as store_article(), for feeds and bulk loads.
+    """
+    into = into or [None] * len(drafts)
+    results: list = [None] * len(drafts)
+    cleaned = []  # (index, draft, fields, outlet name, identity key, into)
+    for n, (draft, target) in enumerate(zip(drafts, into, strict=True)):
+        try:
+            fields = clean_draft(draft)
+        except ArticleRejected as exc:
+            results[n] = exc
+            continue
+        outlet_name = normalize_space(draft.outlet).replace("\n", " ")[:200]
+        cleaned.append((n, draft, fields, outlet_name, sha256(identity_of(fields, outlet_name)), target))
+    if not cleaned:
+        return results
+    with transaction.atomic():
+        keys = [c[4] for c in cleaned]
+        buried = set(Tombstone.objects.filter(identity_key__in=keys).values_list("identity_key", flat=True))
+        by_key = {a.identity_key: a for a in Article.objects.select_for_update().filter(identity_key__in=keys)}
+        targets = {t.pk for *_, t in cleaned if t is not None}
+        by_pk = Article.objects.select_for_update().in_bulk(list(targets)) if targets else {}
+        outlets = {name: outlet_named(name) for name in {c[3] for c in cleaned if c[3]}}
+        for outlet_name, draft in {(c[3], c[1].disclaimer) for c in cleaned if c[3] and c[1].disclaimer}:
+            set_disclaimer(outlets[outlet_name], draft)
+        fresh = []
+        for n, _draft, fields, outlet_name, key, target in cleaned:
+            existing = by_pk.get(target.pk) if target is not None else by_key.get(key)
+            if target is None and key in buried:
+                results[n] = StoreResult(SKIPPED, None)
+            elif existing is None:
+                article = Article(outlet=outlets.get(outlet_name), identity_key=key,
+                                  last_activity_at=fields["published_at"], **fields)
+                by_key[key] = article  # a second draft of it in this batch is then an update
+                fresh.append((n, article))
+            elif existing.content_hash == fields["content_hash"]:
+                results[n] = StoreResult(UNCHANGED, existing)
+            else:
+                # Same article, edited since: keep its id, counters and discussion; refresh the content.
+                for name in EDITABLE:
+                    setattr(existing, name, fields[name])
+                if existing.pk:
+                    existing.save()
+                results[n] = StoreResult(UPDATED, existing)
+        Article.objects.bulk_create([article for _, article in fresh], batch_size=500)
+        for n, article in fresh:
+            results[n] = StoreResult(IMPORTED, article)
+    return results
 
 
 def delete_article(article: Article) -> None:

@@ -28,7 +28,7 @@ from parley.articles.services import (
     UPDATED,
     ArticleDraft,
     ArticleRejected,
-    store_article,
+    store_articles,
 )
 from parley.sources.fetch import FetchError, fetch
 from parley.sources.models import FetchLog, Source, SourceArticle
@@ -138,15 +138,22 @@ def with_full_text(draft: ArticleDraft, notes: list[str], max_bytes: int | None)
     return replace(draft, html="", paragraphs=extracted.paragraphs, byline=draft.byline or extracted.byline)
 
 
-def _store_entry(source: Source, draft: ArticleDraft) -> str:
-    """Store one entry and remember that this source carried it, in one transaction."""
-    key = sha256(draft.entry_id or normalize_url(draft.url) or draft.title)
-    with transaction.atomic():
-        known = SourceArticle.objects.select_related("article").filter(source=source, entry_key=key).first()
-        result = store_article(draft, into=known.article if known else None)
-        if result.article is not None and known is None:
-            SourceArticle.objects.get_or_create(source=source, entry_key=key, defaults={"article": result.article})
-    return result.status
+def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str]) -> dict:
+    """Store a check's entries and remember that this source carried them; call inside a transaction."""
+    keys = [sha256(d.entry_id or normalize_url(d.url) or d.title) for d in drafts]
+    known = {m.entry_key: m.article for m in
+             SourceArticle.objects.select_related("article").filter(source=source, entry_key__in=keys)}
+    counts = {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0}
+    carried = []
+    for key, draft, result in zip(keys, drafts, store_articles(drafts, [known.get(k) for k in keys]), strict=True):
+        if isinstance(result, ArticleRejected):
+            notes.append(f"{draft.url or draft.title}: {result}")
+            continue
+        counts[result.status] += 1
+        if result.article is not None and key not in known:
+            carried.append(SourceArticle(source=source, entry_key=key, article=result.article))
+    SourceArticle.objects.bulk_create(carried, ignore_conflicts=True)
+    return counts
 
 
 def _failed(source: Source, started, error: FetchError) -> FetchLog:
@@ -199,11 +206,8 @@ def ingest_source(source: Source) -> FetchLog:
                 continue
             drafts.append(with_full_text(item, notes, source.max_bytes) if source.full_text else item)
     with transaction.atomic():
-        for draft in drafts:
-            try:
-                counts[_store_entry(source, draft)] += 1
-            except ArticleRejected as exc:
-                notes.append(f"{draft.url or draft.title}: {exc}")
+        if drafts:
+            counts = _store_entries(source, drafts, notes)
         return _succeeded(source, started, fetched, drafts, counts, notes, interval)
 
 
