@@ -64,7 +64,7 @@ def test_hidden_and_deleted_comments_do_not_count(make_article, reader, moderato
 def test_ties_broken_by_latest_activity(make_article, reader, now):
     """Ensure equal scores rank the article with the later comment first."""
     earlier, later = make_article(title="Earlier"), make_article(title="Later")
-    hour = now.replace(minute=10, second=0, microsecond=0)
+    hour = (now - timedelta(hours=1)).replace(minute=10, second=0, microsecond=0)  # wholly in the past
     say(reader("a"), earlier, hour)
     say(reader("b"), later, hour + timedelta(minutes=5))
     assert titles(now=hour + timedelta(minutes=20)) == ["Later", "Earlier"]
