@@ -68,9 +68,19 @@ def _body(entry, base: str) -> tuple[str, list[str]]:
     return "", []
 
 
-def read_feed(data: bytes, reference: datetime, origin: str = "") -> Iterator[ArticleDraft | Unreadable]:
-    """Yield a draft per entry of a feed document, or the reason an entry was refused."""
+def read_feed(data: bytes, reference: datetime, origin: str = "") -> list[ArticleDraft | Unreadable]:
+    """Return a draft per entry of a feed document, or the reason an entry was refused.
+
+    A malformed document that yields no usable entry is refused whole, with the parser's reason.
+    """
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    items = list(_entries(parsed, reference, origin))
+    if parsed.get("bozo") and not any(isinstance(i, ArticleDraft) for i in items):
+        raise Unreadable(f"not a readable feed: {parsed.get('bozo_exception')}")
+    return items
+
+
+def _entries(parsed, reference: datetime, origin: str) -> Iterator[ArticleDraft | Unreadable]:
     if not parsed.entries:
         if parsed.get("bozo"):
             raise Unreadable(f"not a readable feed: {parsed.get('bozo_exception')}")

@@ -260,3 +260,19 @@ def test_outlet_and_source_feeds(site, client):
     outlet = Article.objects.first().outlet
     assert len(feedparser.parse(client.get(f"/o/{outlet.slug}/feed.atom").content).entries) == 2
     assert len(feedparser.parse(client.get(f"/sources/{source.pk}/feed.rss").content).entries) == 2
+
+
+def test_invalid_xml_is_a_recorded_error(site):
+    """Ensure a feed that is not XML ends as an error on the source, not a crash or an article."""
+    site.put("/feed.xml", "<rss><channel><item><title>Broken & unclosed")
+    source = Source.objects.create(url=f"{site.base}/feed.xml", next_check_at=timezone.now())
+    entry = ingest_source(source)
+    source.refresh_from_db()
+    assert "unreadable" in entry.error and source.consecutive_failures == 1 and not Article.objects.exists()
+
+
+def test_wrong_content_type_still_reads_the_feed(site):
+    """Ensure a feed served as text/plain is read by what it is, not by its label."""
+    site.put("/feed.txt", rss(feed_items(site, 2)), **{"Content-Type": "text/plain"})
+    source = add_source(f"{site.base}/feed.txt")
+    assert source.kind == Source.FEED and ingest_source(source).new == 2
