@@ -135,7 +135,9 @@ def with_full_text(draft: ArticleDraft, notes: list[str], max_bytes: int | None)
     if text_chars < MIN_FULL_TEXT_CHARS:
         notes.append(f"{draft.url}: kept the summary (the page gave {text_chars} characters: block page or paywall?)")
         return draft
-    return replace(draft, html="", paragraphs=extracted.paragraphs, byline=draft.byline or extracted.byline)
+    # The page's canonical URL (trafilatura reads <link rel="canonical">) beats the feed's link.
+    return replace(draft, html="", paragraphs=extracted.paragraphs, byline=draft.byline or extracted.byline,
+                   url=extracted.url or draft.url)
 
 
 def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str]) -> dict:

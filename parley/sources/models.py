@@ -1,5 +1,6 @@
 """Sources Parley gathers from, their fetch state and log, and which articles each carried."""
 from django.db import models
+from django.utils import timezone
 from django.db.models import Q
 
 from parley.articles.models import Article
@@ -19,7 +20,7 @@ class Source(models.Model):
     # Fetch state, as Miniflux keeps it.
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
-    next_check_at = models.DateTimeField(db_index=True)
+    next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
     last_fetch_at = models.DateTimeField(null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -131,7 +131,9 @@ def test_deleted_article_is_not_ingested_again(site):
 
 def test_full_text_replaces_summary_and_paywall_keeps_it(site):
     """Ensure summary-only entries get their page's text, and a short (paywalled) page keeps the summary with a note."""
-    article_page = ("<html><head><title>Full story</title></head><body><article><h1>Full story</h1>"
+    article_page = ("<html><head><title>Full story</title>"
+                    '<link rel="canonical" href="https://wire.example/markets/full-story"></head>'
+                    "<body><article><h1>Full story</h1>"
                     + "".join(f"<p>{LONG} Paragraph {n}.</p>" for n in range(4)) + "</article></body></html>")
     site.put("/full", article_page)
     site.put("/paywall", "<html><head><title>Subscribe</title></head><body><p>Subscribe to read.</p></body></html>")
@@ -140,7 +142,8 @@ def test_full_text_replaces_summary_and_paywall_keeps_it(site):
     site.put("/feed.xml", rss(items))
     source = add_source(f"{site.base}/feed.xml", full_text=True)
     entry = ingest_source(source)
-    assert "Paragraph 3." in Article.objects.get(title="Full story").body_text
+    full = Article.objects.get(title="Full story")
+    assert "Paragraph 3." in full.body_text and full.url == "https://wire.example/markets/full-story"
     assert Article.objects.get(title="Locked story").body_text == "Another short summary."
     assert "kept the summary" in entry.notes and "/paywall" in entry.notes
 
