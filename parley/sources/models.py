@@ -1,7 +1,7 @@
 """Sources Parley gathers from, their fetch state and log, and which articles each carried."""
 from django.db import models
-from django.utils import timezone
 from django.db.models import Q
+from django.utils import timezone
 
 from parley.articles.models import Article
 
