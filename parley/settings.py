@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "parley.sources",
     "parley.accounts",
     "parley.discussion",
+    "parley.enrichment",
     "parley.api",
 ]
 

@@ -1,4 +1,4 @@
-"""The worker loop: claim due sources, check them, sleep until the next one is due."""
+"""The worker loop: claim due sources, check them, enrich new articles, sleep until the next one is due."""
 import logging
 import signal
 import time
@@ -6,6 +6,7 @@ import time
 from django.db import close_old_connections
 from django.utils import timezone
 
+from parley.enrichment.services import enrich_pending
 from parley.sources.ingest import claim_due, ingest_source, new_worker_id
 from parley.sources.models import Source
 
@@ -38,9 +39,10 @@ class Worker:
                 entry = ingest_source(source)
                 checked += 1
                 log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
-            if once and not sources:
+            enriched = enrich_pending(self.batch * 5)
+            if once and not sources and not enriched:
                 break
-            if not sources:
+            if not sources and not enriched:
                 nxt = Source.objects.filter(paused=False).order_by("next_check_at").values_list("next_check_at", flat=True).first()
                 wait = IDLE_SLEEP if nxt is None else max(0.5, min(IDLE_SLEEP, (nxt - timezone.now()).total_seconds()))
                 deadline = time.monotonic() + wait

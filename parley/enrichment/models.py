@@ -1,0 +1,39 @@
+"""What enrichment found in an article, and when it last ran."""
+from django.db import models
+
+from parley.articles.models import Article
+
+
+class Enrichment(models.Model):
+    """The state of an article's enrichment: when it ran, with which version, and any failure."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="enrichment")
+    version = models.PositiveIntegerField()
+    enriched_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+    truncated = models.BooleanField(default=False, help_text="The body was longer than the enrichment limit.")
+
+    def __str__(self):
+        return f"Enrichment of {self.article_id}" + (f" (failed: {self.error})" if self.error else "")
+
+
+class Fact(models.Model):
+    """One thing an article states, with the character span of the words it came from."""
+
+    TICKER, MONEY, PERCENT, TOPIC = "ticker", "money", "percent", "topic"
+    KINDS = [(TICKER, "ticker"), (MONEY, "money figure"), (PERCENT, "percentage"), (TOPIC, "topic")]
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField(max_length=16, choices=KINDS)
+    key = models.CharField(max_length=200, help_text="What the fact is about: a ticker symbol, a topic name, …")
+    text = models.CharField(max_length=500, help_text="The words as the article has them.")
+    value = models.JSONField(default=dict, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    confidence = models.FloatField(default=1.0)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"], name="fact_kind_key")]
+        ordering = ["start", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} at {self.start}-{self.end}"

@@ -1,0 +1,105 @@
+"""Extractors on plain strings, and enrichment of stored articles."""
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from parley.enrichment.extractors.money import extract_money
+from parley.enrichment.extractors.tickers import extract_explicit_tickers
+from parley.enrichment.extractors.topics import extract_topics
+from parley.enrichment.models import Enrichment, Fact
+from parley.enrichment.services import MAX_CHARS, enrich_article, enrich_pending
+
+
+@pytest.mark.parametrize("text, amount, currency, extra", [
+    ("trade of just $4.4 billion in 2023.", 4.4e9, "USD", {"year": 2023}),
+    ("a €300m deal", 3e8, "EUR", {}),
+    ("worth between $1 and $2 billion", 1e9, "USD", {"amount_high": 2e9}),
+    ("USD 5 million for 2024", 5e6, "USD", {"year": 2024}),
+    ("paid 40 million dollars", 4e7, "USD", {}),
+    ("£1,250 a month", 1250, "GBP", {}),
+])
+def test_money_figures(text, amount, currency, extra):
+    """Ensure amounts, currencies, scales, ranges and years are read, with their span."""
+    (found,) = [f for f in extract_money(text) if f.kind == "money"]
+    assert found.value["amount"] == pytest.approx(amount) and found.value["currency"] == currency
+    assert all(found.value[k] == v for k, v in extra.items())
+    assert text[found.start:found.end] == found.text
+
+
+def test_percentages_and_plain_numbers():
+    """Ensure percentages are figures and a bare number or year is not money."""
+    found = extract_money("Margins rose 3.1% and 12 percent; Russia was never among the top 15 partners in 2014.")
+    assert [(f.kind, f.value) for f in found] == [("percent", {"percent": 3.1}), ("percent", {"percent": 12.0})]
+
+
+@pytest.mark.parametrize("text, symbol", [("Boeing (NYSE: BA) rose", "BA"), ("buying $AAPL calls", "AAPL"),
+                                          ("listed as NASDAQ:MSFT since", "MSFT")])
+def test_explicit_tickers(text, symbol):
+    """Ensure explicit ticker forms are found with high confidence."""
+    (found,) = extract_explicit_tickers(text)
+    assert found.key == symbol and found.confidence >= 0.9 and text[found.start:found.end] == found.text
+
+
+def test_bare_ticker_like_words_are_not_tickers():
+    """Ensure "AI", "C", "US" and dollar amounts are never tickers on their own."""
+    assert extract_explicit_tickers("The US and AI stocks, plus C and BA shares, cost $40 each.") == []
+
+
+def test_topics_need_evidence():
+    """Ensure a strong phrase tags its topic, a single weak one does not, and the evidence span is kept."""
+    text = "New sanctions hit energy exports; a loan was mentioned."
+    topics = {f.key: f for f in extract_topics(text)}
+    assert {"sanctions", "energy", "trade"} <= set(topics) and "banking" not in topics
+    assert text[topics["sanctions"].start:topics["sanctions"].end].lower().startswith("sanction")
+
+
+@pytest.mark.django_db
+def test_enrich_is_idempotent_and_keeps_spans(make_article):
+    """Ensure a re-run replaces the facts instead of adding to them, and spans point into the body."""
+    article = make_article(body="Oil producers face new sanctions.\n\nA $2 billion fund (NYSE: XYZ) was set up in 2024.")
+    enrich_article(article)
+    first = list(Fact.objects.filter(article=article).values_list("kind", "key", "start", "end"))
+    enrich_article(article)
+    assert list(Fact.objects.filter(article=article).values_list("kind", "key", "start", "end")) == first
+    for fact in Fact.objects.filter(article=article):
+        assert article.body_text[fact.start:fact.end] == fact.text
+
+
+@pytest.mark.django_db
+def test_long_body_is_truncated_and_says_so(make_article):
+    """Ensure a body over the limit is enriched up to it and marked truncated."""
+    article = make_article(body=("Copper prices rose. " * (MAX_CHARS // 20 + 100)).strip())
+    assert enrich_article(article).truncated
+
+
+@pytest.mark.django_db
+def test_pending_and_command(make_article, capsys):
+    """Ensure workers enrich only articles never enriched, and `parley enrich --all` redoes every one."""
+    make_article(body="Tariffs and trade.")
+    make_article(body="Bank deposits.")
+    assert enrich_pending() == 2 and enrich_pending() == 0
+    call_command("enrich", "--all")
+    assert "enriched 2 articles" in capsys.readouterr().out
+    assert Enrichment.objects.filter(error="").count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_money_topics_and_tickers(seed_page, reference):
+    """Ensure the seed's required money figure and topics are found, and no forbidden ticker."""
+    from parley.articles.models import Article
+    from parley.sources.services import import_path
+    expected = json.loads((Path(seed_page).parent / "expected.json").read_text())
+    import_path([str(seed_page)], reference_date=reference)
+    article = Article.objects.get()
+    enrich_article(article)
+    facts = Fact.objects.filter(article=article)
+    money = [f for f in facts if f.kind == "money"]
+    for want in expected["money"]["required"]:
+        assert any(f.text == want["text"] and f.value["amount"] == want["amount"]
+                   and f.value["currency"] == want["currency"] and f.value.get("year") == want["year"] for f in money)
+    topics = {f.key for f in facts if f.kind == "topic"}
+    assert set(expected["topics"]["required"]) <= topics
+    tickers = {f.key for f in facts if f.kind == "ticker"}
+    assert not tickers & set(expected["tickers"]["forbidden"])
