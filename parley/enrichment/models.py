@@ -21,11 +21,13 @@ class Fact(models.Model):
     """One thing an article states, with the character span of the words it came from."""
 
     TICKER, MONEY, PERCENT, TOPIC = "ticker", "money", "percent", "topic"
-    KINDS = [(TICKER, "ticker"), (MONEY, "money figure"), (PERCENT, "percentage"), (TOPIC, "topic")]
+    PERSON, ORGANIZATION, PLACE, QUOTE = "person", "organization", "place", "quote"
+    KINDS = [(TICKER, "ticker"), (MONEY, "money figure"), (PERCENT, "percentage"), (TOPIC, "topic"),
+             (PERSON, "person"), (ORGANIZATION, "organisation"), (PLACE, "place"), (QUOTE, "quote")]
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
     kind = models.CharField(max_length=16, choices=KINDS)
     key = models.CharField(max_length=200, help_text="What the fact is about: a ticker symbol, a topic name, …")
-    text = models.CharField(max_length=500, help_text="The words as the article has them.")
+    text = models.TextField(help_text="The words as the article has them.")
     value = models.JSONField(default=dict, blank=True)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

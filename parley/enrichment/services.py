@@ -4,6 +4,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from parley.enrichment.extractors.entities import extract_entities
 from parley.enrichment.extractors.money import extract_money
 from parley.enrichment.extractors.tickers import extract_explicit_tickers
 from parley.enrichment.extractors.topics import extract_topics
@@ -13,7 +14,7 @@ log = logging.getLogger("parley.enrichment")
 
 VERSION = 1  # bump when extractors change, so `parley enrich --stale` knows what to redo
 MAX_CHARS = 200_000  # longer bodies are enriched up to here, and the article says so
-EXTRACTORS = [extract_explicit_tickers, extract_money, extract_topics]
+EXTRACTORS = [extract_explicit_tickers, extract_money, extract_topics, extract_entities]
 
 
 def enrich_article(article) -> Enrichment:
@@ -30,7 +31,7 @@ def enrich_article(article) -> Enrichment:
         return state
     with transaction.atomic():
         Fact.objects.filter(article=article).delete()
-        Fact.objects.bulk_create([Fact(article=article, kind=f.kind, key=f.key[:200], text=f.text[:500], value=f.value,
+        Fact.objects.bulk_create([Fact(article=article, kind=f.kind, key=f.key[:200], text=f.text, value=f.value,
                                        start=f.start, end=f.end, confidence=f.confidence) for f in found])
         state, _ = Enrichment.objects.update_or_create(
             article=article, defaults={"version": VERSION, "enriched_at": now, "error": "",

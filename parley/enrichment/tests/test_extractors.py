@@ -103,3 +103,34 @@ def test_seed_money_topics_and_tickers(seed_page, reference):
     assert set(expected["topics"]["required"]) <= topics
     tickers = {f.key for f in facts if f.kind == "ticker"}
     assert not tickers & set(expected["tickers"]["forbidden"])
+
+
+@pytest.mark.django_db
+def test_seed_expectations_all_met(seed_page, reference):
+    """Ensure everything the seed's expected.json requires is found and nothing it forbids."""
+    from parley.articles.models import Article
+    from parley.enrichment.scoring import score
+    from parley.sources.services import import_path
+    expected = json.loads((Path(seed_page).parent / "expected.json").read_text())
+    import_path([str(seed_page)], reference_date=reference)
+    article = Article.objects.get()
+    enrich_article(article)
+    facts = list(Fact.objects.filter(article=article).values("kind", "key", "text", "value"))
+    results = score(facts, expected)
+    assert {c: (r["missing"], r["forbidden"]) for c, r in results.items()} == {c: ([], []) for c in results}
+    for fact in Fact.objects.filter(article=article):
+        assert article.body_text[fact.start:fact.end].strip(' "“”,') .startswith(fact.text.strip(' "“”,')[:20])
+
+
+def test_speaker_rules_on_other_prose():
+    """Ensure the quote forms news uses resolve to full names, and scare quotes are not quotes."""
+    from parley.enrichment.extractors.entities import extract_entities
+    text = ("Maria Lopez, chief economist at Harbor Bank, expects two cuts. \"Inflation is cooling fast,\" Lopez said.\n\n"
+            "Analysts called the plan a \"bold bet\" on growth.\n\n"
+            "Said James Okafor: \"We will not sell the unit.\"\n\n"
+            "\"Margins will recover next year,\" according to Priya Shah of Fenwick Partners.")
+    quotes = {f.text: f.key for f in extract_entities(text) if f.kind == "quote"}
+    assert quotes.get("Inflation is cooling fast") == "Maria Lopez"
+    assert "bold bet" not in quotes
+    assert quotes.get("Margins will recover next year") == "Priya Shah"
+    assert quotes.get("We will not sell the unit.") == "James Okafor"
