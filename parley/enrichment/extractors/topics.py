@@ -32,25 +32,31 @@ MIN_HITS = 2
 ENDINGS = r"(?:s|es|ed|ing|ies)?"
 
 
-def _pattern(phrase: str) -> re.Pattern:
-    if phrase.isupper():  # acronyms match as written: "AI", never "ai" inside a word
-        return re.compile(rf"\b{re.escape(phrase)}\b")
-    return re.compile(rf"\b{re.escape(phrase)}\w*" if phrase.endswith(("commodit", "geopolitic")) else
-                      rf"\b{re.escape(phrase)}{ENDINGS}\b", re.I)
+def _alternative(phrase: str) -> str:
+    if phrase.endswith(("commodit", "geopolitic")):  # stems: commodities, geopolitical
+        return rf"{re.escape(phrase)}\w*"
+    return rf"{re.escape(phrase)}{ENDINGS}"
 
 
-COMPILED = {topic: ([_pattern(p) for p in strong], [_pattern(p) for p in weak]) for topic, (strong, weak) in TAXONOMY.items()}
+# Each phrase is a pattern of its own; a plain substring test skips the many that cannot match.
+PHRASES = [(topic, phrase, strong, re.compile(rf"\b{_alternative(phrase)}\b", 0 if phrase.isupper() else re.I))
+           for topic, (strong_list, weak_list) in TAXONOMY.items()
+           for strong, phrases in ((True, strong_list), (False, weak_list)) for phrase in phrases]
 
 
 def extract_topics(text: str) -> list[Found]:
     """Return one Found per topic of the taxonomy the text is about, at its first evidence."""
+    lowered = text.lower()
+    hits: dict[str, list] = {}
+    for topic, phrase, strong, pattern in PHRASES:
+        if (phrase if phrase.isupper() else phrase.lower()) not in (text if phrase.isupper() else lowered):
+            continue
+        hits.setdefault(topic, []).extend((m, strong) for m in pattern.finditer(text))
     found = []
-    for topic, (strong, weak) in COMPILED.items():
-        strong_hits = [m for p in strong for m in p.finditer(text)]
-        weak_hits = [m for p in weak for m in p.finditer(text)]
-        if strong_hits or len(weak_hits) >= MIN_HITS:
-            first = min(strong_hits or weak_hits, key=lambda m: m.start())
-            hits = len(strong_hits) + len(weak_hits)
-            found.append(Found("topic", topic, first.group(), first.start(), first.end(), {"hits": hits},
-                               confidence=min(1.0, 0.5 + 0.1 * hits) if strong_hits else 0.5))
-    return found
+    for topic, matches in hits.items():
+        strong_hits = [m for m, strong in matches if strong]
+        if strong_hits or len(matches) >= MIN_HITS:
+            first = min(strong_hits or [m for m, _ in matches], key=lambda m: m.start())
+            found.append(Found("topic", topic, first.group(), first.start(), first.end(), {"hits": len(matches)},
+                               confidence=min(1.0, 0.5 + 0.1 * len(matches)) if strong_hits else 0.5))
+    return sorted(found, key=lambda f: list(TAXONOMY).index(f.key))
