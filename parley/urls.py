@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("parley.discussion.urls")),
     path("", include("parley.articles.urls")),
     path("", include("parley.sources.urls")),
+    path("", include("parley.enrichment.urls")),
 ]

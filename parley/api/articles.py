@@ -61,3 +61,33 @@ def get_article(request, article_id: int):
 def list_outlets(request):
     """List every outlet."""
     return Outlet.objects.order_by("name")
+
+
+class FactOut(Schema):
+    kind: str
+    key: str
+    text: str
+    value: dict
+    start: int
+    end: int
+    confidence: float
+
+
+class ArticleFactsOut(Schema):
+    article_id: int
+    enriched_at: datetime | None
+    error: str
+    truncated: bool
+    facts: list[FactOut]
+
+
+@router.get("/articles/{article_id}/facts", response={200: ArticleFactsOut, 404: ErrorOut}, tags=["enrichment"])
+def article_facts(request, article_id: int):
+    """Return everything Parley knows about one article: tickers, people, organisations, places,
+    quotes with speakers, money figures and topics, each with its character span in body_text."""
+    from parley.enrichment.models import Enrichment, Fact
+    article = get_object_or_404(Article, pk=article_id)
+    state = Enrichment.objects.filter(article=article).first()
+    return {"article_id": article.pk, "enriched_at": state.enriched_at if state else None,
+            "error": state.error if state else "", "truncated": state.truncated if state else False,
+            "facts": list(Fact.objects.filter(article=article).order_by("start", "id"))}

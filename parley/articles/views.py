@@ -10,6 +10,8 @@ from parley.articles.search import search_articles
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
 from parley.discussion.threads import DEFAULT_SORT, SORTS, thread
+from parley.enrichment.highlight import marked_body
+from parley.enrichment.queries import article_facts
 
 SEARCH_PAGE_SIZE = 20
 MORE_FROM_OUTLET = 5
@@ -54,6 +56,8 @@ def article(request, pk, slug):
     more = []
     if item.outlet_id:
         more = list(Article.objects.filter(outlet_id=item.outlet_id).exclude(pk=item.pk).newest()[:MORE_FROM_OUTLET])
+    facts = article_facts(item)
+    spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
     return render(request, "articles/article.html", {
@@ -66,6 +70,9 @@ def article(request, pk, slug):
         "sort": sort,
         "sorts": list(SORTS),
         "flag_reasons": Flag.REASONS,
+        "facts": facts,
+        # With facts, the body is drawn from its plain text so each fact's words can be anchored.
+        "body": marked_body(item.body_text, spans) if spans else None,
     })
 
 

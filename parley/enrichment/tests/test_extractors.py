@@ -134,3 +134,34 @@ def test_speaker_rules_on_other_prose():
     assert "bold bet" not in quotes
     assert quotes.get("Margins will recover next year") == "Priya Shah"
     assert quotes.get("We will not sell the unit.") == "James Okafor"
+
+
+@pytest.mark.django_db
+def test_pages_and_api_show_what_was_found(client, make_article):
+    """Ensure the article page anchors facts, and ticker, person and facts API pages list them."""
+    article = make_article(title="Boeing deal", body=(
+        "Boeing (NYSE: BA) won a $4 billion order in 2025, Senator Jane Porter noted.\n\n"
+        "\"This is good for jobs,\" Porter said."))
+    enrich_article(article)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'class="chip ticker" href="/t/BA/"' in page and '<mark class="fact" id="f' in page
+    assert "Who said what" in page and "Jane Porter" in page
+    assert "This is good for jobs" in client.get("/p/Jane Porter/").content.decode()
+    assert article.title in client.get("/t/BA/").content.decode()
+    assert client.get("/t/ZZZZ/").status_code == 404
+    facts = client.get(f"/api/v1/articles/{article.pk}/facts").json()["facts"]
+    quote = next(f for f in facts if f["kind"] == "quote")
+    assert quote["key"] == "Jane Porter" and article.body_text[quote["start"]:quote["end"]] == quote["text"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [
+    "Der Kurs der Aktie stieg um 3 Prozent, sagte der Sprecher. „Wir sind zufrieden“, sagte er.",
+    "He said \"this never ends and the quote keeps going",
+    "<p>Leftover <b>HTML</b> &amp; entities</p> \" \" \"",
+    "x",
+])
+def test_odd_bodies_never_crash(make_article, body):
+    """Ensure non-English text, unbalanced quotes and leftover HTML are enriched without an error."""
+    state = enrich_article(make_article(body=body))
+    assert state.error == ""
