@@ -38,6 +38,7 @@ bench: install-test
 	$(BIN)/python bench/import_speed.py
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/discussion.py
+	$(BIN)/python bench/enrich.py
 	$(BIN)/pip install --quiet reader sgmllib3k  # the peer feed reader, for bench/ingest.py only
 	$(BIN)/python bench/ingest.py
 
