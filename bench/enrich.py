@@ -10,6 +10,7 @@ by default; pass more pairs), imported and enriched for real, scored with seed/R
     python bench/enrich.py [--pairs path/to/article.txt ...]
 """
 import argparse
+import gzip
 import json
 import os
 import sys
@@ -54,6 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", nargs="*", default=[str(SHARED / "seed" / "000_4cd0b8571e5830e8.txt")],
                         help="article files, each with expectations beside it (same name .json, or expected.json)")
+    parser.add_argument("--labels", nargs="*", default=sorted(str(p) for p in (ROOT / "bench" / "labels").glob("*.json")),
+                        help="expectations naming an AEB page by id (bench/labels/*.json by default)")
     args = parser.parse_args()
     texts = thousand_word_texts()
     mode = "with the nlp extra (spaCy)" if nlp.available() else "default install (no model)"
@@ -69,9 +72,16 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     totals = {c: [0, 0, 0] for c in CATEGORIES}
+    cases = []
     for path in map(Path, args.pairs):
         expected_path = path.with_suffix(".json") if path.with_suffix(".json").exists() else path.parent / "expected.json"
-        expected = json.loads(expected_path.read_text())
+        cases.append((path, json.loads(expected_path.read_text())))
+    for label in map(Path, args.labels):
+        expected = json.loads(label.read_text())
+        page = Path(os.environ["PARLEY_DATA_DIR"]) / f"{label.stem}.html"
+        page.write_bytes(gzip.decompress((SHARED / "corpus" / "aeb" / "html" / f"{expected['aeb']}.html.gz").read_bytes()))
+        cases.append((page, expected))
+    for path, expected in cases:
         Article.objects.all().delete()
         import_path([str(path)], reference_date=None)
         article = Article.objects.get()
@@ -83,7 +93,7 @@ def main() -> None:
             totals[category][2] += result["fp"]
             if result["missing"] or result["forbidden"]:
                 print(f"  {path.name} {category}: missing {result['missing']} forbidden {result['forbidden']}")
-    print(f"\nQuality on {len(args.pairs)} labelled article(s): recall of required items, precision against forbidden ones")
+    print(f"\nQuality on {len(cases)} labelled article(s): recall of required items, precision against forbidden ones")
     print("| category | required found | required | forbidden found | recall | precision |")
     print("|---|---|---|---|---|---|")
     for category, (tp, fn, fp) in totals.items():

@@ -20,7 +20,7 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent / "parley" / "enrichment" / "data"
 INDICES = ["S&P 500", "S&P 600", "NASDAQ 100", "DOW JONES"]
 SUFFIXES = re.compile(r",?\s+(inc\.?|incorporated|corporation|corp\.?|co\.?|company|group|holdings?|plc|ltd\.?|"
-                      r"limited|n\.v\.|s\.a\.|& co\.?|platforms|technologies|the)$", re.I)
+                      r"limited|n\.v\.|s\.a\.|& co\.?|platforms|technologies|companies|the)$", re.I)
 ALIASES = {  # brand and former names readers and reporters use
     "GOOGL": ["Google", "Alphabet"], "META": ["Facebook", "Meta"], "BRK.B": ["Berkshire Hathaway", "Berkshire"],
     "C": ["Citigroup", "Citi", "Citibank"], "BA": ["Boeing"], "JPM": ["JPMorgan", "JPMorgan Chase", "J.P. Morgan"],
@@ -67,7 +67,7 @@ def tickers() -> list[dict]:
                 continue
             seen.add(symbol)
             name = stock["name"].strip()
-            short = name
+            short = re.sub(r"^the\s+", "", name, flags=re.I)
             for _ in range(3):
                 short = SUFFIXES.sub("", short).strip()
             names = sorted({n for n in [name, short, *ALIASES.get(symbol, [])] if n})

@@ -23,7 +23,7 @@ TITLES = re.compile(r"(?:(?:former|deputy|vice|acting|chief|senior|top)\s+)*(?:P
                     r"Mayor|General|Gen\.|Judge|Justice|Ambassador|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|envoy|spokesperson|"
                     r"spokesman|spokeswoman|analyst|economist|strategist|official|adviser|advisor|director|founder)\s+$",
                     re.I)
-APPOSITION = re.compile(r"^,\s+(?P<role>(?:the\s+|a\s+|an\s+)?(?:former\s+|then\s+)?(?:head|chief|director|president|"
+APPOSITION = re.compile(r"^,\s+(?P<role>(?:[a-z][\w-]*\s+){0,3}(?:head|chief|director|president|"
                         r"chairman|chair|founder|executive|secretary|minister|governor|economist|analyst|professor|"
                         r"spokesperson|spokesman|envoy|ceo|cfo|partner|manager|strategist|author|senior|vice)[^,.;]{0,80})")
 AFFILIATION = re.compile(rf"^\s+(?:of|at|from)\s+(?P<org>{WORD}(?:\s+{WORD})*)")
@@ -35,7 +35,9 @@ ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 TITLE_WORDS = re.compile(r"^(?:President|Senator|Sen\.|Secretary|Minister|Chancellor|Governor|Gov\.|Chairman|Chairwoman|"
                          r"CEO|CFO|Rep\.|Representative|Mayor|General|Judge|Ambassador|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)$")
 NOT_ORGS = {"AI", "US", "UK", "EU", "CEO", "CFO", "GDP", "IPO", "ETF", "USD", "EUR", "TV", "PM", "AM", "OK", "NYSE",
-            "NASDAQ", "FY", "Q1", "Q2", "Q3", "Q4", "TTM", "LNG", "EV", "EVS", "IT", "HR", "PR", "VP", "ESG"}
+            "NASDAQ", "FY", "Q1", "Q2", "Q3", "Q4", "TTM", "LNG", "EV", "EVS", "IT", "HR", "PR", "VP", "ESG",
+            "ET", "PT", "CT", "GMT", "UTC", "EST", "EDT", "PST", "PDT", "BST", "CET", "YTD", "YOY", "EPS", "PE"}
+DEMONYM = re.compile(r"(?:an|ian|ese|ish|ic|i)$")  # Russian, Chinese, British, Arabic, Israeli
 PRONOUNS = {"he": "M", "she": "F", "they": None}
 SPEECH = r"(?:said|says|added|noted|told|wrote|argued|explained|asked|warned|stated|remarked|insisted|declared|replied)"
 QUOTE = re.compile(r"[\"“](?P<q>[^\"“”]{2,2000}?)(?:[\"”]|$)", re.M)
@@ -88,6 +90,7 @@ def _lowercase_words(text: str) -> set[str]:
 def extract_entities(text: str) -> list[Found]:
     """Return people, organisations, places, company tickers and quotes (with speakers) in a text."""
     first_names, places, orgs, companies, everyday = gazetteers()
+    symbols = set(companies.values())
     common = _lowercase_words(text)
     found: list[Found] = []
     people: list[Person] = []
@@ -97,7 +100,8 @@ def extract_entities(text: str) -> list[Found]:
         # A sentence's first word is capitalised whatever it is: drop leading ordinary words.
         words = phrase.split()
         while words and (words[0].lower() in common or words[0] in ("The", "A", "An")) and \
-                _strip(" ".join(words)) not in orgs and _strip(" ".join(words)) not in places:
+                _strip(" ".join(words)) not in orgs and _strip(" ".join(words)) not in places and \
+                _strip(" ".join(words)).replace("’", "'") not in companies:
             start += len(words[0]) + (len(phrase[len(words[0]):]) - len(phrase[len(words[0]):].lstrip()))
             phrase = phrase[len(words[0]):].lstrip()
             words = words[1:]
@@ -122,8 +126,9 @@ def extract_entities(text: str) -> list[Found]:
         name = _strip(phrase)
         end = start + len(name)
         before, after = text[max(0, start - 60):start], text[end:end + 120]
-        if name in orgs or name in companies:
-            symbol = companies.get(name)
+        plain = name.replace("’", "'")
+        if name in orgs or name in companies or plain in companies:
+            symbol = companies.get(name) or companies.get(plain)
             found.append(Found("organization", name, name, start, end))
             if symbol and name not in everyday:
                 found.append(Found("ticker", symbol, name, start, end, {"evidence": "company name"}, confidence=0.75))
@@ -131,6 +136,9 @@ def extract_entities(text: str) -> list[Found]:
         if name in places or FEATURES.search(name):
             found.append(Found("place", places.get(name, {}).get("name", name), name, start, end,
                                {"type": places.get(name, {}).get("kind", "feature")}))
+            continue
+        if ACRONYM.match(name) and name in symbols and re.match(r"^\)", after) and re.search(r"\w[’']?s?\s+\($", before):
+            found.append(Found("ticker", name, name, start, end, {"evidence": "symbol after a name"}, confidence=0.8))
             continue
         if ACRONYM.match(name):
             if name not in NOT_ORGS and (re.search(r"\b(?:of|at|from)\s+$", before) or re.match(rf"[{APOS}]s\b|\s+\w", after)):
@@ -148,9 +156,23 @@ def extract_entities(text: str) -> list[Found]:
                     lead = re.search(r"((?:US|U\.S\.|Russian|Chinese|[A-Z][\w ]{2,30}?)\s+)$", before[:title.start()])
                     if lead and not re.search(r"[.,;:]", lead.group()):
                         role = (lead.group() + role).strip()
+                        employer = _strip(lead.group().strip())
+                        # "Jefferies analyst X", "White House spokesperson Y": the words before the title
+                        # name an employer, unless they are a place or a nationality ("Russian President").
+                        if (employer in orgs or employer in companies) or (
+                                employer not in places and not TITLE_WORDS.match(employer)
+                                and employer[:1].isupper() and not DEMONYM.search(employer)):
+                            org_start = text.rfind(employer, 0, start)
+                            found.append(Found("organization", employer, employer, org_start, org_start + len(employer),
+                                               confidence=0.6))
                 appos, aff = APPOSITION.match(after), AFFILIATION.match(after)
                 if appos:
                     role = appos["role"].strip()
+                    employer = re.search(rf"\b(?:at|of|with)\s+(?:the\s+)?(?P<org>{WORD}(?:\s+{WORD})*)", role)
+                    if employer and _strip(employer["org"]) not in places:
+                        org_start = end + appos.start("role") + employer.start("org")
+                        found.append(Found("organization", _strip(employer["org"]), _strip(employer["org"]), org_start,
+                                           org_start + len(_strip(employer["org"])), confidence=0.7))
                 elif aff and (aff["org"] in orgs or ACRONYM.match(aff["org"])):
                     role = role or aff["org"]
                 person = Person(name, start, role)
@@ -242,9 +264,9 @@ def _quotes(text: str, mentions: list[Found]) -> list[Found]:
             verb = re.search(rf"\b{name},?\s+{SPEECH}\b", sentence)
             if verb:
                 speaker = _who(verb["who"], sentence_start + verb.start("who"), mentions)
-        if speaker is None and previous and previous[0] == paragraph_start and \
-                not text[previous[1]:m.start()].strip(" .,\n").count(" ") > 3:
-            speaker = previous[2]  # a second quote right after an attributed one, same speaker
+        if speaker is None and previous and previous[0] == paragraph_start and not any(
+                f.kind == "person" and previous[1] <= f.start < m.start() and f.key != previous[2] for f in mentions):
+            speaker = previous[2]  # a later quote in the same paragraph, nobody else named since: same speaker
         if speaker is None or len(quote.split()) < 2:
             continue  # scare quotes and titles have no speaker: not quotes
         found.append(Found("quote", speaker, quote, start, start + len(m["q"].rstrip(" ,")), {"speaker": speaker}))
