@@ -1,6 +1,7 @@
 """Outlets, their disclaimers, and the articles they publish."""
 from functools import cache
 
+from django.core.cache import caches
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
@@ -8,6 +9,8 @@ from django.urls import get_script_prefix, reverse
 from parley.articles.queries import ArticleQuerySet
 
 SAMPLE_ARGS = {int: 987654321, str: "placeholder-slug"}
+DEFAULT_DISCLAIMER_KEY = "disclaimer:site-default"
+DEFAULT_DISCLAIMER_SECONDS = 60  # other processes see an edited default within a minute
 
 
 @cache
@@ -60,6 +63,19 @@ class Disclaimer(models.Model):
     def __str__(self):
         return f"Disclaimer of {self.outlet or 'the site'}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        caches["default"].delete(DEFAULT_DISCLAIMER_KEY)  # an edited default shows on the next page
+
+    @classmethod
+    def site_default(cls) -> "Disclaimer | None":
+        """Return the site's default disclaimer; every article page without an outlet one asks."""
+        found = caches["default"].get(DEFAULT_DISCLAIMER_KEY)
+        if found is None:
+            found = cls.objects.filter(is_default=True).first() or False
+            caches["default"].set(DEFAULT_DISCLAIMER_KEY, found, DEFAULT_DISCLAIMER_SECONDS)
+        return found or None
+
 
 class Article(models.Model):
     """One news article, stored once however often it is imported."""
@@ -108,7 +124,7 @@ class Article(models.Model):
     def disclaimer_to_show(self) -> "Disclaimer | None":
         """Return the outlet's disclaimer, else the site default, else None."""
         own = getattr(self.outlet, "disclaimer", None) if self.outlet_id else None
-        return own or Disclaimer.objects.filter(is_default=True).first()
+        return own or Disclaimer.site_default()
 
     def paragraphs(self):
         """Return the body as a list of plain-text paragraphs."""

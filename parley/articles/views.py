@@ -50,13 +50,13 @@ def outlet(request, slug):
 @anonymous_page_cache
 def article(request, pk, slug):
     """Show one article, its outlet's disclaimer after the body, and its discussion."""
-    item = get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer"), pk=pk)
+    item = get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer", "enrichment"), pk=pk)
     if slug != item.slug:
         return redirect(item, permanent=True)
     more = []
     if item.outlet_id:
         more = list(Article.objects.filter(outlet_id=item.outlet_id).exclude(pk=item.pk).newest()[:MORE_FROM_OUTLET])
-    facts = article_facts(item)
+    facts = article_facts(item) if getattr(item, "enrichment", None) else {}
     spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
