@@ -147,6 +147,7 @@ def main() -> None:
                 floors = [drive(base, paths["floor"], args.duration, args.connections)]
                 for page, urls in paths.items():
                     if page != "floor":
+                        drive(base, urls, 2, args.connections)  # warm-up, discarded: every worker renders it once
                         results[(size, mode, page)] = drive(base, urls, args.duration, args.connections)
                         if page == "search":  # its own latency, without 16 clients queueing for 2 cores
                             results[(size, mode, "search c1")] = drive(base, urls, args.duration, 1)
