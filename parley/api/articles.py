@@ -9,6 +9,7 @@ from parley.api.schemas import ArticleOut, ArticlePage, ErrorOut, OutletOut
 from parley.articles.models import Article, Outlet
 from parley.articles.queries import Cursor, page_of
 from parley.articles.search import matching_ids
+from parley.enrichment.models import Enrichment, Fact
 
 router = Router(tags=["articles"])
 MAX_LIMIT = 100
@@ -85,7 +86,6 @@ class ArticleFactsOut(Schema):
 def article_facts(request, article_id: int):
     """Return everything Parley knows about one article: tickers, people, organisations, places,
     quotes with speakers, money figures and topics, each with its character span in body_text."""
-    from parley.enrichment.models import Enrichment, Fact
     article = get_object_or_404(Article, pk=article_id)
     state = Enrichment.objects.filter(article=article).first()
     return {"article_id": article.pk, "enriched_at": state.enriched_at if state else None,

@@ -34,7 +34,7 @@ from parley.sources.fetch import FetchError, fetch
 from parley.sources.models import FetchLog, Source, SourceArticle
 from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_text
-from parley.sources.readers.feeds import read_feed
+from parley.sources.readers.feeds import looks_like_feed, read_feed
 from parley.sources.readers.htmlpage import read_html_page
 
 log = logging.getLogger("parley.sources")
@@ -52,11 +52,6 @@ ALTERNATE = re.compile(r"<link\b[^>]*>", re.I)
 
 class SourceError(ValueError):
     """A source that cannot be added, with the reason in plain words."""
-
-
-def _looks_like_feed(body: bytes) -> bool:
-    head = body[:2000].replace(b"\x00", b"").decode("latin-1").lower()
-    return any(m in head for m in ("<rss", "<feed", "<rdf:rdf", "jsonfeed.org"))
 
 
 def discover_feed(html: str, base: str) -> str | None:
@@ -78,14 +73,14 @@ def add_source(url: str, name: str = "", interval: int | None = None, full_text:
     except FetchError as exc:
         raise SourceError(f"cannot add {url}: {exc}") from None
     kind, final = Source.FEED, fetched.url
-    if not _looks_like_feed(fetched.content):
+    if not looks_like_feed(fetched.content):
         feed_url = discover_feed(decode_text(fetched.content), fetched.url) if fetched.content.strip() else None
         if feed_url:
             try:
                 feed = fetch(feed_url)
             except FetchError as exc:
                 raise SourceError(f"the page announces {feed_url}, which cannot be fetched: {exc}") from None
-            if not _looks_like_feed(feed.content):
+            if not looks_like_feed(feed.content):
                 raise SourceError(f"the page announces {feed_url}, which is not a feed")
             final = feed.url
         else:

@@ -22,7 +22,7 @@ from parley.articles.services import (
 from parley.sources.models import Source
 from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_text
-from parley.sources.readers.feeds import read_feed
+from parley.sources.readers.feeds import looks_like_feed, read_feed
 from parley.sources.readers.htmlpage import read_html_page
 from parley.sources.readers.jsonlines import read_json_lines
 from parley.sources.readers.opml import read_opml
@@ -38,7 +38,6 @@ EXTENSIONS = {
     ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed",
     ".opml": "opml",
 }
-FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf", "<channel", '"version": "https://jsonfeed.org', '"version":"https://jsonfeed.org')
 STDIN = "-"
 
 
@@ -106,8 +105,6 @@ def sniff_format(name: str, text: str) -> str:
     if by_ext:
         return by_ext
     head = text.lstrip()[:1000].lower()
-    if any(marker in head for marker in FEED_MARKERS):
-        return "feed"
     if head.startswith("{"):
         return "jsonl"
     if head.startswith(("<!doctype html", "<html")) or "<body" in head or "<article" in head:
@@ -127,10 +124,7 @@ def _import_opml(report: FileReport, data: bytes) -> FileReport:
 
 
 def _looks_like_feed(name: str, data: bytes) -> bool:
-    if EXTENSIONS.get(Path(name).suffix.lower()) == "feed":
-        return True
-    head = data[:1000].replace(b"\x00", b"").decode("latin-1").lower()
-    return any(marker in head for marker in FEED_MARKERS)
+    return EXTENSIONS.get(Path(name).suffix.lower()) == "feed" or looks_like_feed(data)
 
 
 def drafts_in(name: str, text: str, fmt: str, reference: datetime, data: bytes = b"") -> Iterator[ArticleDraft | Unreadable]:

@@ -18,6 +18,13 @@ from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf", "<channel", "jsonfeed.org")
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """Tell from its first bytes whether a document is an RSS, Atom or JSON feed (whatever its label)."""
+    head = data[:2000].replace(b"\x00", b"").decode("latin-1").lower()
+    return any(marker in head for marker in FEED_MARKERS)
 
 
 def _when(entry) -> datetime | None:
