@@ -18,11 +18,6 @@ MODERATION_LOG_PAGE = 100
 QUEUE_SIZE = 100
 
 
-def _back_to(comment_or_article, anchor=""):
-    url = comment_or_article.get_absolute_url()
-    return redirect(url if "#" in url else f"{url}{anchor}")
-
-
 @require_POST
 @login_required
 def post(request, pk):
@@ -54,7 +49,7 @@ def _comment_action(request, pk, action, success):
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
-    return _back_to(comment)
+    return redirect(comment.get_absolute_url())
 
 
 @require_POST
