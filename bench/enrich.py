@@ -1,16 +1,21 @@
-"""Enrichment benchmark: articles/s on one core, and precision/recall per category on labelled articles.
+"""Enrichment benchmark: speed against the bare spaCy pipeline, and precision/recall on labelled articles.
 
-Run it once in the default install and once after `make install-nlp` to compare.
+Speed (one process, one core): the AEB benchmark's article bodies (real news prose) cut or joined to
+about 1,000 words each, run through (1) the bare spaCy pipeline Parley uses (tok2vec, parser, NER
+through nlp.pipe), (2) Parley's whole enrichment, (3) the rules that need no parse. Ratios are
+against (1), measured in the same run.
 
-Speed: the AEB benchmark's article bodies (real news prose, ../shared/corpus/aeb), cut or joined to
-about 1,000 words each, run through every extractor in one process.
-Quality: every ARTICLE.txt beside an ARTICLE.json expectations file in the seed's format (the seed
-by default; pass more pairs), imported and enriched for real, scored with seed/README.md's rules.
+Quality: the labelled articles of bench/labels/ (split.json says which are dev and which are test;
+GUIDE.md how they were labelled), each article's text taken from ../shared/corpus, scored with
+parley.enrichment.scoring (recall of required items; precision over everything found). The seed
+page is imported and enriched for real and scored against seed/expected.json (required items found,
+forbidden items found).
 
-    python bench/enrich.py [--pairs path/to/article.txt ...]
+    python bench/enrich.py                 # speed, dev split, seed
+    python bench/enrich.py --split test    # the held-out split (score it once, at the end)
+    python bench/enrich.py --no-speed --show   # dev quality only, with every miss and error listed
 """
 import argparse
-import gzip
 import json
 import os
 import sys
@@ -20,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+LABELS = ROOT / "bench" / "labels"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parley.settings")
 os.environ["PARLEY_DATA_DIR"] = tempfile.mkdtemp(prefix="parley-enrich-bench-")
@@ -32,10 +38,10 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from parley.articles.models import Article  # noqa: E402
-from parley.enrichment.extractors import nlp  # noqa: E402
+from parley.enrichment import language  # noqa: E402
 from parley.enrichment.models import Fact  # noqa: E402
-from parley.enrichment.scoring import CATEGORIES, score  # noqa: E402
-from parley.enrichment.services import EXTRACTORS, enrich_article  # noqa: E402
+from parley.enrichment.scoring import CATEGORIES, norm, score  # noqa: E402
+from parley.enrichment.services import TEXT_RULES, enrich_article, extract  # noqa: E402
 from parley.sources.services import import_path  # noqa: E402
 
 WORDS = 1000
@@ -44,62 +50,114 @@ WORDS = 1000
 def thousand_word_texts() -> list[str]:
     truth = json.loads((SHARED / "corpus" / "aeb" / "ground-truth.json").read_text())
     words = " ".join(v["articleBody"] for v in truth.values()).split()
-    paragraphs = []
+    texts = []
     for start in range(0, len(words) - WORDS, WORDS):
         chunk = words[start:start + WORDS]
-        paragraphs.append("\n\n".join(" ".join(chunk[i:i + 80]) for i in range(0, WORDS, 80)))
-    return paragraphs
+        texts.append("\n\n".join(" ".join(chunk[i:i + 80]) for i in range(0, WORDS, 80)))
+    return texts
+
+
+def source_text(source: str) -> str:
+    """Return the text a label's `source` names, from ../shared/corpus."""
+    kind, name = source.split(":", 1)
+    if kind == "aeb":
+        truth = json.loads((SHARED / "corpus" / "aeb" / "ground-truth.json").read_text())
+        return truth[name]["articleBody"]
+    return (SHARED / "corpus" / "articles" / name).read_text(encoding="utf-8")
+
+
+def speed() -> None:
+    texts = thousand_word_texts()
+    nlp = language.pipeline()
+    rows = []
+    list(nlp.pipe(texts[:4]))
+    extract(texts[:4])
+    for name, run in (("bare spaCy (tok2vec, parser, ner; nlp.pipe)", lambda: list(nlp.pipe(texts))),
+                      ("Parley enrichment (all extractors)", lambda: extract(texts)),
+                      ("rules without the parse (tickers, money, topics)",
+                       lambda: [rule(t) for t in texts for rule in TEXT_RULES])):
+        best = None
+        for _ in range(2):
+            started = time.perf_counter()
+            run()
+            elapsed = time.perf_counter() - started
+            best = elapsed if best is None else min(best, elapsed)
+        rows.append((name, len(texts) / best))
+    base = rows[0][1]
+    print(f"\nSpeed: {len(texts)} articles of {WORDS} words (AEB bodies), one process, best of 2 runs")
+    print("| pipeline | articles/s | vs bare spaCy |")
+    print("|---|---|---|")
+    for name, rate in rows:
+        print(f"| {name} | {rate:.1f} | {rate / base:.2f}x |")
+    rate = rows[1][1]
+    print(f"\n100,000-article backfill: {100_000 / rate / 3600:.1f} h on one worker (one core), "
+          f"{100_000 / rate / 3600 / 4:.1f} h on four workers with a core each")
+
+
+def quality(split: str, show: bool) -> None:
+    names = json.loads((LABELS / "split.json").read_text())[split]
+    labels = {}
+    for path in sorted((LABELS / split).glob("*.json")):
+        label = json.loads(path.read_text())
+        source = label.get("source") or f"aeb:{label['aeb']}"
+        labels[source] = (path.name, label)
+    texts = [source_text(s) for s in labels]
+    results = extract(texts)
+    totals = {c: [0, 0, 0, 0] for c in CATEGORIES}  # tp, fn, right, fp
+    for (source, (name, label)), found in zip(labels.items(), results, strict=True):
+        facts = [{"kind": f.kind, "key": f.key, "text": f.text, "value": f.value} for f in found]
+        for category, result in score(facts, label).items():
+            t = totals[category]
+            t[0] += result["tp"]
+            t[1] += result["fn"]
+            t[2] += result["right"]
+            t[3] += result["fp"]
+            if show and (result["missing"] or result["wrong"]):
+                print(f"  {name} {category}: missing {result['missing']} wrong {result['wrong']}")
+    extra = sorted(set(names) - set(labels))
+    print(f"\nQuality on the {split} split: {len(labels)} labelled articles"
+          + (f" ({len(extra)} named in split.json have no label)" if extra else ""))
+    print("| category | required found | required | recall | items found | wrong | precision |")
+    print("|---|---|---|---|---|---|---|")
+    for category, (tp, fn, right, fp) in totals.items():
+        print(f"| {category} | {tp} | {tp + fn} | {tp / (tp + fn) if tp + fn else 1:.2f} | {right + fp} | {fp} | "
+              f"{right / (right + fp) if right + fp else 1:.2f} |")
+
+
+def seed() -> None:
+    call_command("migrate", verbosity=0)
+    path = SHARED / "seed" / "000_4cd0b8571e5830e8.txt"
+    expected = json.loads((SHARED / "seed" / "expected.json").read_text())
+    import_path([str(path)], reference_date=None)
+    article = Article.objects.get()
+    enrich_article(article)
+    facts = list(Fact.objects.filter(article=article).values("kind", "key", "text", "value"))
+    required = found = forbidden = 0
+    for category, result in score(facts, expected).items():
+        required += result["tp"] + result["fn"]
+        found += result["tp"]
+        section = expected.get(category, {})
+        bad = set(section.get("forbidden", []) or section.get("forbidden_speakers", []))
+        hits = [f for f in facts if f["kind"] in ("person", "organization", "place", "ticker", "quote")
+                and any(norm(f["key"]) == norm(b) for b in bad)
+                and {"people": "person", "organizations": "organization", "places": "place", "tickers": "ticker",
+                     "quotes": "quote"}.get(category) == f["kind"]]
+        forbidden += len({f["key"] for f in hits})
+        if result["missing"] or hits:
+            print(f"  seed {category}: missing {result['missing']} forbidden {sorted({f['key'] for f in hits})}")
+    print(f"\nSeed page: {found}/{required} required items found, {forbidden} forbidden items found")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", nargs="*", default=[str(SHARED / "seed" / "000_4cd0b8571e5830e8.txt")],
-                        help="article files, each with expectations beside it (same name .json, or expected.json)")
-    parser.add_argument("--labels", nargs="*", default=sorted(str(p) for p in (ROOT / "bench" / "labels").glob("*.json")),
-                        help="expectations naming an AEB page by id (bench/labels/*.json by default)")
+    parser.add_argument("--split", default="dev", choices=["dev", "test"])
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--show", action="store_true", help="list every missed and wrong item")
     args = parser.parse_args()
-    texts = thousand_word_texts()
-    mode = "with the nlp extra (spaCy)" if nlp.available() else "default install (no model)"
-    for extractor in EXTRACTORS:
-        extractor(texts[0])  # warm-up: the spaCy pipeline loads on first use
-    started = time.perf_counter()
-    for text in texts:
-        for extractor in EXTRACTORS:
-            extractor(text)
-    elapsed = time.perf_counter() - started
-    print(f"\nEnrichment speed, one process, {mode}: {len(texts)} articles of {WORDS} words "
-          f"(AEB bodies) in {elapsed:.2f} s = {len(texts) / elapsed:.0f} articles/s")
-
-    call_command("migrate", verbosity=0)
-    totals = {c: [0, 0, 0] for c in CATEGORIES}
-    cases = []
-    for path in map(Path, args.pairs):
-        expected_path = path.with_suffix(".json") if path.with_suffix(".json").exists() else path.parent / "expected.json"
-        cases.append((path, json.loads(expected_path.read_text())))
-    for label in map(Path, args.labels):
-        expected = json.loads(label.read_text())
-        page = Path(os.environ["PARLEY_DATA_DIR"]) / f"{label.stem}.html"
-        page.write_bytes(gzip.decompress((SHARED / "corpus" / "aeb" / "html" / f"{expected['aeb']}.html.gz").read_bytes()))
-        cases.append((page, expected))
-    for path, expected in cases:
-        Article.objects.all().delete()
-        import_path([str(path)], reference_date=None)
-        article = Article.objects.get()
-        enrich_article(article)
-        facts = list(Fact.objects.filter(article=article).values("kind", "key", "text", "value"))
-        for category, result in score(facts, expected).items():
-            totals[category][0] += result["tp"]
-            totals[category][1] += result["fn"]
-            totals[category][2] += result["fp"]
-            if result["missing"] or result["forbidden"]:
-                print(f"  {path.name} {category}: missing {result['missing']} forbidden {result['forbidden']}")
-    print(f"\nQuality on {len(cases)} labelled article(s): recall of required items, precision against forbidden ones")
-    print("| category | required found | required | forbidden found | recall | precision |")
-    print("|---|---|---|---|---|---|")
-    for category, (tp, fn, fp) in totals.items():
-        if tp + fn + fp:
-            print(f"| {category} | {tp} | {tp + fn} | {fp} | {tp / (tp + fn) if tp + fn else 1:.2f} | "
-                  f"{tp / (tp + fp) if tp + fp else 1:.2f} |")
+    if not args.no_speed:
+        speed()
+    quality(args.split, args.show)
+    seed()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ class Enrichment(models.Model):
     version = models.PositiveIntegerField()
     enriched_at = models.DateTimeField()
     error = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, help_text="The article's content hash when enriched: "
+                                    "facts of another text are stale and never shown.")
     truncated = models.BooleanField(default=False, help_text="The body was longer than the enrichment limit.")
 
     def __str__(self):

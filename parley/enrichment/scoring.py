@@ -3,7 +3,8 @@
 Text is compared after NFKC, case-folding, collapsed white space and unified quotes. A quote
 matches when one text contains the other or 90% of the expected words appear in order; its
 speaker matches by full name or surname. People, organisations and places match by full name or
-a surname / short form. Forbidden items found are errors.
+a surname / short form. Everything found counts for precision: labels list every entity of their
+kinds, so an item matching no required or optional item (or matching a forbidden one) is an error.
 """
 import re
 import unicodedata
@@ -42,60 +43,86 @@ def quote_matches(found_text: str, found_speaker: str, expected: dict) -> bool:
     return any(_name_matches(found_speaker, s) for s in speakers)
 
 
-def score(facts: list[dict], expected: dict) -> dict:
-    """Return {category: {"tp", "fn", "fp", "forbidden", "missing": [...]}} for one article.
+def _entity_keys(facts: list[dict]) -> dict[str, set[str]]:
+    """Return each distinct entity found (by key) with every form of its words in the text."""
+    keys: dict[str, set[str]] = {}
+    for fact in facts:
+        keys.setdefault(fact["key"], {fact["key"]}).add(fact["text"])
+    return keys
 
-    `facts` are dicts with kind, key, text, value (as Fact rows). Precision counts only what the
-    expectations speak about: required and optional items are hits, forbidden ones are errors,
-    anything else found is neither (the expectations do not list every entity of a text).
+
+def _money_matches(fact: dict, expected: dict) -> bool:
+    value = fact["value"]
+    return (norm(fact["text"]) == norm(expected["text"]) or norm(expected["text"]) in norm(fact["text"])) and \
+        value.get("amount") == expected.get("amount", value.get("amount")) and \
+        value.get("currency") == expected.get("currency", value.get("currency")) and \
+        value.get("year") == expected.get("year", value.get("year"))
+
+
+def score(facts: list[dict], expected: dict) -> dict:
+    """Return {category: {"tp", "fn", "fp", "missing", "wrong"}} for one article.
+
+    Recall counts required items found. Precision counts every distinct item found in a category:
+    one matching a required or optional item is right, anything else (a forbidden item included) is
+    wrong, because labels list every entity of their kinds. `tp`/`fn` are for recall, `right`/`fp`
+    for precision.
     """
-    by_kind = {}
+    by_kind: dict[str, list] = {}
     for fact in facts:
         by_kind.setdefault(fact["kind"], []).append(fact)
     out = {}
 
     def names(kind, section):
-        found = {f["key"] for f in by_kind.get(kind, [])}
-        required = section.get("required", [])
-        optional = section.get("optional", [])
-        missing = [r for r in required if not any(_name_matches(f, r) for f in found)]
-        forbidden = [x for x in section.get("forbidden", []) if any(norm(f) == norm(x) for f in found)]
-        return {"tp": len(required) - len(missing), "fn": len(missing), "fp": len(forbidden),
-                "missing": missing, "forbidden": forbidden,
-                "optional_found": [o for o in optional if any(_name_matches(f, o) for f in found)]}
+        found = _entity_keys(by_kind.get(kind, []))
+        required, optional = section.get("required", []), section.get("optional", [])
+        missing = [r for r in required if not any(_name_matches(f, r) for forms in found.values() for f in forms)]
+        right, wrong = 0, []
+        for key, forms in found.items():
+            if any(_name_matches(f, x) for f in forms for x in required + optional) and not any(
+                    norm(f) == norm(x) for f in forms for x in section.get("forbidden", [])):
+                right += 1
+            else:
+                wrong.append(key)
+        return {"tp": len(required) - len(missing), "fn": len(missing), "right": right, "fp": len(wrong),
+                "missing": missing, "wrong": wrong}
 
-    if "people" in expected:
-        out["people"] = names("person", expected["people"])
-    if "organizations" in expected:
-        out["organizations"] = names("organization", expected["organizations"])
-    if "places" in expected:
-        out["places"] = names("place", expected["places"])
+    for category, kind in (("people", "person"), ("organizations", "organization"), ("places", "place")):
+        if category in expected:
+            out[category] = names(kind, expected[category])
     if "tickers" in expected:
         found = {f["key"] for f in by_kind.get("ticker", [])}
         required = expected["tickers"].get("required", {})
+        optional = expected["tickers"].get("optional", {})
         missing = [s for s in required if s not in found]
-        forbidden = [s for s in expected["tickers"].get("forbidden", []) if s in found]
-        out["tickers"] = {"tp": len(required) - len(missing), "fn": len(missing), "fp": len(forbidden),
-                          "missing": missing, "forbidden": forbidden}
+        wrong = sorted(s for s in found if s not in required and s not in optional)
+        out["tickers"] = {"tp": len(required) - len(missing), "fn": len(missing), "right": len(found) - len(wrong),
+                          "fp": len(wrong), "missing": missing, "wrong": wrong}
     if "quotes" in expected:
         quotes = [(f["text"], f["key"]) for f in by_kind.get("quote", [])]
         required = expected["quotes"].get("required", [])
+        optional = expected["quotes"].get("optional", [])
         missing = [q["text"] for q in required if not any(quote_matches(t, s, q) for t, s in quotes)]
-        bad = [s for _, s in quotes for x in expected["quotes"].get("forbidden_speakers", []) if norm(s) == norm(x)]
-        out["quotes"] = {"tp": len(required) - len(missing), "fn": len(missing), "fp": len(bad),
-                         "missing": missing, "forbidden": bad}
+        wrong = [f"{s}: {t[:60]}" for t, s in quotes if not any(quote_matches(t, s, q) for q in required + optional)]
+        out["quotes"] = {"tp": len(required) - len(missing), "fn": len(missing), "right": len(quotes) - len(wrong),
+                         "fp": len(wrong), "missing": missing, "wrong": wrong}
     if "money" in expected:
         money = by_kind.get("money", [])
         required = expected["money"].get("required", [])
-        missing = [m["text"] for m in required if not any(
-            norm(f["text"]) == norm(m["text"]) and f["value"].get("amount") == m.get("amount", f["value"].get("amount"))
-            and f["value"].get("currency") == m.get("currency", f["value"].get("currency"))
-            and f["value"].get("year") == m.get("year", f["value"].get("year")) for f in money)]
-        out["money"] = {"tp": len(required) - len(missing), "fn": len(missing), "fp": 0, "missing": missing, "forbidden": []}
+        optional = expected["money"].get("optional", [])
+        missing = [m["text"] for m in required if not any(_money_matches(f, m) for f in money)]
+        texts = {}
+        for f in money:  # a figure repeated in the text is one item
+            texts.setdefault(norm(f["text"]), f)
+        wrong = [t for t, f in texts.items() if not any(
+            _money_matches(f, m) or norm(m["text"]) == t for m in required + optional)]
+        out["money"] = {"tp": len(required) - len(missing), "fn": len(missing), "right": len(texts) - len(wrong),
+                        "fp": len(wrong), "missing": missing, "wrong": wrong}
     if "topics" in expected:
         found = {f["key"] for f in by_kind.get("topic", [])}
         required = expected["topics"].get("required", [])
+        optional = expected["topics"].get("optional", [])
         missing = [t for t in required if t not in found]
-        out["topics"] = {"tp": len(required) - len(missing), "fn": len(missing), "fp": 0, "missing": missing,
-                         "forbidden": []}
+        wrong = sorted(t for t in found if t not in required and t not in optional)
+        out["topics"] = {"tp": len(required) - len(missing), "fn": len(missing), "right": len(found) - len(wrong),
+                         "fp": len(wrong), "missing": missing, "wrong": wrong}
     return out

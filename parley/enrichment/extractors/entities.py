@@ -1,274 +1,364 @@
-"""People (with roles), organisations, places, company tickers and quotes with their speakers.
+"""People (with roles), organisations, places and the listed companies behind them.
 
-Rules, not a model: capitalised phrases are classified with gazetteers shipped in data/ (built by
-scripts/build_enrichment_data.py from public data) and with the context news prose gives them:
-titles before a name ("Senator", "US envoy"), appositions after it (", former head of …"),
-affiliations ("of PIIE"), speech verbs around quotes. Later surname and pronoun mentions resolve
-to the person named before. Every fact keeps its span in the text.
+The statistical recogniser (spaCy, see parley.enrichment.language) proposes people, organisations
+and places; gazetteers built from public data (data/, by scripts/build_enrichment_data.py) confirm,
+correct and complete them:
+
+- a proposed name that a gazetteer knows takes the gazetteer's kind (an "organisation" that is a
+  country is a place; a "place" that is an agency is an organisation);
+- organisations and countries, states, regions and cities of a million people the recogniser
+  missed are found by name; smaller cities only when the recogniser calls them places, so that
+  "Reading" or "Mobile" in ordinary prose stay words;
+- a person named once in full is the same person when a later sentence uses the surname alone;
+- a company links to its ticker when its name is in the SEC's list of US-listed companies; a name
+  that is also an everyday word, a given name, a place or an index needs company evidence (the
+  recogniser calls it an organisation, a corporate suffix, or words like "shares of" or "CEO").
 """
 import json
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from parley.enrichment.extractors import Found
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-APOS = "'’"
-WORD = rf"[A-Z][\w{APOS}.&-]*"
-PHRASE = re.compile(rf"{WORD}(?:\s+(?:{WORD}|of|de|van|von|bin|al|da|du|der|la|le)(?=\s+[A-Z]|\b))*(?:\s+{WORD})?")
-TITLES = re.compile(r"(?:(?:former|deputy|vice|acting|chief|senior|top)\s+)*(?:President|Senator|Sen\.|Secretary|Minister|"
-                    r"Prime Minister|Chancellor|Governor|Gov\.|Chairman|Chairwoman|Chair|CEO|CFO|Rep\.|Representative|"
-                    r"Mayor|General|Gen\.|Judge|Justice|Ambassador|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|envoy|spokesperson|"
-                    r"spokesman|spokeswoman|analyst|economist|strategist|official|adviser|advisor|director|founder)\s+$",
-                    re.I)
-APPOSITION = re.compile(r"^,\s+(?P<role>(?:[a-z][\w-]*\s+){0,3}(?:head|chief|director|president|"
-                        r"chairman|chair|founder|executive|secretary|minister|governor|economist|analyst|professor|"
-                        r"spokesperson|spokesman|envoy|ceo|cfo|partner|manager|strategist|author|senior|vice)[^,.;]{0,80})")
-AFFILIATION = re.compile(rf"^\s+(?:of|at|from)\s+(?P<org>{WORD}(?:\s+{WORD})*)")
-FEATURES = re.compile(r"\b(?:Strait|Sea|Gulf|Ocean|Canal|Bay|Peninsula|River|Mountains|Desert|Islands?)$")
-ORG_WORDS = re.compile(r"\b(?:Division|Department|Ministry|Agency|Bureau|Fund|Bank|Council|Institute|University|"
-                       r"Committee|Commission|Authority|Association|Corporation|Company|Group|Foundation|Office|"
-                       r"Party|Exchange|Reserve|Board|Court|Army|Navy|Times|Journal|News|Post)\b")
-ACRONYM = re.compile(r"^[A-Z]{2,6}$")
-TITLE_WORDS = re.compile(r"^(?:President|Senator|Sen\.|Secretary|Minister|Chancellor|Governor|Gov\.|Chairman|Chairwoman|"
-                         r"CEO|CFO|Rep\.|Representative|Mayor|General|Judge|Ambassador|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)$")
-NOT_ORGS = {"AI", "US", "UK", "EU", "CEO", "CFO", "GDP", "IPO", "ETF", "USD", "EUR", "TV", "PM", "AM", "OK", "NYSE",
-            "NASDAQ", "FY", "Q1", "Q2", "Q3", "Q4", "TTM", "LNG", "EV", "EVS", "IT", "HR", "PR", "VP", "ESG",
-            "ET", "PT", "CT", "GMT", "UTC", "EST", "EDT", "PST", "PDT", "BST", "CET", "YTD", "YOY", "EPS", "PE"}
-DEMONYM = re.compile(r"(?:an|ian|ese|ish|ic|i)$")  # Russian, Chinese, British, Arabic, Israeli
-PRONOUNS = {"he": "M", "she": "F", "they": None}
-SPEECH = r"(?:said|says|added|noted|told|wrote|argued|explained|asked|warned|stated|remarked|insisted|declared|replied)"
-QUOTE = re.compile(r"[\"“](?P<q>[^\"“”]{2,2000}?)(?:[\"”]|$)", re.M)
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "representative", "gov", "governor", "president",
+          "vice", "prime", "minister", "secretary", "chancellor", "judge", "justice", "gen", "general", "col",
+          "lt", "sgt", "officer", "det", "detective", "mayor", "ambassador", "prof", "professor", "sir", "dame",
+          "lord", "lady", "king", "queen", "prince", "princess", "pope", "chairman", "chairwoman", "ceo", "cfo",
+          "coach", "speaker", "leader", "chief", "deputy", "acting", "former", "u.s.", "us", "attorney", "st"}
+NOT_ORGS = {"AI", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "ETF", "USD", "EUR", "TV", "PM", "AM", "OK", "FY", "TTM",
+            "LNG", "EV", "EVS", "IT", "HR", "PR", "VP", "ESG", "ET", "PT", "CT", "GMT", "UTC", "EST", "EDT", "PST",
+            "PDT", "BST", "CET", "YTD", "YOY", "EPS", "PE", "DJI", "SPX", "NDX", "RUT", "VIX", "COVID", "COVID-19",
+            "LED", "USB", "SSD", "CPU", "GPU", "RAM", "PDF", "FAQ", "DIY", "NFL", "Q1", "Q2", "Q3", "Q4", "MVP",
+            "LGBT", "LGBTQ", "PhD", "MBA", "WiFi", "Wi-Fi", "GPS", "CEOs", "ID"}
+COMPANY_CONTEXT = re.compile(r"\b(?:shares?|stocks?|NYSE|Nasdaq|CEO|chief executive|company|companies|firm|Inc|"
+                             r"Corp|Corporation|earnings|revenue|investors?|chairman|subsidiary|maker|retailer|"
+                             r"brand|acquisition|acquired|products?|customers?)\b", re.I)
+SUFFIXED = r"(?:\s*,?\s+(?:Inc|Corp|Corporation|Co|Company|Companies|Ltd|plc|Group|Holdings)\b\.?)"
+FEATURES = re.compile(r"\b(?:Strait|Sea|Gulf|Ocean|Canal|Bay|Peninsula|River|Mountains|Desert|Islands?|Airport|"
+                      r"Valley|Lake|County|Province|Park)$")
+QUOTE_CHARS = "\"“”‘’'*"
+BIG_CITY = 1_000_000  # cities at least this large are places wherever they are named
+
+
+def fold(name: str) -> str:
+    """Return the form names are looked up in: no accents, case, punctuation or spaces ("J.P. Morgan" = "jpmorgan")."""
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    name = re.sub(r"['’]s$", "", name)
+    return re.sub(r"[^a-z0-9&+]", "", name.lower())
+
+
+@dataclass
+class Company:
+    symbol: str
+    name: str
+    exchange: str
+    rank: int
+    flags: list = field(default_factory=list)
+
+
+@dataclass
+class Gazetteers:
+    orgs: dict  # folded name -> canonical name
+    places: dict  # folded name -> {"kind", "name", "population"?}
+    companies: dict  # folded name -> Company
+    first_names: set
+    org_pattern: re.Pattern
+    place_pattern: re.Pattern
+    company_pattern: re.Pattern
+
+
+@cache
+def gazetteers() -> Gazetteers:
+    """Load the shipped data once per process."""
+    orgs = {}
+    for line in (DATA / "organizations.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            names = [n.strip() for n in line.split("|")]
+            for name in names:
+                orgs.setdefault(fold(name), names[0])
+    raw_places = json.loads((DATA / "places.json").read_text(encoding="utf-8"))
+    places = {}
+    for name, info in raw_places.items():
+        places.setdefault(fold(name), info)
+    companies = {}
+    for row in json.loads((DATA / "tickers.json").read_text(encoding="utf-8")):
+        for name in row["names"]:
+            key = fold(name)
+            if len(key) >= 2 and key not in companies:
+                companies[key] = Company(row["symbol"], row["name"], row["exchange"], row["rank"],
+                                         row["flags"].get(name, []))
+    first = set((DATA / "first_names.txt").read_text(encoding="utf-8").split())
+    org_names = [n.strip() for line in (DATA / "organizations.txt").read_text(encoding="utf-8").splitlines()
+                 if line.strip() and not line.startswith("#") for n in line.split("|")]
+    by_name = [n for n, info in raw_places.items()
+               if info["kind"] != "city" or info.get("population", 0) >= BIG_CITY]
+    # Distinctive names of larger companies are found even when the recogniser missed them.
+    distinctive = [n for row in json.loads((DATA / "tickers.json").read_text(encoding="utf-8")) if row["rank"] < 1500
+                   for n in row["names"] if n not in row["flags"] and len(n) >= 4 and not n.isupper()]
+
+    def alternation(names):
+        names = sorted({n for n in names if n}, key=len, reverse=True)
+        return re.compile(r"(?<![\w&.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w&]|-\w|\.\w)")
+
+    return Gazetteers(orgs, places, companies, first, alternation(org_names), alternation(by_name),
+                      alternation(distinctive))
+
+
+@dataclass
+class Mention:
+    kind: str  # person, organization, place
+    text: str
+    start: int
+    end: int
+    label: str = ""  # the recogniser's label, "" when found by name
+    sentence: tuple = (0, 0)  # the sentence's span in the article
 
 
 @dataclass
 class Person:
     name: str
-    start: int
     role: str = ""
+    first_start: int = 0
 
 
-@cache
-def gazetteers():
-    """Return (first names, places, organisations, company names -> ticker, everyday company names)."""
-    first = set((DATA / "first_names.txt").read_text(encoding="utf-8").split())
-    places = json.loads((DATA / "places.json").read_text(encoding="utf-8"))
-    orgs = {line.strip() for line in (DATA / "organizations.txt").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")}
-    companies, everyday = {}, set()
-    for row in json.loads((DATA / "tickers.json").read_text(encoding="utf-8")):
-        for name in row["names"]:
-            if len(name) > 2:
-                companies.setdefault(name, row["symbol"])
-                if row["everyday"] and name == min(row["names"], key=len):
-                    everyday.add(name)
-    return first, places, orgs, companies, everyday
+@dataclass
+class Analysis:
+    """What the entity pass learnt about an article, for the quote pass to use."""
+
+    facts: list
+    people: dict  # full name -> Person
+    mentions: list  # Mention, in text order
+    subjects: list = field(default_factory=list)  # (position, person name) of people who are a sentence's subject
 
 
-def _phrases(text: str):
-    """Yield (phrase, start) for capitalised phrases, split after possessives and sentence ends."""
-    for m in PHRASE.finditer(text):
-        start, parts = m.start(), re.split(rf"(?<=[{APOS}]s)\s+|(?<=\w{{4}}\.)\s+", m.group())
-        for part in parts:
-            offset = text.find(part, start)
-            if part.endswith(".") and len(part) > 4:
-                part = part[:-1]
-            yield part, offset
-            start = offset + len(part)
+def _clean(text: str, start: int) -> tuple[str, int]:
+    """Strip quotes, a leading "the" and a trailing possessive from an entity's words; keep the span right."""
+    stripped = text.lstrip(QUOTE_CHARS + " ")
+    start += len(text) - len(stripped)
+    m = re.match(r"(?:the|The)\s+", stripped)
+    if m:
+        stripped, start = stripped[m.end():], start + m.end()
+    stripped = re.sub(r"(?:['’]s?|[\s" + re.escape(QUOTE_CHARS) + r",.;:]+)$", "", stripped)
+    if stripped.endswith(".") and not re.search(r"\b[A-Z]\.$", stripped):
+        stripped = stripped[:-1]
+    return stripped, start
 
 
-def _strip(phrase: str) -> str:
-    return re.sub(rf"[{APOS}]s$", "", phrase).rstrip(".")
+def _strip_titles(words: list[str]) -> int:
+    """Return how many leading words of a name are titles ("Sen.", "President", "Dr")."""
+    n = 0
+    while n < len(words) - 1 and words[n].lower().rstrip(".") in TITLES:
+        n += 1
+    return n
 
 
-def _lowercase_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\b[a-z][a-z]+\b", text)}
+def _role(doc, ent) -> str:
+    """Return the role the parse gives a person: an apposition after the name or a title before it."""
+    head = ent.root
+    for child in head.children:
+        if child.dep_ == "appos" and child.i > ent.end - 1:
+            span = doc[child.left_edge.i:child.right_edge.i + 1]
+            if len(span) <= 15:
+                return span.text.strip(" ,")
+    left = [t for t in head.lefts if t.i < ent.start and t.dep_ in ("compound", "amod", "nmod", "poss")]
+    if left:
+        span = doc[left[0].left_edge.i:ent.start]
+        text = span.text.strip(" ,")
+        if 0 < len(text) <= 60 and not text.endswith("'s") and text[:1] != "“":
+            return text
+    return ""
 
 
-def extract_entities(text: str) -> list[Found]:
-    """Return people, organisations, places, company tickers and quotes (with speakers) in a text."""
-    first_names, places, orgs, companies, everyday = gazetteers()
-    symbols = set(companies.values())
-    common = _lowercase_words(text)
-    found: list[Found] = []
-    people: list[Person] = []
-    by_surname: dict[str, Person] = {}
-
-    for phrase, start in _phrases(text):
-        # A sentence's first word is capitalised whatever it is: drop leading ordinary words.
-        words = phrase.split()
-        while words and (words[0].lower() in common or words[0] in ("The", "A", "An")) and \
-                _strip(" ".join(words)) not in orgs and _strip(" ".join(words)) not in places and \
-                _strip(" ".join(words)).replace("’", "'") not in companies:
-            start += len(words[0]) + (len(phrase[len(words[0]):]) - len(phrase[len(words[0]):].lstrip()))
-            phrase = phrase[len(words[0]):].lstrip()
-            words = words[1:]
-        if not words:
-            continue
-        inner_title = ""
-        # "US President Trump", "Senator Elizabeth Warren": the title inside the phrase marks a person.
-        titled = [i for i, w in enumerate(words[:-1]) if TITLE_WORDS.match(w)]
-        if titled:
-            cut = titled[-1] + 1
-            inner_title = " ".join(words[:cut])
-            start += len(" ".join(words[:cut])) + 1
-            phrase, words = " ".join(words[cut:]), words[cut:]
-        # "Elina Ribakova of PIIE": a person's name stops at "of"; the rest is an affiliation.
-        if words[0] in first_names and " of " in phrase:
-            phrase, affiliation = phrase.split(" of ", 1)
-            words = phrase.split()
-            aff_start = start + len(phrase) + 4
-            if _strip(affiliation) in orgs or (ACRONYM.match(_strip(affiliation)) and _strip(affiliation) not in NOT_ORGS):
-                found.append(Found("organization", _strip(affiliation), _strip(affiliation), aff_start,
-                                   aff_start + len(_strip(affiliation)), confidence=0.7))
-        name = _strip(phrase)
-        end = start + len(name)
-        before, after = text[max(0, start - 60):start], text[end:end + 120]
-        plain = name.replace("’", "'")
-        if name in orgs or name in companies or plain in companies:
-            symbol = companies.get(name) or companies.get(plain)
-            found.append(Found("organization", name, name, start, end))
-            if symbol and name not in everyday:
-                found.append(Found("ticker", symbol, name, start, end, {"evidence": "company name"}, confidence=0.75))
-            continue
-        if name in places or FEATURES.search(name):
-            found.append(Found("place", places.get(name, {}).get("name", name), name, start, end,
-                               {"type": places.get(name, {}).get("kind", "feature")}))
-            continue
-        if ACRONYM.match(name) and name in symbols and re.match(r"^\)", after) and re.search(r"\w[’']?s?\s+\($", before):
-            found.append(Found("ticker", name, name, start, end, {"evidence": "symbol after a name"}, confidence=0.8))
-            continue
-        if ACRONYM.match(name):
-            if name not in NOT_ORGS and (re.search(r"\b(?:of|at|from)\s+$", before) or re.match(rf"[{APOS}]s\b|\s+\w", after)):
-                found.append(Found("organization", name, name, start, end, confidence=0.6))
-            continue
-        if ORG_WORDS.search(name) or len(words) > 4:
-            continue
-        title = TITLES.search(before)
-        if len(words) >= 2 and words[0] in first_names or title or inner_title:
-            person = by_surname.get(words[-1]) if len(words) == 1 else None
-            if person is None:
-                role = inner_title
-                if title and not role:
-                    role = title.group().strip()
-                    lead = re.search(r"((?:US|U\.S\.|Russian|Chinese|[A-Z][\w ]{2,30}?)\s+)$", before[:title.start()])
-                    if lead and not re.search(r"[.,;:]", lead.group()):
-                        role = (lead.group() + role).strip()
-                        employer = _strip(lead.group().strip())
-                        # "Jefferies analyst X", "White House spokesperson Y": the words before the title
-                        # name an employer, unless they are a place or a nationality ("Russian President").
-                        if (employer in orgs or employer in companies) or (
-                                employer not in places and not TITLE_WORDS.match(employer)
-                                and employer[:1].isupper() and not DEMONYM.search(employer)):
-                            org_start = text.rfind(employer, 0, start)
-                            found.append(Found("organization", employer, employer, org_start, org_start + len(employer),
-                                               confidence=0.6))
-                appos, aff = APPOSITION.match(after), AFFILIATION.match(after)
-                if appos:
-                    role = appos["role"].strip()
-                    employer = re.search(rf"\b(?:at|of|with)\s+(?:the\s+)?(?P<org>{WORD}(?:\s+{WORD})*)", role)
-                    if employer and _strip(employer["org"]) not in places:
-                        org_start = end + appos.start("role") + employer.start("org")
-                        found.append(Found("organization", _strip(employer["org"]), _strip(employer["org"]), org_start,
-                                           org_start + len(_strip(employer["org"])), confidence=0.7))
-                elif aff and (aff["org"] in orgs or ACRONYM.match(aff["org"])):
-                    role = role or aff["org"]
-                person = Person(name, start, role)
-                people.append(person)
-                by_surname[words[-1]] = person
-            found.append(Found("person", person.name, name, start, end, {"role": person.role} if person.role else {}))
-        elif len(words) == 1 and words[0] in by_surname:
-            person = by_surname[words[0]]
-            found.append(Found("person", person.name, name, start, end, {"role": person.role} if person.role else {},
-                               confidence=0.9))
-    found.extend(_statistical(text, found, first_names, places, orgs))
-    found.extend(_quotes(text, found))
-    return found
+def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: str) -> Company | None:
+    """Return the listed company a name stands for, when the name and its context say it is one."""
+    company = g.companies.get(fold(name))
+    if company is None:
+        bare = re.sub(SUFFIXED + "+$", "", name)
+        company = g.companies.get(fold(bare)) if bare != name else None
+        if company is None:
+            return None
+    flags = set(company.flags)
+    if not flags:
+        return company
+    window = text[max(0, start - 40):min(len(text), end + 40)]
+    suffixed = re.match(SUFFIXED, text[end:end + 20])
+    adjacent = bool(suffixed) or bool(re.search(
+        rf"(?:shares\s+of|stake\s+in|CEO\s+of|\((?:NYSE|NASDAQ|Nasdaq)\s*:)\s*(?:the\s+)?{re.escape(name)}"
+        rf"|{re.escape(name)}(?:['’]s)?\s+(?:shares|stock|Inc|Corp|CEO|chief executive|\((?:NYSE|NASDAQ|Nasdaq))",
+        window))
+    if flags & {"place", "index"}:
+        return company if adjacent else None
+    if re.search(r"\bthe\s+$", text[max(0, start - 4):start]) and not adjacent:
+        return None  # "the Amazon", "the Gap": a thing, not a company
+    if label == "ORG" and (company.rank < 2000 or COMPANY_CONTEXT.search(window)):
+        return company
+    return company if adjacent else None
 
 
-def _statistical(text, found, first_names, places, orgs) -> list[Found]:
-    """Add what spaCy (the optional `nlp` extra) sees and the rules missed, at a lower confidence."""
-    from parley.enrichment.extractors import nlp
-
-    taken = [(f.start, f.end) for f in found]
-    known_people = {f.key for f in found if f.kind == "person"}
-    added = []
-    for kind, words, start, end in nlp.entities(text):
-        name = _strip(words.strip(" *\"“”"))
-        if not name or any(s < end and start < e for s, e in taken) or len(name) < 3:
-            continue
-        if kind == "person":
-            tokens = name.split()
-            # A person needs a full name not made of places or organisations, or is one already known.
-            if name not in known_people and (len(tokens) < 2 or any(t in places or t in orgs for t in tokens)
-                                             or name in places or ORG_WORDS.search(name)):
+def extract_entities(text: str, pieces) -> Analysis:
+    """Return people, organisations, places and company tickers in a text, from its parsed lines."""
+    g = gazetteers()
+    mentions: list[Mention] = []
+    roles: dict[tuple[int, int], str] = {}
+    subjects: list[tuple[int, str]] = []
+    sentence_of = {}
+    for piece in pieces:
+        doc, base = piece.doc, piece.offset
+        for sent in doc.sents:
+            span = (base + sent.start_char, base + sent.end_char)
+            for ent in sent.ents:
+                sentence_of[(base + ent.start_char)] = span
+        for ent in doc.ents:
+            if ent.label_ not in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"):
                 continue
-        elif kind == "place" and name not in places and not FEATURES.search(name) and name in orgs:
-            kind = "organization"
-        added.append(Found(kind, name, name, start, start + len(name), {"evidence": "spacy"}, confidence=0.6))
-        taken.append((start, end))
-    return added
+            name, start = _clean(ent.text, base + ent.start_char)
+            if not name or not any(c.isupper() for c in name) or len(name) < 2:
+                continue
+            kind = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "facility",
+                    "NORP": "group"}[ent.label_]
+            mention = Mention(kind, name, start, start + len(name), ent.label_,
+                              sentence_of.get(base + ent.start_char, (start, start + len(name))))
+            if kind == "person":
+                roles[(mention.start, mention.end)] = _role(doc, ent)
+                if ent.root.dep_ in ("nsubj", "nsubjpass"):
+                    subjects.append((mention.start, name))
+            mentions.append(mention)
+    taken = [(m.start, m.end) for m in mentions]
+
+    def free(start, end):
+        return not any(s < end and start < e for s, e in taken)
+
+    for pattern, kind in ((g.org_pattern, "organization"), (g.place_pattern, "place"),
+                          (g.company_pattern, "organization")):
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()) and not text[max(0, m.start() - 1):m.start()].isalpha():
+                mentions.append(Mention(kind, m.group(), m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    mentions.sort(key=lambda m: m.start)
+
+    facts: list[Found] = []
+    people: dict[str, Person] = {}
+    surnames: dict[str, str] = {}
+    # First pass: the people named in full, so that surnames anywhere resolve to them.
+    for m in mentions:
+        if m.label == "PERSON":
+            words = m.text.split()
+            cut = _strip_titles(words)
+            words = words[cut:]
+            if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_place(g, " ".join(words)):
+                full = " ".join(words)
+                if full not in people:
+                    people[full] = Person(full, roles.get((m.start, m.end), ""), m.start)
+                surnames.setdefault(words[-1], full)
+    person_counts: dict[str, int] = {}
+    for m in mentions:
+        if m.label == "PERSON":
+            person_counts[m.text] = person_counts.get(m.text, 0) + 1
+
+    for m in mentions:
+        folded = fold(m.text)
+        if m.label == "PERSON":
+            words = m.text.split()
+            cut = _strip_titles(words)
+            name_words = words[cut:]
+            name = " ".join(name_words)
+            start = m.start + (len(m.text) - len(name))
+            if folded in g.orgs or (len(words) == 1 and g.companies.get(folded) and not g.companies[folded].flags):
+                facts.append(Found("organization", g.orgs.get(folded, m.text), m.text, m.start, m.end, confidence=0.6))
+                continue
+            if len(name_words) == 1 and _is_place(g, name):
+                facts.extend(_place(g, m, confidence=0.6))
+                continue
+            if len(name_words) >= 2:
+                full = name if name in people else surnames.get(name_words[-1], name)
+            elif name in surnames:
+                full = surnames[name]
+            elif cut or person_counts.get(m.text, 0) >= 2 or _titled(text, m.start):
+                full = name
+                people.setdefault(full, Person(full, "", m.start))
+            else:
+                continue
+            person = people.get(full) or people.setdefault(full, Person(full, "", m.start))
+            facts.append(Found("person", full, name, start, start + len(name),
+                               {"role": person.role} if person.role else {}, 0.85 if len(name_words) >= 2 else 0.75))
+            continue
+        if m.kind == "person":
+            continue
+        if folded in g.orgs:
+            facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end,
+                               {"evidence": "list"}, 0.9))
+            company = _company(g, m.text, text, m.start, m.end, "ORG")
+            if company and not company.flags:
+                facts.append(_ticker(company, m, "company name"))
+            continue
+        if m.label in ("ORG", "") or m.kind == "organization":
+            company = _company(g, m.text, text, m.start, m.end, m.label or ("ORG" if m.kind == "organization" else ""))
+            if company:
+                facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.8))
+                facts.append(_ticker(company, m, "company name"))
+                continue
+            if m.label == "ORG" and _is_place(g, m.text) and g.places[folded]["kind"] != "city":
+                facts.extend(_place(g, m, confidence=0.7))
+                continue
+            if m.label == "ORG" and _plausible_org(m.text, people, surnames):
+                facts.append(Found("organization", m.text, m.text, m.start, m.end, {"evidence": "model"}, 0.6))
+            continue
+        if m.kind == "place" or m.label in ("GPE", "LOC"):
+            if m.label in ("GPE", "LOC") and g.companies.get(folded) and _company(g, m.text, text, m.start, m.end, ""):
+                company = g.companies[folded]
+                facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.7))
+                facts.append(_ticker(company, m, "company name"))
+                continue
+            if _is_place(g, m.text) or (m.label in ("GPE", "LOC") and _plausible_place(m.text)):
+                facts.extend(_place(g, m, confidence=0.8 if m.label else 0.9))
+            continue
+        if m.label == "FAC" and FEATURES.search(m.text):
+            facts.extend(_place(g, m, confidence=0.6))
+        elif m.label == "NORP" and folded in g.orgs:
+            facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end, {"evidence": "list"}, 0.8))
+    return Analysis(facts, people, mentions, subjects)
 
 
-def _person_before(mentions: list[Found], position: int) -> str | None:
-    earlier = [f for f in mentions if f.kind == "person" and f.end <= position]
-    return earlier[-1].key if earlier else None
+def _titled(text: str, start: int) -> bool:
+    """Return whether a single name follows a title ("President Trump", "Mr. Putin")."""
+    before = text[max(0, start - 25):start].split()
+    return bool(before) and before[-1].lower().rstrip(".,") in TITLES
 
 
-def _who(raw: str, position: int, mentions: list[Found]) -> str | None:
-    """Resolve a speaker phrase (a name, a surname or a pronoun at position) to a person's full name."""
-    raw = _strip(raw.strip())
-    if raw.lower() in PRONOUNS:
-        return _person_before(mentions, position)
-    for f in mentions:
-        if f.kind == "person" and (f.key == raw or f.key.split()[-1] == raw.split()[-1]):
-            return f.key
-    return None
+def _is_place(g: Gazetteers, name: str) -> bool:
+    return fold(name) in g.places
 
 
-def _quotes(text: str, mentions: list[Found]) -> list[Found]:
-    found = []
-    name = rf"(?P<who>(?:{WORD}\s+){{0,3}}{WORD}|he|she|they|He|She|They)"
-    after_rx = re.compile(rf"^[,.!?]?[\"”]?\s*(?:{name}\s+{SPEECH}|{SPEECH}\s+{name.replace('?P<who>', '?P<who2>')})")
-    before_rx = re.compile(rf"{name}\s+{SPEECH}(?:\s+(?:of|about|to)\s+{WORD}(?:\s+{WORD})*)?\s*[:,]?\s*$")
-    according_rx = re.compile(rf"^[,.]?[\"”]?[^.\"“]{{0,40}}\baccording to\s+{name}")
-    verb_first_rx = re.compile(rf"\b(?:[Ss]aid|[Ss]ays|[Aa]dded|[Ww]rote)\s+{name}\s*[:,]\s*$")
-    previous = None  # (paragraph start, end of the last attributed quote, speaker)
-    for m in QUOTE.finditer(text):
-        quote, start, end = m["q"].strip(" ,"), m.start("q"), m.end("q")
-        paragraph_start = text.rfind("\n\n", 0, start) + 1
-        sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-        sentence_end = min([i for i in (text.find(". ", end), text.find("\n", end)) if i != -1] or [len(text)])
-        speaker = None
-        after = after_rx.match(text[end:end + 80])
-        if after:
-            group = "who" if after["who"] else "who2"
-            speaker = _who(after[group], end + after.start(group), mentions)
-        if speaker is None:
-            before = before_rx.search(text[sentence_start:start - 1])
-            if before:
-                speaker = _who(before["who"], sentence_start + before.start("who"), mentions)
-        if speaker is None:
-            first = verb_first_rx.search(text[sentence_start:start - 1])
-            if first:
-                speaker = _who(first["who"], sentence_start + first.start("who"), mentions)
-        if speaker is None:
-            according = according_rx.match(text[end:end + 120])
-            if according:
-                speaker = _who(according["who"], end + according.start("who"), mentions)
-        if speaker is None:
-            # A partial quote inside a sentence whose subject speaks: "… holds "x" …, he added".
-            sentence = text[sentence_start:sentence_end]
-            verb = re.search(rf"\b{name},?\s+{SPEECH}\b", sentence)
-            if verb:
-                speaker = _who(verb["who"], sentence_start + verb.start("who"), mentions)
-        if speaker is None and previous and previous[0] == paragraph_start and not any(
-                f.kind == "person" and previous[1] <= f.start < m.start() and f.key != previous[2] for f in mentions):
-            speaker = previous[2]  # a later quote in the same paragraph, nobody else named since: same speaker
-        if speaker is None or len(quote.split()) < 2:
-            continue  # scare quotes and titles have no speaker: not quotes
-        found.append(Found("quote", speaker, quote, start, start + len(m["q"].rstrip(" ,")), {"speaker": speaker}))
-        previous = (paragraph_start, end + (after.end() if after else 0), speaker)
-    return found
+def _place(g: Gazetteers, m: Mention, confidence: float) -> list[Found]:
+    info = g.places.get(fold(m.text))
+    if info and info["kind"] == "city" and info.get("population", 0) < BIG_CITY and m.label not in ("GPE", "LOC"):
+        return []
+    canonical = info["name"] if info else m.text
+    return [Found("place", canonical, m.text, m.start, m.end, {"type": info["kind"] if info else "place"}, confidence)]
+
+
+def _plausible_org(name: str, people: dict, surnames: dict) -> bool:
+    """Return whether a name the recogniser calls an organisation can be one."""
+    words = name.split()
+    if name in NOT_ORGS or name.upper() in NOT_ORGS or len(words) > 8 or name in people or name in surnames:
+        return False
+    if not name[0].isupper() and not name[0].isdigit():
+        return False
+    if re.fullmatch(r"[\d\W]+", name) or re.search(r"\d{3,}", name):
+        return False
+    return True
+
+
+def _plausible_place(name: str) -> bool:
+    return name[0].isupper() and not re.search(r"\d", name) and len(name.split()) <= 5
+
+
+def _ticker(company: Company, m: Mention, evidence: str) -> Found:
+    return Found("ticker", company.symbol, m.text, m.start, m.end,
+                 {"evidence": evidence, "exchange": company.exchange, "company": company.name},
+                 confidence=0.75 if company.flags else 0.85)

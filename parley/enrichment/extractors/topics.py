@@ -1,62 +1,144 @@
-"""Topics from a documented taxonomy: each topic is a set of phrases; the first match is its evidence.
+"""Topics from a documented taxonomy (bench/labels/GUIDE.md): at most three broad topics an article.
 
-A topic is tagged when its phrases occur at least MIN_HITS times, or once for phrases specific
-enough to stand alone (marked strong). Matching is on word boundaries, case-insensitive, with
-simple plural and inflection endings.
+The broad topics follow the IPTC Media Topics' "economy, business and finance" branch, with the
+sections a markets site needs; each has strong phrases (specific to it) and supporting ones.
+Precision first: a topic needs at least MIN_DISTINCT different phrases and a score of MIN_SCORE
+(strong hits count 2, supporting ones 1), so one word is never enough; the three best-scoring topics
+are kept. Narrower topics (rare earths, uranium, fertilizers, data centers) are tagged beside their
+broad topic when their own phrases occur at least twice.
 """
 import re
 
 from parley.enrichment.extractors import Found
 
-# topic: (strong phrases, supporting phrases)
+# topic: (strong phrases, supporting phrases). Phrases match whole words, case-insensitively, with
+# plural and verb endings; a phrase ending in "*" matches any ending.
 TAXONOMY = {
-    "sanctions": (["sanction", "embargo", "export controls", "asset freeze"], ["blacklist", "penalties"]),
-    "energy": (["energy", "oil", "natural gas", "crude", "lng", "power grid", "opec"], ["pipeline", "refiner", "electricity"]),
-    "rare earths": (["rare earth", "rare-earth", "critical minerals"], ["lithium", "cobalt", "mineral rights"]),
-    "data centers": (["data center", "data centre", "datacenter", "hyperscaler"], ["server farm", "cloud capacity"]),
-    "artificial intelligence": (["artificial intelligence", "machine learning", "generative ai", "large language model"],
-                                ["AI", "chatbot", "nvidia"]),
-    "banking": (["bank", "lender", "deposit", "central bank"], ["loan", "credit"]),
-    "aviation": (["aviation", "airline", "aircraft", "airport", "boeing", "airbus"], ["jet", "flight"]),
-    "commodities": (["commodit", "copper", "wheat", "gold price", "metals"], ["futures", "fertilizer", "uranium"]),
-    "uranium": (["uranium", "nuclear fuel"], ["enrichment"]),
-    "fertilizers": (["fertilizer", "fertiliser", "potash"], ["ammonia"]),
-    "trade": (["trade", "tariff", "import", "export", "trading partner"], ["deficit", "customs"]),
-    "geopolitics": (["geopolitic", "peace deal", "ceasefire", "invasion", "annexation", "diplomat", "war"],
-                    ["conflict", "summit", "envoy"]),
-    "earnings": (["earnings", "quarterly results", "revenue", "profit", "guidance", "eps"], ["margin", "outlook"]),
-    "mergers": (["merger", "acquisition", "takeover", "buyout", "acquire"], ["deal", "bid"]),
-    "arctic": (["arctic"], ["polar"]),
+    "markets": (["stock market", "stock price", "share price", "shares rose", "shares fell", "index", "indices",
+                 "dow jones", "s&p 500", "nasdaq composite", "nikkei", "hang seng", "ftse", "wall street",
+                 "bond yield", "treasury yield", "trading session", "sell-off", "selloff", "rally", "bull market",
+                 "bear market", "equities", "futures"],
+                ["investor*", "stocks", "shares", "trader*", "traded", "points", "benchmark", "market"]),
+    "earnings": (["earnings", "quarterly results", "revenue", "net income", "profit", "guidance",
+                  "earnings per share", "same-store sales", "comparable sales", "fiscal quarter", "analysts expected",
+                  "beat estimates", "missed estimates"], ["quarter", "sales", "outlook", "forecast", "margin*"]),
+    "mergers and acquisitions": (["merger", "acquisition", "takeover", "buyout", "acquire*", "divest*",
+                                  "stake in", "tender offer"], ["deal", "bid", "purchase"]),
+    "ipos": (["initial public offering", "ipo", "went public", "go public", "listing", "spac", "direct listing"],
+             ["valuation", "debut"]),
+    "central banks and rates": (["central bank", "interest rate", "rate cut", "rate hike", "monetary policy",
+                                 "federal reserve", "basis points", "quantitative easing"], ["the fed", "rates"]),
+    "economy": (["economy", "economic growth", "gdp", "recession", "economic", "economist*", "fiscal",
+                 "budget deficit", "unemployment rate", "manufacturing"], ["growth", "slowdown", "budget"]),
+    "inflation": (["inflation", "consumer prices", "cost of living", "price increases"], ["prices"]),
+    "jobs": (["jobs report", "layoff*", "job cuts", "hiring", "unemployment", "wages", "workers", "strike",
+              "labor market", "labour market", "payroll*", "appointed", "chief executive officer"],
+             ["employees", "jobs", "staff", "union"]),
+    "energy": (["energy", "oil", "natural gas", "crude", "lng", "power grid", "opec", "electricity", "utility",
+                "utilities", "solar", "wind power", "renewable*", "nuclear power", "power shutoff*", "coal"],
+               ["pipeline", "refiner*", "power", "fuel", "gas"]),
+    "commodities": (["commodit*", "copper", "wheat", "gold price", "metals", "mining", "iron ore", "soybean*",
+                     "rare earth", "uranium", "fertilizer*"], ["miner*", "crop*", "harvest"]),
+    "technology": (["technology", "tech", "software", "smartphone*", "laptop*", "app", "apps", "internet",
+                    "cloud computing", "keyboard*", "macbook", "iphone", "ipad", "gadget*", "data center",
+                    "broadband", "5g", "silicon valley", "startup*", "operating system"],
+                   ["device*", "online", "digital", "computer*", "users", "platform"]),
+    "semiconductors": (["semiconductor*", "chipmaker*", "chip", "chips", "foundry", "wafer*"], ["processor*"]),
+    "artificial intelligence": (["artificial intelligence", "machine learning", "generative ai", "chatbot*",
+                                 "large language model*", "neural network*"], ["algorithm*", "automation"]),
+    "media and entertainment": (["film", "movie*", "television", "tv show", "streaming", "music", "album*",
+                                 "record label", "publisher", "video game*", "box office", "hollywood",
+                                 "netflix", "artist*", "songs"], ["show", "studio*", "fans", "entertainment"]),
+    "real estate": (["real estate", "housing market", "home prices", "mortgage*", "property market", "reit*",
+                     "homebuilder*", "rent", "landlord*"], ["property", "properties", "construction", "housing"]),
+    "retail and consumer": (["retail*", "shoppers", "consumer spending", "black friday", "cyber monday",
+                             "discount*", "store*", "e-commerce", "cosmetics", "beauty", "deals",
+                             "sale price", "grocer*"], ["consumer*", "brand*", "shopping", "customers", "price"]),
+    "autos": (["automaker*", "car maker*", "electric vehicle*", "car sales", "vehicle sales", "auto industry",
+               "carmaker*"], ["cars", "vehicle*", "dealership*"]),
+    "aviation and defence": (["airline*", "aircraft", "aviation", "airport*", "jetliner*", "boeing", "airbus",
+                              "defense contractor*", "defence", "military", "pentagon", "fighter jet*",
+                              "missile*"], ["flight*", "jet", "jets", "troops", "army"]),
+    "health and pharma": (["health care", "healthcare", "hospital*", "drug*", "pharmaceutical*", "vaccine*",
+                           "disease*", "patient*", "virus", "outbreak*", "medical", "doctor*", "fda", "clinical",
+                           "infection*", "symptom*", "flu", "plague", "public health"],
+                          ["health", "treatment*", "medicine", "cases"]),
+    "banking and finance": (["bank", "banks", "banking", "lender*", "deposit*", "loan*", "credit card*",
+                             "fintech", "payment*", "insurance", "insurer*", "savings", "financial services",
+                             "overdraft*", "neobank*", "credit score*"], ["credit", "finance", "financial", "money"]),
+    "crypto": (["bitcoin", "cryptocurrenc*", "crypto", "blockchain", "ethereum", "stablecoin*"], ["token*"]),
+    "law and regulation": (["lawsuit*", "court", "judge", "prosecutor*", "attorney general", "indict*",
+                            "pleaded guilty", "charged with", "investigation", "regulator*", "regulation*",
+                            "antitrust", "sentenced", "jury", "trial", "subpoena*", "settlement", "arrest*",
+                            "police", "convicted", "criminal"], ["law", "legal", "rules", "probe", "charges"]),
+    "trade and tariffs": (["tariff*", "trade war", "trade deal", "trade talks", "trade deficit", "exports",
+                           "imports", "trade dispute", "trade negotiat*", "customs duties"], ["trade", "export", "import"]),
+    "sanctions": (["sanction*", "embargo*", "export controls", "asset freeze", "blacklist*"], ["penalties"]),
+    "geopolitics": (["geopolitic*", "diplomat*", "foreign minister", "foreign policy", "ceasefire", "invasion",
+                     "annexation", "peace deal", "peace talks", "war", "conflict", "protesters", "protests",
+                     "summit", "sovereignty", "occupied", "settlements", "human rights", "nato", "united nations"],
+                    ["envoy", "troops", "military", "international", "treaty"]),
+    "politics": (["impeachment", "congress", "senate", "lawmaker*", "parliament", "legislat*", "democrats",
+                  "republicans", "white house", "administration", "house speaker", "political", "politician*",
+                  "government", "prime minister", "president"], ["policy", "party", "vote", "minister"]),
+    "elections": (["election*", "campaign*", "voter*", "ballot*", "polls", "polling", "candidate*", "primary",
+                   "primaries", "electoral"], ["vote", "votes", "seats"]),
+    "environment": (["climate change", "climate", "pollution", "emissions", "carbon", "wildfire*", "air quality",
+                     "environmental", "global warming", "hurricane*", "flood*", "drought", "deforestation"],
+                    ["fire", "weather", "environment"]),
+    "space": (["nasa", "spacecraft", "astronaut*", "satellite*", "rocket*", "orbit*", "space station",
+               "space agency", "mission to", "moon", "mars", "jupiter", "planet*"], ["space", "launch"]),
+    "sports": (["game", "season", "coach", "quarterback", "championship", "league", "tournament", "playoff*",
+                "goal", "scored", "team", "teams", "match", "players", "nfl", "nba", "uefa", "olympic*"],
+               ["win", "fans", "points", "player"]),
 }
-MIN_HITS = 2
-ENDINGS = r"(?:s|es|ed|ing|ies)?"
+NARROWER = {"rare earths": ("commodities", ["rare earth*", "rare-earth*", "critical minerals"]),
+            "uranium": ("commodities", ["uranium", "nuclear fuel"]),
+            "fertilizers": ("commodities", ["fertilizer*", "fertiliser*", "potash"]),
+            "data centers": ("technology", ["data center*", "data centre*", "datacenter*", "hyperscaler*"])}
+MIN_DISTINCT = 2  # different phrases a topic needs
+MIN_SCORE = 5  # strong hits count 2, supporting ones 1
+MAX_TOPICS = 3
 
 
-def _alternative(phrase: str) -> str:
-    if phrase.endswith(("commodit", "geopolitic")):  # stems: commodities, geopolitical
-        return rf"{re.escape(phrase)}\w*"
-    return rf"{re.escape(phrase)}{ENDINGS}"
+def _pattern(phrases: list[str]) -> re.Pattern:
+    parts = []
+    for phrase in phrases:
+        if phrase.endswith("*"):
+            parts.append(re.escape(phrase[:-1]) + r"\w*")
+        else:
+            parts.append(re.escape(phrase) + r"(?:s|es|ed|ing)?")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?![\w-])", re.I)
 
 
-# Each phrase is a pattern of its own; a plain substring test skips the many that cannot match.
-PHRASES = [(topic, phrase, strong, re.compile(rf"\b{_alternative(phrase)}\b", 0 if phrase.isupper() else re.I))
-           for topic, (strong_list, weak_list) in TAXONOMY.items()
-           for strong, phrases in ((True, strong_list), (False, weak_list)) for phrase in phrases]
+PATTERNS = {topic: (_pattern(strong), _pattern(weak)) for topic, (strong, weak) in TAXONOMY.items()}
+NARROW_PATTERNS = {topic: _pattern(phrases) for topic, (_, phrases) in NARROWER.items()}
+
+
+def _hits(pattern: re.Pattern, text: str) -> list[re.Match]:
+    return list(pattern.finditer(text))
 
 
 def extract_topics(text: str) -> list[Found]:
-    """Return one Found per topic of the taxonomy the text is about, at its first evidence."""
-    lowered = text.lower()
-    hits: dict[str, list] = {}
-    for topic, phrase, strong, pattern in PHRASES:
-        if (phrase if phrase.isupper() else phrase.lower()) not in (text if phrase.isupper() else lowered):
-            continue
-        hits.setdefault(topic, []).extend((m, strong) for m in pattern.finditer(text))
+    """Return up to three broad topics (and their narrower ones), each with its first evidence and score."""
+    scored = []
+    for topic, (strong, weak) in PATTERNS.items():
+        strong_hits, weak_hits = _hits(strong, text), _hits(weak, text)
+        distinct = {m.group().lower() for m in strong_hits} | {m.group().lower() for m in weak_hits}
+        score = 2 * len(strong_hits) + len(weak_hits)
+        if strong_hits and len(distinct) >= MIN_DISTINCT and score >= MIN_SCORE:
+            scored.append((score, topic, strong_hits, distinct))
+    scored.sort(key=lambda s: -s[0])
     found = []
-    for topic, matches in hits.items():
-        strong_hits = [m for m, strong in matches if strong]
-        if strong_hits or len(matches) >= MIN_HITS:
-            first = min(strong_hits or [m for m, _ in matches], key=lambda m: m.start())
-            found.append(Found("topic", topic, first.group(), first.start(), first.end(), {"hits": len(matches)},
-                               confidence=min(1.0, 0.5 + 0.1 * len(matches)) if strong_hits else 0.5))
-    return sorted(found, key=lambda f: list(TAXONOMY).index(f.key))
+    for score, topic, strong_hits, distinct in scored[:MAX_TOPICS]:
+        first = strong_hits[0]
+        found.append(Found("topic", topic, first.group(), first.start(), first.end(),
+                           {"score": score, "evidence": sorted(distinct)[:8]},
+                           confidence=round(min(1.0, score / (3 * MIN_SCORE)), 2)))
+    for topic, pattern in NARROW_PATTERNS.items():
+        hits = _hits(pattern, text)
+        if len(hits) >= 2:
+            found.append(Found("topic", topic, hits[0].group(), hits[0].start(), hits[0].end(),
+                               {"score": 2 * len(hits), "broader": NARROWER[topic][0],
+                                "evidence": sorted({m.group().lower() for m in hits})}, confidence=0.6))
+    return found
