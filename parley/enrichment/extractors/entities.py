@@ -33,14 +33,21 @@ NOT_ORGS = {"AI", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "ETF", "USD", "EUR",
             "LNG", "EV", "EVS", "IT", "HR", "PR", "VP", "ESG", "ET", "PT", "CT", "GMT", "UTC", "EST", "EDT", "PST",
             "PDT", "BST", "CET", "YTD", "YOY", "EPS", "PE", "DJI", "SPX", "NDX", "RUT", "VIX", "COVID", "COVID-19",
             "LED", "USB", "SSD", "CPU", "GPU", "RAM", "PDF", "FAQ", "DIY", "NFL", "Q1", "Q2", "Q3", "Q4", "MVP",
-            "LGBT", "LGBTQ", "PhD", "MBA", "WiFi", "Wi-Fi", "GPS", "CEOs", "ID"}
+            "LGBT", "LGBTQ", "PhD", "MBA", "WiFi", "Wi-Fi", "GPS", "CEOs", "ID", "MW", "GW", "KW", "kWh", "MWh",
+            "GWh", "TWh", "HSI", "SHCOMP", "FTSE", "DAX", "CAC"}
 COMPANY_CONTEXT = re.compile(r"\b(?:shares?|stocks?|NYSE|Nasdaq|CEO|chief executive|company|companies|firm|Inc|"
                              r"Corp|Corporation|earnings|revenue|investors?|chairman|subsidiary|maker|retailer|"
                              r"brand|acquisition|acquired|products?|customers?)\b", re.I)
 SUFFIXED = r"(?:\s*,?\s+(?:Inc|Corp|Corporation|Co|Company|Companies|Ltd|plc|Group|Holdings)\b\.?)"
+ORG_WORDS = re.compile(r"\b(?:Department|Ministry|Agency|Bureau|Fund|Bank|Council|Institute|University|Committee|"
+                       r"Commission|Authority|Association|Corporation|Company|Group|Foundation|Office|Party|"
+                       r"Exchange|Board|Court|Times|Journal|News|Post|Inc|Corp|Co|LLC|Ltd|Partners|Capital)\b")
 FEATURES = re.compile(r"\b(?:Strait|Sea|Gulf|Ocean|Canal|Bay|Peninsula|River|Mountains|Desert|Islands?|Airport|"
                       r"Valley|Lake|County|Province|Park)$")
 QUOTE_CHARS = "\"“”‘’'*"
+TITLED_NAME = re.compile(r"\b(?:President|Secretary|Senator|Sen\.|Rep\.|Gov\.|Governor|Mr\.|Mrs\.|Ms\.|Dr\.|Judge|"
+                         r"Justice|Mayor|Chancellor|Prime Minister|Ambassador|Gen\.|Speaker|Attorney General)\s+"
+                         r"(?P<name>(?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+(?:['’]s)?)")
 BIG_CITY = 1_000_000  # cities at least this large are places wherever they are named
 
 
@@ -143,8 +150,9 @@ def _clean(text: str, start: int) -> tuple[str, int]:
     m = re.match(r"(?:the|The)\s+", stripped)
     if m:
         stripped, start = stripped[m.end():], start + m.end()
-    stripped = re.sub(r"(?:['’]s?|[\s" + re.escape(QUOTE_CHARS) + r",.;:]+)$", "", stripped)
-    if stripped.endswith(".") and not re.search(r"\b[A-Z]\.$", stripped):
+    stripped = stripped.split(" (")[0]  # "Ministry of Trade (MOTIE": the name stops at a parenthesis
+    stripped = re.sub(r"(?:['’]s?|[\s" + re.escape(QUOTE_CHARS) + r",;:]+)$", "", stripped)
+    if stripped.endswith(".") and not re.search(r"(?:\b[A-Z]|\bJr|\bSr|\bInc|\bCo|\bCorp)\.$", stripped):
         stripped = stripped[:-1]
     return stripped, start
 
@@ -233,6 +241,13 @@ def extract_entities(text: str, pieces) -> Analysis:
     def free(start, end):
         return not any(s < end and start < e for s, e in taken)
 
+    # "Secretary Rubio", "Sen. Jane Roe": a title before capitalised words names a person the recogniser may miss.
+    for m in TITLED_NAME.finditer(text):
+        name, start = _clean(m["name"], m.start("name"))
+        if name and free(start, start + len(name)) and fold(name) not in g.orgs and not _is_place(g, name) \
+                and fold(name) not in g.companies:
+            mentions.append(Mention("person", name, start, start + len(name), "PERSON"))
+            taken.append((start, start + len(name)))
     for pattern, kind in ((g.org_pattern, "organization"), (g.place_pattern, "place"),
                           (g.company_pattern, "organization")):
         for m in pattern.finditer(text):
@@ -305,6 +320,12 @@ def extract_entities(text: str, pieces) -> Analysis:
             if m.label == "ORG" and _is_place(g, m.text) and g.places[folded]["kind"] != "city":
                 facts.extend(_place(g, m, confidence=0.7))
                 continue
+            words = m.text.split()
+            if m.label == "ORG" and len(words) in (2, 3) and words[0] in g.first_names and not ORG_WORDS.search(m.text):
+                full = m.text if m.text in people else surnames.get(words[-1], m.text)
+                people.setdefault(full, Person(full, "", m.start))
+                facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
+                continue
             if m.label == "ORG" and _plausible_org(m.text, people, surnames):
                 facts.append(Found("organization", m.text, m.text, m.start, m.end, {"evidence": "model"}, 0.6))
             continue
@@ -349,8 +370,8 @@ def _plausible_org(name: str, people: dict, surnames: dict) -> bool:
         return False
     if not name[0].isupper() and not name[0].isdigit():
         return False
-    if re.fullmatch(r"[\d\W]+", name) or re.search(r"\d{3,}", name):
-        return False
+    if re.search(r"\d", name) or re.search(r"\b(?:Index|Composite|Average)$|^(?:Group|Path|Pool) [A-Z]$", name):
+        return False  # scores, units and market indices are not organisations
     return True
 
 

@@ -99,6 +99,12 @@ def _subject(verb):
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return child
+    # "…," wrote Roe: the parser often takes an inverted subject for an object.
+    for token in verb.doc[verb.i + 1:verb.i + 6]:
+        if token.dep_ in ("dobj", "nsubj", "attr", "npadvmod", "appos", "compound") and token.text[:1].isupper():
+            return token.head if token.dep_ == "compound" else token
+        if token.is_punct:
+            break
     if verb.dep_ in ("conj", "advcl", "ccomp", "parataxis") and verb.head is not verb:
         for child in verb.head.children:
             if child.dep_ == "nsubj":
@@ -114,6 +120,13 @@ class _Resolver:
         self.text = text
         self.facts = sorted((f for f in analysis.facts if f.kind in ("person", "organization")), key=lambda f: f.start)
         self.last_speaker = None
+        self.last_position = -1
+
+    def _full(self, name):
+        for person in self.analysis.people.values():
+            if person.name == name or person.name.split()[-1] == name.split()[-1]:
+                return person.name
+        return name
 
     def at(self, position_start, position_end):
         for f in self.facts:
@@ -132,10 +145,19 @@ class _Resolver:
         if token.text in PRONOUNS:
             if token.lower_ == "they":
                 return None
-            if self.last_speaker and self.last_speaker[1] == "person":
-                return self.last_speaker
-            before = [name for pos, name in self.analysis.subjects if pos < base + token.idx]
-            return (before[-1], "person") if before else None
+            position = base + token.idx
+            # One person named in the paragraph so far is who "he" or "she" is.
+            paragraph = self.text.rfind("\n", 0, position) + 1
+            named = {f.key for f in self.facts if f.kind == "person" and paragraph <= f.start < position}
+            if len(named) == 1:
+                return named.pop(), "person"
+            # Else the later of the last attributed speaker and the last person who was a sentence's subject.
+            subjects = [(pos, name) for pos, name in self.analysis.subjects if pos < position]
+            subject = (subjects[-1][0], self._full(subjects[-1][1])) if subjects else None
+            speaker = self.last_speaker if self.last_speaker and self.last_speaker[1] == "person" else None
+            if subject and (speaker is None or subject[0] > self.last_position):
+                return subject[1], "person"
+            return speaker
         noun = token.lower_
         if noun in ORG_NOUNS and noun not in PERSON_ORG_NOUNS or noun in PERSON_ORG_NOUNS and any(
                 c.dep_ == "poss" for c in token.children):
@@ -211,25 +233,25 @@ def extract_quotes(text: str, pieces, analysis) -> list[Found]:
                             break
         paragraph = text.count("\n\n", 0, q_start)
         if speaker is None and previous and paragraph - previous[0] <= 1 and _no_attribution_between(
-                text, previous[2], q_start, resolver):
+                text, previous[2], q_start, resolver, previous[1][0]):
             speaker = previous[1]  # the same speaker goes on: nobody else was named since
         if speaker is None:
             continue
         if _looks_like_title(words):
             continue
-        resolver.last_speaker = speaker
+        resolver.last_speaker, resolver.last_position = speaker, q_start
         previous = (paragraph, speaker, q_end)
         found.append(Found("quote", speaker[0], words, q_start, q_start + len(text[q_start:q_end].rstrip(" ,")),
                            {"speaker": speaker[0], "speaker_kind": speaker[1]}, confidence=0.8))
     return found
 
 
-def _no_attribution_between(text, start, end, resolver) -> bool:
-    between = text[start:end]
-    if len(between) > 600:
+def _no_attribution_between(text, start, end, resolver, speaker) -> bool:
+    """Return whether nobody but the speaker was named between the last attributed quote and this one."""
+    if end - start > 600:
         return False
-    return not any(f.kind == "person" and start <= f.start < end for f in resolver.facts) and not re.search(
-        r"\b(?:said|says|told|according to)\b", between)
+    return not any(f.kind in ("person", "organization") and start <= f.start < end and f.key != speaker
+                   for f in resolver.facts)
 
 
 def _looks_like_title(words: str) -> bool:

@@ -2,10 +2,12 @@
 
 The broad topics follow the IPTC Media Topics' "economy, business and finance" branch, with the
 sections a markets site needs; each has strong phrases (specific to it) and supporting ones.
-Precision first: a topic needs at least MIN_DISTINCT different phrases and a score of MIN_SCORE
-(strong hits count 2, supporting ones 1), so one word is never enough; the three best-scoring topics
+Precision first: a topic needs a strong phrase, a score of MIN_SCORE (strong hits count 2,
+supporting ones 1) and MIN_DISTINCT different phrases or three strong hits, so one word said once
+is never enough; the three best-scoring topics
 are kept. Narrower topics (rare earths, uranium, fertilizers, data centers) are tagged beside their
-broad topic when their own phrases occur at least twice.
+broad topic when their own phrases occur at least twice, or once in the lead (the first two
+paragraphs, where news states what it covers).
 """
 import re
 
@@ -35,7 +37,7 @@ TAXONOMY = {
               "labor market", "labour market", "payroll*", "appointed", "chief executive officer"],
              ["employees", "jobs", "staff", "union"]),
     "energy": (["energy", "oil", "natural gas", "crude", "lng", "power grid", "opec", "electricity", "utility",
-                "utilities", "solar", "wind power", "renewable*", "nuclear power", "power shutoff*", "coal"],
+                "utilities", "solar", "wind power", "renewable*", "nuclear power", "nuclear plant*", "uranium", "power shutoff*", "coal"],
                ["pipeline", "refiner*", "power", "fuel", "gas"]),
     "commodities": (["commodit*", "copper", "wheat", "gold price", "metals", "mining", "iron ore", "soybean*",
                      "rare earth", "uranium", "fertilizer*"], ["miner*", "crop*", "harvest"]),
@@ -76,11 +78,12 @@ TAXONOMY = {
     "sanctions": (["sanction*", "embargo*", "export controls", "asset freeze", "blacklist*"], ["penalties"]),
     "geopolitics": (["geopolitic*", "diplomat*", "foreign minister", "foreign policy", "ceasefire", "invasion",
                      "annexation", "peace deal", "peace talks", "war", "conflict", "protesters", "protests",
-                     "summit", "sovereignty", "occupied", "settlements", "human rights", "nato", "united nations"],
+                     "summit", "sovereignty", "occupied", "human rights", "nato", "united nations"],
                     ["envoy", "troops", "military", "international", "treaty"]),
     "politics": (["impeachment", "congress", "senate", "lawmaker*", "parliament", "legislat*", "democrats",
-                  "republicans", "white house", "administration", "house speaker", "political", "politician*",
-                  "government", "prime minister", "president"], ["policy", "party", "vote", "minister"]),
+                  "republicans", "house speaker", "politician*", "prime minister", "congressman", "congresswoman"],
+                 ["policy", "party", "vote", "minister", "political", "government", "administration", "president",
+                  "white house"]),
     "elections": (["election*", "campaign*", "voter*", "ballot*", "polls", "polling", "candidate*", "primary",
                    "primaries", "electoral"], ["vote", "votes", "seats"]),
     "environment": (["climate change", "climate", "pollution", "emissions", "carbon", "wildfire*", "air quality",
@@ -88,9 +91,9 @@ TAXONOMY = {
                     ["fire", "weather", "environment"]),
     "space": (["nasa", "spacecraft", "astronaut*", "satellite*", "rocket*", "orbit*", "space station",
                "space agency", "mission to", "moon", "mars", "jupiter", "planet*"], ["space", "launch"]),
-    "sports": (["game", "season", "coach", "quarterback", "championship", "league", "tournament", "playoff*",
-                "goal", "scored", "team", "teams", "match", "players", "nfl", "nba", "uefa", "olympic*"],
-               ["win", "fans", "points", "player"]),
+    "sports": (["coach", "quarterback", "championship", "league", "tournament", "playoff*", "scored", "nfl", "nba",
+                "nhl", "uefa", "olympic*", "qualifying", "touchdown*", "striker*", "goalkeeper*", "overtime"],
+               ["win", "fans", "points", "player*", "game", "season", "team", "teams", "match", "goal*"]),
 }
 NARROWER = {"rare earths": ("commodities", ["rare earth*", "rare-earth*", "critical minerals"]),
             "uranium": ("commodities", ["uranium", "nuclear fuel"]),
@@ -99,6 +102,7 @@ NARROWER = {"rare earths": ("commodities", ["rare earth*", "rare-earth*", "criti
 MIN_DISTINCT = 2  # different phrases a topic needs
 MIN_SCORE = 5  # strong hits count 2, supporting ones 1
 MAX_TOPICS = 3
+LEAD_PARAGRAPHS = 2  # a narrower topic the lead names once is what the article covers
 
 
 def _pattern(phrases: list[str]) -> re.Pattern:
@@ -126,7 +130,8 @@ def extract_topics(text: str) -> list[Found]:
         strong_hits, weak_hits = _hits(strong, text), _hits(weak, text)
         distinct = {m.group().lower() for m in strong_hits} | {m.group().lower() for m in weak_hits}
         score = 2 * len(strong_hits) + len(weak_hits)
-        if strong_hits and len(distinct) >= MIN_DISTINCT and score >= MIN_SCORE:
+        distinct = {re.sub(r"(?:es|s|ed|ing)$", "", d) for d in distinct}  # "sanction" and "sanctions" are one
+        if strong_hits and score >= MIN_SCORE and (len(distinct) >= MIN_DISTINCT or len(strong_hits) >= 3):
             scored.append((score, topic, strong_hits, distinct))
     scored.sort(key=lambda s: -s[0])
     found = []
@@ -135,9 +140,10 @@ def extract_topics(text: str) -> list[Found]:
         found.append(Found("topic", topic, first.group(), first.start(), first.end(),
                            {"score": score, "evidence": sorted(distinct)[:8]},
                            confidence=round(min(1.0, score / (3 * MIN_SCORE)), 2)))
+    lead = sum(len(p) + 2 for p in text.split("\n\n")[:LEAD_PARAGRAPHS])
     for topic, pattern in NARROW_PATTERNS.items():
         hits = _hits(pattern, text)
-        if len(hits) >= 2:
+        if len(hits) >= 2 or hits and hits[0].start() < lead:
             found.append(Found("topic", topic, hits[0].group(), hits[0].start(), hits[0].end(),
                                {"score": 2 * len(hits), "broader": NARROWER[topic][0],
                                 "evidence": sorted({m.group().lower() for m in hits})}, confidence=0.6))
