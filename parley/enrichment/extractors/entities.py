@@ -48,6 +48,7 @@ QUOTE_CHARS = "\"“”‘’'*"
 TITLED_NAME = re.compile(r"\b(?:President|Secretary|Senator|Sen\.|Rep\.|Gov\.|Governor|Mr\.|Mrs\.|Ms\.|Dr\.|Judge|"
                          r"Justice|Mayor|Chancellor|Prime Minister|Ambassador|Gen\.|Speaker|Attorney General)\s+"
                          r"(?P<name>(?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+(?:['’]s)?)")
+GIVEN_NAME = re.compile(r"(?<=[a-z,;] )(?P<first>[A-Z][a-z]{2,})\s(?P<last>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?![\w’'-])")
 BIG_CITY = 1_000_000  # cities at least this large are places wherever they are named
 
 
@@ -248,6 +249,14 @@ def extract_entities(text: str, pieces) -> Analysis:
                 and fold(name) not in g.companies:
             mentions.append(Mention("person", name, start, start + len(name), "PERSON"))
             taken.append((start, start + len(name)))
+    # "Elon Musk" the recogniser missed: a known given name and a capitalised surname, not a place or a body.
+    for m in GIVEN_NAME.finditer(text):
+        first, last = m["first"], m["last"]
+        name = f"{first} {last}"
+        if first in g.first_names and free(m.start(), m.end()) and not _is_place(g, last) and fold(last) not in g.orgs \
+                and fold(name) not in g.companies and last.lower() not in TITLES:
+            mentions.append(Mention("person", name, m.start(), m.start() + len(name), "PERSON"))
+            taken.append((m.start(), m.start() + len(name)))
     for pattern, kind in ((g.org_pattern, "organization"), (g.place_pattern, "place"),
                           (g.company_pattern, "organization")):
         for m in pattern.finditer(text):
@@ -265,7 +274,7 @@ def extract_entities(text: str, pieces) -> Analysis:
             words = m.text.split()
             cut = _strip_titles(words)
             words = words[cut:]
-            if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_place(g, " ".join(words)):
+            if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_big_place(g, " ".join(words)):
                 full = " ".join(words)
                 if full not in people:
                     people[full] = Person(full, roles.get((m.start, m.end), ""), m.start)
@@ -286,7 +295,7 @@ def extract_entities(text: str, pieces) -> Analysis:
             if folded in g.orgs or (len(words) == 1 and g.companies.get(folded) and not g.companies[folded].flags):
                 facts.append(Found("organization", g.orgs.get(folded, m.text), m.text, m.start, m.end, confidence=0.6))
                 continue
-            if len(name_words) == 1 and _is_place(g, name):
+            if len(name_words) == 1 and _is_big_place(g, name):
                 facts.extend(_place(g, m, confidence=0.6))
                 continue
             if len(name_words) >= 2:
@@ -321,6 +330,10 @@ def extract_entities(text: str, pieces) -> Analysis:
                 facts.extend(_place(g, m, confidence=0.7))
                 continue
             words = m.text.split()
+            if m.label == "ORG" and (m.text in people or len(words) == 1 and m.text in surnames):
+                full = m.text if m.text in people else surnames[m.text]
+                facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
+                continue
             if m.label == "ORG" and len(words) in (2, 3) and words[0] in g.first_names and not ORG_WORDS.search(m.text):
                 full = m.text if m.text in people else surnames.get(words[-1], m.text)
                 people.setdefault(full, Person(full, "", m.start))
@@ -353,6 +366,12 @@ def _titled(text: str, start: int) -> bool:
 
 def _is_place(g: Gazetteers, name: str) -> bool:
     return fold(name) in g.places
+
+
+def _is_big_place(g: Gazetteers, name: str) -> bool:
+    """Return whether a name is a country, state, region or city of a million: a place even when read as a name."""
+    info = g.places.get(fold(name))
+    return bool(info) and (info["kind"] != "city" or info.get("population", 0) >= BIG_CITY)
 
 
 def _place(g: Gazetteers, m: Mention, confidence: float) -> list[Found]:

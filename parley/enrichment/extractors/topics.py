@@ -40,7 +40,7 @@ TAXONOMY = {
                 "utilities", "solar", "wind power", "renewable*", "nuclear power", "nuclear plant*", "uranium", "power shutoff*", "coal"],
                ["pipeline", "refiner*", "power", "fuel", "gas"]),
     "commodities": (["commodit*", "copper", "wheat", "gold price", "metals", "mining", "iron ore", "soybean*",
-                     "rare earth", "uranium", "fertilizer*"], ["miner*", "crop*", "harvest"]),
+                     "rare earth", "fertilizer*"], ["miner*", "crop*", "harvest"]),
     "technology": (["technology", "tech", "software", "smartphone*", "laptop*", "app", "apps", "internet",
                     "cloud computing", "keyboard*", "macbook", "iphone", "ipad", "gadget*", "data center",
                     "broadband", "5g", "silicon valley", "startup*", "operating system"],
