@@ -3,7 +3,7 @@
 The broad topics follow the IPTC Media Topics' "economy, business and finance" branch, with the
 sections a markets site needs; each has strong phrases (specific to it) and supporting ones.
 Precision first: a topic needs a strong phrase, a score of MIN_SCORE (strong hits count 2,
-supporting ones 1) and MIN_DISTINCT different phrases or three strong hits, so one word said once
+supporting ones 1, up to the strong hits' worth) and MIN_DISTINCT different phrases or three strong hits, so one word said once
 is never enough; the three best-scoring topics
 are kept. Narrower topics (rare earths, uranium, fertilizers, data centers) are tagged beside their
 broad topic when their own phrases occur at least twice, or once in the lead (the first two
@@ -129,7 +129,7 @@ def extract_topics(text: str) -> list[Found]:
     for topic, (strong, weak) in PATTERNS.items():
         strong_hits, weak_hits = _hits(strong, text), _hits(weak, text)
         distinct = {m.group().lower() for m in strong_hits} | {m.group().lower() for m in weak_hits}
-        score = 2 * len(strong_hits) + len(weak_hits)
+        score = 2 * len(strong_hits) + min(len(weak_hits), 2 * len(strong_hits))  # support never carries a topic
         distinct = {re.sub(r"(?:es|s|ed|ing)$", "", d) for d in distinct}  # "sanction" and "sanctions" are one
         if strong_hits and score >= MIN_SCORE and (len(distinct) >= MIN_DISTINCT or len(strong_hits) >= 3):
             scored.append((score, topic, strong_hits, distinct))
