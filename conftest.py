@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: the seed page, a reference date, article factories."""
+"""Fixtures shared by every test: the seed page, the outside corpora, a reference date, article factories."""
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,12 +12,26 @@ SHARED = Path(__file__).resolve().parent.parent / "shared"
 SEED_PAGE = SHARED / "seed" / "000_4cd0b8571e5830e8.txt"
 
 
+def need_shared(path: Path) -> Path:
+    """Return a path under ../shared; skip where it is absent (a user's clone), but fail in CI, which has it."""
+    if not path.exists():
+        message = f"{path} is missing (../shared is only beside CI and developer clones)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 @pytest.fixture
 def seed_page() -> Path:
-    """Return the seed page's path, skipping when ../shared is not beside the clone."""
-    if not SEED_PAGE.exists():
-        pytest.skip(f"the seed page is not at {SEED_PAGE} (../shared is only beside CI and developer clones)")
-    return SEED_PAGE
+    """Return the seed page's path."""
+    return need_shared(SEED_PAGE)
+
+
+@pytest.fixture
+def shared() -> Path:
+    """Return ../shared, the seed and outside corpora beside the clone."""
+    return need_shared(SHARED)
 
 
 @pytest.fixture

@@ -104,7 +104,7 @@ def quality(split: str, show: bool) -> None:
     texts = [source_text(s) for s in labels]
     results = extract(texts)
     totals = {c: [0, 0, 0, 0] for c in CATEGORIES}  # tp, fn, right, fp
-    for (source, (name, label)), found in zip(labels.items(), results, strict=True):
+    for (_source, (name, label)), found in zip(labels.items(), results, strict=True):
         facts = [{"kind": f.kind, "key": f.key, "text": f.text, "value": f.value} for f in found]
         for category, result in score(facts, label).items():
             t = totals[category]

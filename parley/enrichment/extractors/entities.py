@@ -125,6 +125,7 @@ class Mention:
     end: int
     label: str = ""  # the recogniser's label, "" when found by name
     sentence: tuple = (0, 0)  # the sentence's span in the article
+    modifier: bool = False  # the words modify a noun after them ("Mobile phones")
 
 
 @dataclass
@@ -186,16 +187,18 @@ def _role(doc, ent) -> str:
 def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: str) -> Company | None:
     """Return the listed company a name stands for, when the name and its context say it is one."""
     company = g.companies.get(fold(name))
+    had_suffix = False
     if company is None:
         bare = re.sub(SUFFIXED + "+$", "", name)
         company = g.companies.get(fold(bare)) if bare != name else None
         if company is None:
             return None
+        had_suffix = True
     flags = set(company.flags)
     if not flags:
         return company
     window = text[max(0, start - 40):min(len(text), end + 40)]
-    suffixed = re.match(SUFFIXED, text[end:end + 20])
+    suffixed = had_suffix or re.match(SUFFIXED, text[end:end + 20])
     adjacent = bool(suffixed) or bool(re.search(
         rf"(?:shares\s+of|stake\s+in|CEO\s+of|\((?:NYSE|NASDAQ|Nasdaq)\s*:)\s*(?:the\s+)?{re.escape(name)}"
         rf"|{re.escape(name)}(?:['’]s)?\s+(?:shares|stock|Inc|Corp|CEO|chief executive|\((?:NYSE|NASDAQ|Nasdaq))",
@@ -231,10 +234,11 @@ def extract_entities(text: str, pieces) -> Analysis:
             kind = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "facility",
                     "NORP": "group"}[ent.label_]
             mention = Mention(kind, name, start, start + len(name), ent.label_,
-                              sentence_of.get(base + ent.start_char, (start, start + len(name))))
+                              sentence_of.get(base + ent.start_char, (start, start + len(name))),
+                              modifier=ent.root.dep_ in ("compound", "amod") and ent.root.head.i >= ent.end)
             if kind == "person":
                 roles[(mention.start, mention.end)] = _role(doc, ent)
-                if ent.root.dep_ in ("nsubj", "nsubjpass"):
+                if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.dep_ == "ROOT":  # a main clause's subject
                     subjects.append((mention.start, name))
             mentions.append(mention)
     taken = [(m.start, m.end) for m in mentions]
@@ -279,6 +283,13 @@ def extract_entities(text: str, pieces) -> Analysis:
                 if full not in people:
                     people[full] = Person(full, roles.get((m.start, m.end), ""), m.start)
                 surnames.setdefault(words[-1], full)
+    # A surname alone, later or earlier, that the recogniser did not mark: the person named in full.
+    if surnames:
+        alone = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in surnames) + r")(?![\w-])")
+        extra = [Mention("person", m.group(), m.start(), m.end(), "PERSON") for m in alone.finditer(text)
+                 if free(m.start(), m.end())]
+        if extra:
+            mentions = sorted(mentions + extra, key=lambda m: m.start)
     person_counts: dict[str, int] = {}
     for m in mentions:
         if m.label == "PERSON":
@@ -320,6 +331,10 @@ def extract_entities(text: str, pieces) -> Analysis:
             if company and not company.flags:
                 facts.append(_ticker(company, m, "company name"))
             continue
+        if m.label == "ORG" and (m.text in people or len(m.text.split()) == 1 and m.text in surnames):
+            full = m.text if m.text in people else surnames[m.text]
+            facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
+            continue
         if m.label in ("ORG", "") or m.kind == "organization":
             company = _company(g, m.text, text, m.start, m.end, m.label or ("ORG" if m.kind == "organization" else ""))
             if company:
@@ -330,10 +345,6 @@ def extract_entities(text: str, pieces) -> Analysis:
                 facts.extend(_place(g, m, confidence=0.7))
                 continue
             words = m.text.split()
-            if m.label == "ORG" and (m.text in people or len(words) == 1 and m.text in surnames):
-                full = m.text if m.text in people else surnames[m.text]
-                facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
-                continue
             if m.label == "ORG" and len(words) in (2, 3) and words[0] in g.first_names and not ORG_WORDS.search(m.text):
                 full = m.text if m.text in people else surnames.get(words[-1], m.text)
                 people.setdefault(full, Person(full, "", m.start))
@@ -376,7 +387,8 @@ def _is_big_place(g: Gazetteers, name: str) -> bool:
 
 def _place(g: Gazetteers, m: Mention, confidence: float) -> list[Found]:
     info = g.places.get(fold(m.text))
-    if info and info["kind"] == "city" and info.get("population", 0) < BIG_CITY and m.label not in ("GPE", "LOC"):
+    if info and info["kind"] == "city" and info.get("population", 0) < BIG_CITY and (
+            m.label not in ("GPE", "LOC") or m.modifier):
         return []
     canonical = info["name"] if info else m.text
     return [Found("place", canonical, m.text, m.start, m.end, {"type": info["kind"] if info else "place"}, confidence)]

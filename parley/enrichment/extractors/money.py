@@ -32,10 +32,23 @@ def _scale(word: str | None) -> float:
     return SCALES.get((word or "").lower(), 1.0)
 
 
+def _a_change(text: str, m: re.Match) -> bool:
+    """Return whether "X to Y" reads as a change (after "from", or falling) rather than a range."""
+    low = _number(m["low"]) * _scale(m["lowscale"] or m["scale"])
+    high = _number(m["high"]) * _scale(m["scale"])
+    return bool(re.search(r"\bfrom\s+$", text[max(0, m.start() - 6):m.start()])) or high < low
+
+
 def extract_money(text: str) -> list[Found]:
     """Return the money figures (amount, currency, scale, range, year) and percentages in a text."""
     found = []
-    for m in MONEY.finditer(text):
+    position = 0
+    while (m := MONEY.search(text, position)) is not None:
+        position = m.end()
+        if m["cur"] and m["high"] and _a_change(text, m):
+            # "from $47 billion to $8 billion" is two figures, not a range: keep the first, read on after it.
+            m = MONEY.match(text[:m.end("lowscale") if m["lowscale"] else m.end("low")], m.start())
+            position = m.end()
         if m["cur"]:
             currency, low, scale = CURRENCY_SYMBOLS.get(m["cur"].upper(), "USD"), m["low"], m["scale"] or m["lowscale"]
             high = m["high"]
@@ -46,7 +59,7 @@ def extract_money(text: str) -> list[Found]:
             low, scale, high = m["plow"], m["pscale"], None
         factor = _scale(scale)
         value = {"amount": _number(low) * factor, "currency": currency, "scale": factor}
-        if high:
+        if high and m.groupdict().get("high"):
             value["amount_high"] = _number(high) * factor
         end = m.end()
         period = PERIOD.match(text, end)

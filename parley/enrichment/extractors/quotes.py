@@ -135,7 +135,6 @@ class _Resolver:
         return None
 
     def resolve(self, token, base):
-        doc = token.doc
         # The subject's own words and its appositions/compounds: a name among them names the speaker.
         span_tokens = [token] + [t for t in token.subtree if t.dep_ in ("appos", "compound", "flat")]
         for t in span_tokens:
@@ -196,8 +195,8 @@ def extract_quotes(text: str, pieces, analysis) -> list[Found]:
     found = []
     previous = None  # (paragraph index, speaker) of the last attributed quote
     for q_start, q_end in _quotes(text):
-        words = text[q_start:q_end].strip(" ,.")
-        if len(words.split()) < 2:
+        words = text[q_start:q_end].rstrip(" ,")
+        if len(words.split()) < 2 or not words.strip():
             continue
         piece = _piece_at(pieces, q_start)
         end_piece = _piece_at(pieces, max(q_start, q_end - 1)) or piece
@@ -241,7 +240,7 @@ def extract_quotes(text: str, pieces, analysis) -> list[Found]:
             continue
         resolver.last_speaker, resolver.last_position = speaker, q_start
         previous = (paragraph, speaker, q_end)
-        found.append(Found("quote", speaker[0], words, q_start, q_start + len(text[q_start:q_end].rstrip(" ,")),
+        found.append(Found("quote", speaker[0], words, q_start, q_start + len(words),
                            {"speaker": speaker[0], "speaker_kind": speaker[1]}, confidence=0.8))
     return found
 
