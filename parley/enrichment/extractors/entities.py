@@ -48,7 +48,7 @@ QUOTE_CHARS = "\"“”‘’'*"
 TITLED_NAME = re.compile(r"\b(?:President|Secretary|Senator|Sen\.|Rep\.|Gov\.|Governor|Mr\.|Mrs\.|Ms\.|Dr\.|Judge|"
                          r"Justice|Mayor|Chancellor|Prime Minister|Ambassador|Gen\.|Speaker|Attorney General)\s+"
                          r"(?P<name>(?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+(?:['’]s)?)")
-GIVEN_NAME = re.compile(r"(?<=[a-z,;] )(?P<first>[A-Z][a-z]{2,})\s(?P<last>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?![\w’'-])")
+GIVEN_NAME = re.compile(r"(?<=[A-Za-z,;] )(?P<first>[A-Z][a-z]{2,})\s(?P<last>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?![\w’'-])")
 BIG_CITY = 1_000_000  # cities at least this large are places wherever they are named
 
 
@@ -254,7 +254,9 @@ def extract_entities(text: str, pieces) -> Analysis:
             mentions.append(Mention("person", name, start, start + len(name), "PERSON"))
             taken.append((start, start + len(name)))
     # "Elon Musk" the recogniser missed: a known given name and a capitalised surname, not a place or a body.
-    for m in GIVEN_NAME.finditer(text):
+    position = 0
+    while (m := GIVEN_NAME.search(text, position)) is not None:
+        position = m.start("last")  # "Chief James Hall": a failed pair still lets its second word start the next
         first, last = m["first"], m["last"]
         name = f"{first} {last}"
         if first in g.first_names and free(m.start(), m.end()) and not _is_place(g, last) and fold(last) not in g.orgs \

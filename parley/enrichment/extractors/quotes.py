@@ -189,8 +189,24 @@ def _role_words():
             "prosecutor", "manager", "leader", "chief", "head", "adviser", "advisor", "investor", "trader"}
 
 
+def _main_subjects(pieces, analysis) -> list[tuple[int, str]]:
+    """Return (position, full name) of each person who is the subject of a sentence's main verb."""
+    people = [f for f in analysis.facts if f.kind == "person"]
+    subjects = []
+    for piece in pieces:
+        for token in piece.doc:
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
+                position = piece.offset + token.idx
+                for f in people:
+                    if f.start <= position < f.end:
+                        subjects.append((position, f.key))
+                        break
+    return subjects
+
+
 def extract_quotes(text: str, pieces, analysis) -> list[Found]:
     """Return quotes with their speakers (people or organisations), resolved to full names."""
+    analysis.subjects = _main_subjects(pieces, analysis)
     resolver = _Resolver(analysis, text)
     found = []
     previous = None  # (paragraph index, speaker) of the last attributed quote
@@ -249,8 +265,7 @@ def _no_attribution_between(text, start, end, resolver, speaker) -> bool:
     """Return whether nobody but the speaker was named between the last attributed quote and this one."""
     if end - start > 600:
         return False
-    return not any(f.kind in ("person", "organization") and start <= f.start < end and f.key != speaker
-                   for f in resolver.facts)
+    return not any(f.kind == "person" and start <= f.start < end and f.key != speaker for f in resolver.facts)
 
 
 def _looks_like_title(words: str) -> bool:
