@@ -112,19 +112,37 @@ def _pattern(phrases: list[str]) -> re.Pattern:
             parts.append(re.escape(phrase[:-1]) + r"\w*")
         else:
             parts.append(re.escape(phrase) + r"(?:s|es|ed|ing)?")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?![\w-])", re.I)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?![\w-])")
 
 
-PATTERNS = {topic: (_pattern(strong), _pattern(weak)) for topic, (strong, weak) in TAXONOMY.items()}
-NARROW_PATTERNS = {topic: _pattern(phrases) for topic, (_, phrases) in NARROWER.items()}
+PATTERNS = {topic: (_pattern([p.lower() for p in strong]), _pattern([p.lower() for p in weak])) for topic, (strong, weak) in TAXONOMY.items()}
+NARROW_PATTERNS = {topic: _pattern([p.lower() for p in phrases]) for topic, (_, phrases) in NARROWER.items()}
+
+
+# A plain substring test of each pattern's stems skips the many patterns that cannot match a text.
+STEMS = {}
+for _topic, (_strong, _weak) in TAXONOMY.items():
+    STEMS[PATTERNS[_topic][0]] = [p.lower().rstrip("*") for p in _strong]
+    STEMS[PATTERNS[_topic][1]] = [p.lower().rstrip("*") for p in _weak]
+for _topic, (_, _phrases) in NARROWER.items():
+    STEMS[NARROW_PATTERNS[_topic]] = [p.lower().rstrip("*") for p in _phrases]
 
 
 def _hits(pattern: re.Pattern, text: str) -> list[re.Match]:
+    stems = STEMS.get(pattern)
+    if stems is not None and not any(stem in text for stem in stems):
+        return []
     return list(pattern.finditer(text))
 
 
 def extract_topics(text: str) -> list[Found]:
     """Return up to three broad topics (and their narrower ones), each with its first evidence and score."""
+    original = text
+    lowered = text.lower()
+    # Patterns are lower case and matched on lower-cased text (several times faster than re.I); the
+    # rare character whose lower case is longer ("İ") is kept as it is, so spans stay exact.
+    text = lowered if len(lowered) == len(original) else "".join(
+        c.lower() if len(c.lower()) == 1 else c for c in original)
     scored = []
     for topic, (strong, weak) in PATTERNS.items():
         strong_hits, weak_hits = _hits(strong, text), _hits(weak, text)
@@ -137,14 +155,14 @@ def extract_topics(text: str) -> list[Found]:
     found = []
     for score, topic, strong_hits, distinct in scored[:MAX_TOPICS]:
         first = strong_hits[0]
-        found.append(Found("topic", topic, first.group(), first.start(), first.end(),
+        found.append(Found("topic", topic, original[first.start():first.end()], first.start(), first.end(),
                            {"score": score, "evidence": sorted(distinct)[:8]},
                            confidence=round(min(1.0, score / (3 * MIN_SCORE)), 2)))
     lead = sum(len(p) + 2 for p in text.split("\n\n")[:LEAD_PARAGRAPHS])
     for topic, pattern in NARROW_PATTERNS.items():
         hits = _hits(pattern, text)
         if len(hits) >= 2 or hits and hits[0].start() < lead:
-            found.append(Found("topic", topic, hits[0].group(), hits[0].start(), hits[0].end(),
+            found.append(Found("topic", topic, original[hits[0].start():hits[0].end()], hits[0].start(), hits[0].end(),
                                {"score": 2 * len(hits), "broader": NARROWER[topic][0],
                                 "evidence": sorted({m.group().lower() for m in hits})}, confidence=0.6))
     return found
