@@ -88,7 +88,7 @@ def article_facts(request, article_id: int):
     quotes with speakers, money figures and topics, each with its character span in body_text."""
     article = get_object_or_404(Article, pk=article_id)
     state = Enrichment.objects.filter(article=article).first()
-    current = bool(state) and state.content_hash == article.content_hash  # facts of an older text are withheld
+    current = bool(state) and state.describes(article)  # facts of an older text are withheld
     return {"article_id": article.pk, "enriched_at": state.enriched_at if current else None,
             "error": state.error if current else "", "truncated": state.truncated if current else False,
             "facts": list(Fact.objects.filter(article=article).order_by("start", "id")) if current else []}

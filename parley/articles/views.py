@@ -57,7 +57,7 @@ def article(request, pk, slug):
     if item.outlet_id:
         more = list(Article.objects.filter(outlet_id=item.outlet_id).exclude(pk=item.pk).newest()[:MORE_FROM_OUTLET])
     state = getattr(item, "enrichment", None)
-    facts = article_facts(item) if state and state.content_hash == item.content_hash else {}  # stale spans never shown
+    facts = article_facts(item) if state and state.describes(item) else {}  # stale spans are never shown
     spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT

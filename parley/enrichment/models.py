@@ -18,6 +18,10 @@ class Enrichment(models.Model):
     def __str__(self):
         return f"Enrichment of {self.article_id}" + (f" (failed: {self.error})" if self.error else "")
 
+    def describes(self, article) -> bool:
+        """Return whether these results are of the article's current text (else they are stale)."""
+        return self.content_hash == article.content_hash
+
 
 class Fact(models.Model):
     """One thing an article states, with the character span of the words it came from."""

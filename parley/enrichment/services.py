@@ -62,12 +62,10 @@ def enrich_articles(articles) -> list[Enrichment]:
     articles = list(articles)
     try:
         results = extract([a.body_text for a in articles])
-    except Exception:  # one bad text must not fail the batch: retry one by one to find it
+    except Exception as exc:  # one bad text must not fail the batch: retry one by one to find it
         if len(articles) > 1:
             return [state for a in articles for state in enrich_articles([a])]
         log.exception("enrichment of article %s failed", articles[0].pk)
-        import sys
-        exc = sys.exc_info()[1]
         return [_record(articles[0], None, f"{type(exc).__name__}: {exc}")]
     return [_record(article, found) for article, found in zip(articles, results, strict=True)]
 

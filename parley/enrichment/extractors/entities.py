@@ -83,10 +83,11 @@ class Gazetteers:
 @cache
 def gazetteers() -> Gazetteers:
     """Load the shipped data once per process."""
-    orgs = {}
+    orgs, org_names = {}, []
     for line in (DATA / "organizations.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             names = [n.strip() for n in line.split("|")]
+            org_names += names
             for name in names:
                 orgs.setdefault(fold(name), names[0])
     raw_places = json.loads((DATA / "places.json").read_text(encoding="utf-8"))
@@ -94,19 +95,18 @@ def gazetteers() -> Gazetteers:
     for name, info in raw_places.items():
         places.setdefault(fold(name), info)
     companies = {}
-    for row in json.loads((DATA / "tickers.json").read_text(encoding="utf-8")):
+    rows = json.loads((DATA / "tickers.json").read_text(encoding="utf-8"))
+    for row in rows:
         for name in row["names"]:
             key = fold(name)
             if len(key) >= 2 and key not in companies:
                 companies[key] = Company(row["symbol"], row["name"], row["exchange"], row["rank"],
                                          row["flags"].get(name, []))
     first = set((DATA / "first_names.txt").read_text(encoding="utf-8").split())
-    org_names = [n.strip() for line in (DATA / "organizations.txt").read_text(encoding="utf-8").splitlines()
-                 if line.strip() and not line.startswith("#") for n in line.split("|")]
     by_name = [n for n, info in raw_places.items()
                if info["kind"] != "city" or info.get("population", 0) >= BIG_CITY]
     # Distinctive names of larger companies are found even when the recogniser missed them.
-    distinctive = [n for row in json.loads((DATA / "tickers.json").read_text(encoding="utf-8")) if row["rank"] < 1500
+    distinctive = [n for row in rows if row["rank"] < 1500
                    for n in row["names"] if n not in row["flags"] and len(n) >= 4 and not n.isupper()]
 
     def alternation(names):
@@ -124,7 +124,6 @@ class Mention:
     start: int
     end: int
     label: str = ""  # the recogniser's label, "" when found by name
-    sentence: tuple = (0, 0)  # the sentence's span in the article
     modifier: bool = False  # the words modify a noun after them ("Mobile phones")
 
 
@@ -142,7 +141,6 @@ class Analysis:
     facts: list
     people: dict  # full name -> Person
     mentions: list  # Mention, in text order
-    subjects: list = field(default_factory=list)  # (position, person name) of people who are a sentence's subject
 
 
 def _clean(text: str, start: int) -> tuple[str, int]:
@@ -217,14 +215,8 @@ def extract_entities(text: str, pieces) -> Analysis:
     g = gazetteers()
     mentions: list[Mention] = []
     roles: dict[tuple[int, int], str] = {}
-    subjects: list[tuple[int, str]] = []
-    sentence_of = {}
     for piece in pieces:
         doc, base = piece.doc, piece.offset
-        for sent in doc.sents:
-            span = (base + sent.start_char, base + sent.end_char)
-            for ent in sent.ents:
-                sentence_of[(base + ent.start_char)] = span
         for ent in doc.ents:
             if ent.label_ not in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"):
                 continue
@@ -234,12 +226,9 @@ def extract_entities(text: str, pieces) -> Analysis:
             kind = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "facility",
                     "NORP": "group"}[ent.label_]
             mention = Mention(kind, name, start, start + len(name), ent.label_,
-                              sentence_of.get(base + ent.start_char, (start, start + len(name))),
                               modifier=ent.root.dep_ in ("compound", "amod") and ent.root.head.i >= ent.end)
             if kind == "person":
                 roles[(mention.start, mention.end)] = _role(doc, ent)
-                if ent.root.dep_ in ("nsubj", "nsubjpass") and ent.root.head.dep_ == "ROOT":  # a main clause's subject
-                    subjects.append((mention.start, name))
             mentions.append(mention)
     taken = [(m.start, m.end) for m in mentions]
 
@@ -368,7 +357,7 @@ def extract_entities(text: str, pieces) -> Analysis:
             facts.extend(_place(g, m, confidence=0.6))
         elif m.label == "NORP" and folded in g.orgs:
             facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end, {"evidence": "list"}, 0.8))
-    return Analysis(facts, people, mentions, subjects)
+    return Analysis(facts, people, mentions)
 
 
 def _titled(text: str, start: int) -> bool:

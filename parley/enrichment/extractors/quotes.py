@@ -47,6 +47,12 @@ ORG_NOUNS = {"company", "firm", "bank", "group", "agency", "department", "minist
              "retailer", "maker", "carrier", "airline", "organization", "organisation", "campaign", "administration",
              "committee", "board", "team", "club", "university", "network", "newspaper", "union"}
 PERSON_ORG_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "representative", "statement"}
+ROLE_WORDS = {"president", "senator", "secretary", "minister", "chancellor", "governor", "chairman", "chairwoman",
+              "chair", "ceo", "executive", "analyst", "economist", "strategist", "spokesperson", "spokesman",
+              "spokeswoman", "director", "founder", "professor", "mayor", "judge", "ambassador", "envoy",
+              "congressman", "congresswoman", "lawmaker", "representative", "official", "attorney", "lawyer",
+              "coach", "researcher", "scientist", "author", "doctor", "officer", "sheriff", "commissioner",
+              "prosecutor", "manager", "leader", "chief", "head", "adviser", "advisor", "investor", "trader"}
 QUOTE = re.compile(r"[\"“](?P<q>[^\"“”\n]{2,3000}?)(?:[\"”]|(?=\n))")
 
 
@@ -115,8 +121,9 @@ def _subject(verb):
 class _Resolver:
     """Resolve a speaker token to a person's full name or an organisation's name."""
 
-    def __init__(self, analysis, text):
+    def __init__(self, analysis, text, subjects):
         self.analysis = analysis
+        self.subjects = subjects
         self.text = text
         self.facts = sorted((f for f in analysis.facts if f.kind in ("person", "organization")), key=lambda f: f.start)
         self.last_speaker = None
@@ -151,7 +158,7 @@ class _Resolver:
             if len(named) == 1:
                 return named.pop(), "person"
             # Else the later of the last attributed speaker and the last person who was a sentence's subject.
-            subjects = [(pos, name) for pos, name in self.analysis.subjects if pos < position]
+            subjects = [(pos, name) for pos, name in self.subjects if pos < position]
             subject = (subjects[-1][0], self._full(subjects[-1][1])) if subjects else None
             speaker = self.last_speaker if self.last_speaker and self.last_speaker[1] == "person" else None
             if subject and (speaker is None or subject[0] > self.last_position):
@@ -169,24 +176,15 @@ class _Resolver:
                 if person.name.split()[-1] == token.text:
                     return person.name, "person"
         # A role noun: the person the article gave that role ("the senator", "the analyst").
-        words = {t.lower_ for t in token.subtree if t.is_alpha} & _role_words()
-        if noun in _role_words() or words:
-            wanted = noun if noun in _role_words() else next(iter(words))
+        words = {t.lower_ for t in token.subtree if t.is_alpha} & ROLE_WORDS
+        if noun in ROLE_WORDS or words:
+            wanted = noun if noun in ROLE_WORDS else next(iter(words))
             position = base + token.idx
             candidates = [p for p in self.analysis.people.values()
                           if wanted in p.role.lower() and p.first_start < position]
             if candidates:
                 return max(candidates, key=lambda p: p.first_start).name, "person"
         return None
-
-
-def _role_words():
-    return {"president", "senator", "secretary", "minister", "chancellor", "governor", "chairman", "chairwoman",
-            "chair", "ceo", "executive", "analyst", "economist", "strategist", "spokesperson", "spokesman",
-            "spokeswoman", "director", "founder", "professor", "mayor", "judge", "ambassador", "envoy",
-            "congressman", "congresswoman", "lawmaker", "representative", "official", "attorney", "lawyer",
-            "coach", "researcher", "scientist", "author", "doctor", "officer", "sheriff", "commissioner",
-            "prosecutor", "manager", "leader", "chief", "head", "adviser", "advisor", "investor", "trader"}
 
 
 def _main_subjects(pieces, analysis) -> list[tuple[int, str]]:
@@ -206,8 +204,7 @@ def _main_subjects(pieces, analysis) -> list[tuple[int, str]]:
 
 def extract_quotes(text: str, pieces, analysis) -> list[Found]:
     """Return quotes with their speakers (people or organisations), resolved to full names."""
-    analysis.subjects = _main_subjects(pieces, analysis)
-    resolver = _Resolver(analysis, text)
+    resolver = _Resolver(analysis, text, _main_subjects(pieces, analysis))
     found = []
     previous = None  # (paragraph index, speaker) of the last attributed quote
     for q_start, q_end in _quotes(text):

@@ -18,7 +18,7 @@ class Command(BaseCommand):
                             help="Articles never enriched, enriched by an older version, or changed since.")
         parser.add_argument("--since", help="Articles published since this date (YYYY-MM-DD).")
 
-    def handle(self, article_ids, all, stale, since, **options):
+    def handle(self, article_ids, all, since, **options):
         qs = Article.objects.all()
         if article_ids:
             qs = qs.filter(pk__in=article_ids)
@@ -27,8 +27,8 @@ class Command(BaseCommand):
                 qs = qs.filter(published_at__gte=timezone.make_aware(datetime.fromisoformat(since)))
             except ValueError:
                 raise CommandError(f"--since must look like 2025-11-25, not {since!r}") from None
-        elif stale:
-            qs = _stale(qs)
+        elif options["stale"]:
+            qs = stale(qs)
         elif not all:
             qs = qs.filter(enrichment__isnull=True)
         done = failed = 0
@@ -45,6 +45,3 @@ class Command(BaseCommand):
     def _run(self, batch, done, failed):
         states = enrich_articles(batch)
         return done + len(states), failed + sum(bool(s.error) for s in states)
-
-
-_stale = stale
