@@ -28,7 +28,7 @@ def seed_page() -> Path:
     return need_shared(SEED_PAGE)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared() -> Path:
     """Return ../shared, the seed and outside corpora beside the clone."""
     return need_shared(SHARED)

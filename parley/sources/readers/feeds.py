@@ -7,6 +7,7 @@ field is sanitised by `store_article()` with nh3, and plain fields are escaped t
 import calendar
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from html import escape
 
 import feedparser
 import lxml.html
@@ -47,7 +48,11 @@ def _absolute(fragment: str, base: str) -> str:
     except (ParserError, ValueError):
         return fragment
     root.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
-    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root) if len(root) else fragment
+    if not len(root):
+        return fragment
+    # The text before the first element is the root's own: without it "Words<img>" would lose its words.
+    return escape(root.text or "", quote=False) + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in root)
 
 
 def _text(detail, fallback: str = "") -> str:

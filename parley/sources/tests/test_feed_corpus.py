@@ -1,6 +1,5 @@
 """Every feed of feedparser's test corpus is imported or refused without a crash, and nothing active survives."""
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,15 +10,13 @@ from parley.sources.readers import Unreadable
 from parley.sources.readers.feeds import read_feed
 from parley.sources.services import import_path
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "feedparser"
 ACTIVE = re.compile(r"<script|<iframe|<object|<embed|<style|\son[a-z]+\s*=|javascript:", re.I)
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    if not CORPUS.exists():
-        pytest.skip(f"feedparser's corpus is not at {CORPUS} (../shared is only beside CI and developer clones)")
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "LICENSE")
+def corpus(shared):
+    """Return feedparser's test files (a missing ../shared skips, and fails in CI)."""
+    return sorted(p for p in (shared / "corpus" / "feedparser").rglob("*") if p.is_file() and p.name != "LICENSE")
 
 
 @pytest.mark.django_db
@@ -61,3 +58,39 @@ def test_sanitize_corpus_leaves_nothing_active(corpus, client):
         header = html[html.index('<article class="article">'):html.index('<div class="body">')]
         assert not ACTIVE.search(body), (article.pk, ACTIVE.search(body).group())
         assert not re.search(r"<script|<iframe|\son[a-z]+\s*=", header, re.I), article.pk
+
+
+@pytest.mark.parametrize("summary", [
+    "Shares rose after the report.&lt;img src=&quot;https://t.example/pixel.gif&quot; width=&quot;1&quot;/&gt;",
+    "Shares rose after the report. &lt;a href=&quot;/more&quot;&gt;Read more&lt;/a&gt;",
+    "Shares rose after the report.&lt;br/&gt; &lt;ul class=&quot;links&quot;&gt;&lt;/ul&gt;",
+])
+def test_words_before_an_inline_element_are_kept(summary):
+    """Ensure a summary made of words and then an element (a tracking pixel, a link, a list) keeps its words."""
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>'
+            f'<item><title>Report</title><link>https://wire.example/a</link><description>{summary}</description>'
+            f'<pubDate>Fri, 20 Feb 2015 09:51:15 GMT</pubDate></item></channel></rss>').encode()
+    (draft,) = read_feed(feed, timezone.now())
+    assert "Shares rose after the report." in clean_draft(draft)["body_text"]
+
+
+def test_real_feeds_keep_every_entrys_text(shared):
+    """Ensure every entry of the real feeds that carries a title or text becomes an article with its text."""
+    feeds = sorted(p for p in (shared / "corpus" / "feeds").iterdir() if not p.name.startswith("LICENSE"))
+    assert len(feeds) > 20
+    lost = []
+    for path in feeds:
+        try:
+            items = read_feed(path.read_bytes(), timezone.now())
+        except Unreadable:
+            continue  # a document that is not a feed is refused whole, with its reason
+        for item in items:
+            if isinstance(item, Unreadable):
+                if "no title and no text" not in str(item):
+                    lost.append((path.name, str(item)))
+                continue
+            try:
+                clean_draft(item)
+            except ArticleRejected as exc:
+                lost.append((path.name, str(exc)))
+    assert lost == []
