@@ -43,6 +43,8 @@ SETTINGS = [
     Setting("PARLEY_FETCH_ALLOW_HOSTS", "",
             "Comma-separated private hosts Parley may fetch from (it refuses every non-public address otherwise)."),
     Setting("PARLEY_FETCH_MAX_BYTES", "15728640", "Largest response body Parley downloads, after decompression (bytes)."),
+    Setting("PARLEY_FETCH_TIMEOUT", "20",
+            "Seconds one fetch may take in all: resolving, connecting, TLS, headers, body and redirects."),
     Setting("PARLEY_WORKER_LEASE_SECONDS", "600",
             "How long a worker's claim on a source lasts; a killed worker's sources are free again after it."),
     Setting("PARLEY_SITE_NAME", "Parley", "Name shown in the page header and feeds."),

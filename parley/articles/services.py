@@ -1,9 +1,10 @@
 """The one way articles, outlets and disclaimers are written: `store_article()`."""
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from parley.articles.cleaning import (
@@ -20,6 +21,10 @@ from parley.articles.models import Article, Disclaimer, Outlet, Tombstone
 log = logging.getLogger("parley.articles")
 
 IMPORTED, UPDATED, UNCHANGED, SKIPPED = "imported", "updated", "unchanged", "skipped"
+# A date further ahead than this is a publisher's error (or a trick to stay on top): treated as unknown.
+FUTURE_LIMIT = timedelta(days=1)
+# Two writers storing the same new article at once: the loser retries and finds the winner's row.
+CONFLICT_RETRIES = 3
 
 
 class ArticleRejected(ValueError):
@@ -46,12 +51,14 @@ class ArticleDraft:
     origin: str = ""
     is_sample: bool = False
     entry_id: str = ""  # a feed entry's id, for dedupe within its source
+    notes: list[str] = field(default_factory=list)  # what a reader changed or dropped, for the operator
 
 
 @dataclass
 class StoreResult:
     status: str
     article: Article | None  # None when skipped: the article was deleted and left a tombstone
+    notes: list[str] = field(default_factory=list)  # the draft's notes and the store's own
 
 
 def clean_draft(draft: ArticleDraft) -> dict:
@@ -61,6 +68,9 @@ def clean_draft(draft: ArticleDraft) -> dict:
         raise ArticleRejected("no headline")
     if draft.published_at is None or draft.published_at.tzinfo is None:
         raise ArticleRejected("no publication date with a time zone")
+    published_at, date_inferred = draft.published_at, draft.date_inferred
+    if dated_ahead(draft):
+        published_at, date_inferred = timezone.now(), True
     if draft.html:
         body_html = sanitize_html(draft.html)
         paragraphs = html_to_paragraphs(body_html)
@@ -75,8 +85,8 @@ def clean_draft(draft: ArticleDraft) -> dict:
         "slug": slugify(title)[:200] or "article",
         "byline": normalize_space(draft.byline)[:300],
         "url": normalize_url(draft.url) if draft.url else "",
-        "published_at": draft.published_at,
-        "date_inferred": draft.date_inferred,
+        "published_at": published_at,
+        "date_inferred": date_inferred,
         "summary": normalize_space(draft.summary),
         "body_html": body_html,
         "body_text": body_text,
@@ -84,6 +94,19 @@ def clean_draft(draft: ArticleDraft) -> dict:
         "origin": draft.origin[:500],
         "is_sample": draft.is_sample,
     }
+
+
+def dated_ahead(draft: ArticleDraft) -> bool:
+    """Tell whether a draft's date is more than FUTURE_LIMIT ahead of now (it is then stored as unknown)."""
+    return draft.published_at is not None and draft.published_at > timezone.now() + FUTURE_LIMIT
+
+
+def notes_of(draft: ArticleDraft) -> list[str]:
+    """Return what the operator should know about how a draft was read and stored."""
+    if dated_ahead(draft):
+        return [*draft.notes, f"dated {draft.published_at:%Y-%m-%d %H:%M}, more than a day ahead: "
+                              "shown at the time it was read, marked as an inferred date"]
+    return draft.notes
 
 
 def identity_of(fields: dict, outlet_name: str) -> str:
@@ -141,7 +164,19 @@ def store_articles(drafts: list[ArticleDraft], into: list[Article | None] | None
     """Store many drafts in one transaction with a handful of queries; return a StoreResult or an
     ArticleRejected for each draft, in order. The same rules as store_article(), for feeds and bulk loads.
     """
-    into = into or [None] * len(drafts)
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            return _store_articles(drafts, into or [None] * len(drafts))
+        except IntegrityError:
+            # Another writer inserted one of these identities after we looked (PostgreSQL, READ
+            # COMMITTED): its row is visible now, so looking again makes ours an update or a no-op.
+            if attempt == CONFLICT_RETRIES - 1:
+                raise
+            log.info("identity conflict while storing %d drafts; looking again", len(drafts))
+    raise AssertionError("unreachable")
+
+
+def _store_articles(drafts: list[ArticleDraft], into: list) -> list:
     results: list = [None] * len(drafts)
     cleaned = []  # (index, draft, fields, outlet name, identity key, into)
     for n, (draft, target) in enumerate(zip(drafts, into, strict=True)):
@@ -167,24 +202,24 @@ def store_articles(drafts: list[ArticleDraft], into: list[Article | None] | None
         for n, _draft, fields, outlet_name, key, target in cleaned:
             existing = by_pk.get(target.pk) if target is not None else by_key.get(key)
             if target is None and key in buried:
-                results[n] = StoreResult(SKIPPED, None)
+                results[n] = StoreResult(SKIPPED, None, notes_of(_draft))
             elif existing is None:
                 article = Article(outlet=outlets.get(outlet_name), identity_key=key,
                                   last_activity_at=fields["published_at"], **fields)
                 by_key[key] = article  # a second draft of it in this batch is then an update
                 fresh.append((n, article))
             elif existing.content_hash == fields["content_hash"]:
-                results[n] = StoreResult(UNCHANGED, existing)
+                results[n] = StoreResult(UNCHANGED, existing, notes_of(_draft))
             else:
                 # Same article, edited since: keep its id, counters and discussion; refresh the content.
                 for name in EDITABLE:
                     setattr(existing, name, fields[name])
                 if existing.pk:
                     existing.save()
-                results[n] = StoreResult(UPDATED, existing)
+                results[n] = StoreResult(UPDATED, existing, notes_of(_draft))
         Article.objects.bulk_create([article for _, article in fresh], batch_size=500)
         for n, article in fresh:
-            results[n] = StoreResult(IMPORTED, article)
+            results[n] = StoreResult(IMPORTED, article, notes_of(drafts[n]))
     return results
 
 

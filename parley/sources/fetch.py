@@ -1,36 +1,50 @@
-"""The one way Parley reaches the network: `fetch()`, an SSRF-guarded HTTP GET on httpx.
+"""The one way Parley reaches the network: `fetch()`, an SSRF-guarded HTTP GET on httpcore.
 
 - Only http and https. The host is resolved here and every address it resolves to must be public
   (not loopback, private, link-local, CGNAT, multicast, reserved or unspecified, in any encoding,
   IPv4-mapped IPv6 included); the request then goes to the address that was checked, with the
   name kept for the Host header and TLS (SNI and certificate), so DNS rebinding cannot slip in.
 - Redirects are followed by hand, at most MAX_REDIRECTS, each hop checked again.
-- Connect timeout 10 s, whole fetch 20 s; bodies are streamed and capped, after decompression
-  too (a gzip bomb stops at the cap); ETag / Last-Modified make conditional requests; 429 and 503
-  report their Retry-After; at most two requests at a time to one host.
+- One deadline covers the whole fetch: resolving, connecting, TLS, headers, body and every
+  redirect hop. Each socket operation waits at most until that deadline, so a server trickling
+  its headers a byte a second is cut off like one that never answers.
+- Bodies are streamed and capped; content codings (gzip, deflate, at most two layers) are decoded
+  here, layer by layer, a bounded piece at a time, so a bomb stops at the cap whatever its layering
+  and memory stays near the cap. A body shorter than its Content-Length, or a compressed stream that
+  ends early, is an error, never a short article.
+- ETag / Last-Modified make conditional requests; 429 and 503 report their Retry-After (a value
+  nobody can read is ignored, never fatal); at most two requests at a time to one host.
 - PARLEY_FETCH_ALLOW_HOSTS names private hosts an operator trusts (tests use it for 127.0.0.1).
 """
 import email.utils
 import ipaddress
+import re
 import socket
 import threading
 import time
+import zlib
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 
 MAX_REDIRECTS = 5
-CONNECT_TIMEOUT = 10.0
-TOTAL_TIMEOUT = 20.0
+MAX_CODINGS = 2  # content-coding layers decoded; more is refused
+PIECE = 64 * 1024  # most bytes one decoding step may produce
+MAX_RETRY_AFTER = 7 * 86400  # a longer Retry-After is read as this
 USER_AGENT = "Parley/0.1 (self-hosted news reader)"
 PER_HOST = 2
 _host_slots = defaultdict(lambda: threading.BoundedSemaphore(PER_HOST))
 _slots_lock = threading.Lock()
 # Building an SSL context reads the CA bundle (~10 ms); one serves every fetch.
 _ssl_context = httpx.create_ssl_context()
+# Name lookups run here so a resolver that never answers cannot outlive the fetch's deadline.
+_resolver = ThreadPoolExecutor(max_workers=8, thread_name_prefix="parley-dns")
 
 
 class FetchError(Exception):
@@ -62,6 +76,12 @@ class Fetched:
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
+    @property
+    def charset(self) -> str:
+        """The charset the Content-Type header declares, or ''."""
+        found = re.search(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", self.headers.get("content-type", ""), re.I)
+        return found[1] if found else ""
+
 
 def is_public(address: str) -> bool:
     """Tell whether an IP address is a public unicast one (any embedded IPv4 is checked too)."""
@@ -78,11 +98,13 @@ def _allowed_hosts() -> set[str]:
     return {h.lower() for h in settings.PARLEY_FETCH_ALLOW_HOSTS}
 
 
-def resolve_checked(host: str, port: int) -> str:
+def resolve_checked(host: str, port: int, timeout: float = 20.0) -> str:
     """Return an address for host that may be contacted, or raise FetchError saying why not."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+        infos = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM).result(timeout=max(timeout, 0))
+    except FutureTimeout:
+        raise FetchError(f"timed out resolving {host}") from None
+    except (OSError, UnicodeError) as exc:
         raise FetchError(f"cannot resolve {host}: {exc}") from None
     addresses = [info[4][0] for info in infos]
     if not addresses:
@@ -95,7 +117,7 @@ def resolve_checked(host: str, port: int) -> str:
     return addresses[0]
 
 
-def _target(url: str) -> tuple[str, str, dict]:
+def _target(url: str, deadline: float) -> tuple[str, str, dict]:
     """Return (url with the checked address as host, host header, request extensions)."""
     parts = urlsplit(url)
     scheme = (parts.scheme or "").lower()
@@ -105,33 +127,174 @@ def _target(url: str) -> tuple[str, str, dict]:
         raise FetchError("refused: the URL has no host")
     if parts.username or parts.password:
         raise FetchError("refused: URLs with credentials are not fetched")
-    port = parts.port or (443 if scheme == "https" else 80)
-    address = resolve_checked(parts.hostname, port)
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise FetchError("refused: the URL's port is not a number from 1 to 65535") from None
+    address = resolve_checked(parts.hostname, port, deadline - time.monotonic())
     netloc = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
     host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
     extensions = {"sni_hostname": parts.hostname} if scheme == "https" else {}
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, "")), host_header, extensions
 
 
-def _retry_after(value: str | None) -> int | None:
+
+
+def retry_after(value: str | None, now: float | None = None) -> int | None:
+    """Return the seconds a Retry-After header asks for (0 for a past date), or None when it says nothing readable."""
+    value = (value or "").strip()
     if not value:
         return None
-    if value.strip().isdigit():
-        return int(value.strip())
-    when = email.utils.parsedate_to_datetime(value) if value else None
-    return max(0, int(when.timestamp() - time.time())) if when else None
+    if re.fullmatch(r"\d{1,12}", value):
+        return min(int(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000" dates; RFC 9110 dates are GMT
+        return None
+    wait = when.timestamp() - (time.time() if now is None else now)
+    return int(min(max(wait, 0), MAX_RETRY_AFTER))
 
 
-def _slot(host: str) -> threading.BoundedSemaphore:
-    with _slots_lock:
-        return _host_slots[host]
+class _Slot:
+    """One of the PER_HOST request slots of a host, waited for no longer than the fetch's deadline."""
+
+    def __init__(self, host: str, deadline: float):
+        with _slots_lock:
+            self._semaphore = _host_slots[host]
+        self._host, self._deadline = host, deadline
+
+    def __enter__(self):
+        if not self._semaphore.acquire(timeout=max(0.0, self._deadline - time.monotonic())):
+            raise FetchError(f"timed out waiting for an earlier request to {self._host} to finish")
+
+    def __exit__(self, *exc):
+        self._semaphore.release()
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every read, write and TLS handshake ends by the fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: float):
+        self._inner = inner
+        self._deadline = deadline
+
+    def _left(self, timeout: float | None, exc=httpcore.ReadTimeout) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise exc("the fetch's deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout)),
+                               self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.SyncBackend):
+    def __init__(self, deadline: float):
+        self._deadline = deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("the fetch's deadline passed")
+        timeout = left if timeout is None else min(timeout, left)
+        return _DeadlineStream(super().connect_tcp(host, port, timeout, local_address, socket_options), self._deadline)
+
+
+class _Layer:
+    """One content-coding layer, decoded incrementally and never more than PIECE bytes a step."""
+
+    WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+    def __init__(self, coding: str):
+        self.coding = coding
+        self._wbits = self.WBITS[coding]
+        self._decoder = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    def feed(self, data: bytes):
+        """Yield the decoded bytes of data, piece by piece."""
+        while data:
+            if self._decoder.eof:  # a gzip stream of several members; anything else after the end is junk
+                rest, data = self._decoder.unused_data + data, b""
+                if self.coding == "deflate" or not rest.strip(b"\0"):
+                    return
+                self._decoder = zlib.decompressobj(self._wbits)
+                data = rest
+            try:
+                out = self._decoder.decompress(data, PIECE)
+            except zlib.error as exc:
+                if self.coding == "deflate" and not self._started and self._wbits > 0:
+                    # Many servers send raw deflate under the name of zlib-wrapped deflate.
+                    self._wbits = -zlib.MAX_WBITS
+                    self._decoder = zlib.decompressobj(self._wbits)
+                    continue
+                raise FetchError(f"the {self.coding} body is corrupt ({exc})") from None
+            self._started = True
+            data = self._decoder.unconsumed_tail
+            if out:
+                yield out
+            if not data and len(out) == PIECE:
+                data = b""
+                yield from self._drain()
+
+    def _drain(self):
+        while True:
+            out = self._decoder.decompress(b"", PIECE)
+            if not out:
+                return
+            yield out
+
+    def finish(self) -> None:
+        if not self._decoder.eof:
+            raise FetchError(f"the {self.coding} body ended before its compressed stream did (truncated)")
+
+
+def _layers(content_encoding: str) -> list[_Layer]:
+    """Return the decoders for a Content-Encoding header, last applied first; refuse the unknown and the deep."""
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip() and c.strip().lower() != "identity"]
+    unknown = [c for c in codings if c not in _Layer.WBITS]
+    if unknown:
+        raise FetchError(f"the response uses the content coding {unknown[0]!r}, which was not asked for")
+    if len(codings) > MAX_CODINGS:
+        raise FetchError(f"the response is compressed {len(codings)} times over; at most {MAX_CODINGS} layers are decoded")
+    return [_Layer(c) for c in reversed(codings)]
+
+
+def _decoded(chunks, layers: list[_Layer]):
+    """Yield the body through every layer, a bounded piece at a time."""
+    def through(pieces, layer):
+        for piece in pieces:
+            yield from layer.feed(piece)
+        layer.finish()
+
+    stream = chunks
+    for layer in layers:
+        stream = through(stream, layer)
+    yield from stream
 
 
 def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int | None = None,
-          total_timeout: float = TOTAL_TIMEOUT) -> Fetched:
+          total_timeout: float | None = None) -> Fetched:
     """GET a URL through the guard; return the body, or not_modified for a 304; raise FetchError otherwise."""
     cap = max_bytes or settings.PARLEY_FETCH_MAX_BYTES
-    deadline = time.monotonic() + total_timeout
+    total_timeout = total_timeout or settings.PARLEY_FETCH_TIMEOUT
+    started = time.monotonic()
+    deadline = started + total_timeout
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag
@@ -139,58 +302,59 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int |
         headers["If-Modified-Since"] = last_modified
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        target, host_header, extensions = _target(current)
+        target, host_header, extensions = _target(current, deadline)
         host = urlsplit(current).hostname.lower()
-        # A client per hop: its connection pool is keyed by address, and must never carry one
-        # host's TLS session over to another name on the same address.
-        with _slot(host), httpx.Client(timeout=httpx.Timeout(min(total_timeout, 60), connect=CONNECT_TIMEOUT),
-                                       follow_redirects=False, trust_env=False, verify=_ssl_context) as client:
-            try:
-                request = client.build_request("GET", target, headers={**headers, "Host": host_header},
-                                               extensions=extensions)
-                response = client.send(request, stream=True)
-            except httpx.TimeoutException:
-                raise FetchError(f"timed out connecting to {host}") from None
-            except httpx.HTTPError as exc:
-                raise FetchError(f"cannot connect to {host}: {exc}") from None
-            try:
-                if response.status_code in (301, 302, 303, 307, 308):
-                    location = response.headers.get("location")
-                    if not location:
-                        raise FetchError(f"redirect without a Location from {host}", response.status_code)
-                    current = urljoin(current, location)
-                    continue
-                result = Fetched(current, response.status_code, headers={k.lower(): v for k, v in response.headers.items()})
-                if response.status_code == 304:
-                    result.not_modified = True
-                    return result
-                if response.status_code in (429, 503):
-                    raise FetchError(f"{host} answered {response.status_code}; asked to wait",
-                                     response.status_code, _retry_after(response.headers.get("retry-after")))
-                if response.status_code >= 400:
-                    raise FetchError(f"{host} answered HTTP {response.status_code}", response.status_code)
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > cap:
-                    raise FetchError(f"response is {int(declared):,} bytes, over the limit of {cap:,}", response.status_code)
-                chunks, size = [], 0
-                try:
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > cap:
-                            raise FetchError(f"response is over the limit of {cap:,} bytes (after decompression)",
-                                             response.status_code)
-                        if time.monotonic() > deadline:
-                            raise FetchError(f"{host} took longer than {total_timeout:g} s", response.status_code)
-                        chunks.append(chunk)
-                except httpx.TimeoutException:
-                    raise FetchError(f"{host} stopped sending (timed out)", response.status_code) from None
-                except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-                    raise FetchError(f"the response from {host} was cut short: {exc}", response.status_code) from None
-                except httpx.DecodingError as exc:
-                    raise FetchError(f"the response from {host} could not be decompressed: {exc}",
-                                     response.status_code) from None
-                result.content = b"".join(chunks)
-                return result
-            finally:
-                response.close()
+        try:
+            result = _get(target, host, {**headers, "Host": host_header}, extensions, current, cap, deadline)
+        except (httpcore.TimeoutException, TimeoutError):
+            raise FetchError(f"timed out: {host} did not finish answering within {total_timeout:g} s") from None
+        except (httpcore.RemoteProtocolError, httpcore.ReadError) as exc:
+            raise FetchError(f"the response from {host} was cut short or malformed: {exc or type(exc).__name__}") from None
+        except (httpcore.NetworkError, httpcore.ProtocolError, OSError, ValueError) as exc:
+            raise FetchError(f"cannot fetch from {host}: {exc or type(exc).__name__}") from None
+        if isinstance(result, str):
+            current = result
+            continue
+        return result
     raise FetchError(f"more than {MAX_REDIRECTS} redirects, starting at {url}")
+
+
+def _get(target, host, headers, extensions, current, cap, deadline) -> Fetched | str:
+    """One hop: return the fetched response, or the URL a redirect points to."""
+    # A pool per hop: its connections are keyed by address and must never carry one host's TLS
+    # session over to another name on the same address.
+    with _Slot(host, deadline), httpcore.ConnectionPool(ssl_context=_ssl_context, network_backend=_DeadlineBackend(deadline),
+                                              max_connections=1) as pool, \
+            pool.stream("GET", target, headers=list(headers.items()), extensions=extensions) as response:
+        status = response.status
+        found = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in response.headers}
+        if status in (301, 302, 303, 307, 308):
+            location = found.get("location")
+            if not location:
+                raise FetchError(f"redirect without a Location from {host}", status)
+            return urljoin(current, location.strip())
+        result = Fetched(current, status, headers=found)
+        if status == 304:
+            result.not_modified = True
+            return result
+        if status in (429, 503):
+            raise FetchError(f"{host} answered {status}; asked to wait", status, retry_after(found.get("retry-after")))
+        if status >= 400:
+            raise FetchError(f"{host} answered HTTP {status}", status)
+        declared = found.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > cap:
+            raise FetchError(f"response is {int(declared):,} bytes, over the limit of {cap:,}", status)
+        try:
+            layers = _layers(found.get("content-encoding", ""))
+        except FetchError as exc:
+            exc.status = status
+            raise
+        chunks, size = [], 0
+        for chunk in _decoded(response.iter_stream(), layers):
+            size += len(chunk)
+            if size > cap:
+                raise FetchError(f"response is over the limit of {cap:,} bytes"
+                                 + (" (after decompression)" if layers else ""), status)
+            chunks.append(chunk)
+        result.content = b"".join(chunks)
+        return result

@@ -7,7 +7,6 @@ PARLEY_WORKER_LEASE_SECONDS and another worker, or the same one restarted, carri
 """
 import logging
 import os
-import re
 import socket
 import statistics
 import uuid
@@ -15,6 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urljoin
 
+import lxml.html
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -33,7 +33,7 @@ from parley.articles.services import (
 from parley.sources.fetch import FetchError, fetch
 from parley.sources.models import FetchLog, Source, SourceArticle
 from parley.sources.readers import Unreadable
-from parley.sources.readers.decoding import decode_text
+from parley.sources.readers.decoding import decode_document
 from parley.sources.readers.feeds import looks_like_feed, read_feed
 from parley.sources.readers.htmlpage import read_html_page
 
@@ -46,21 +46,33 @@ PAUSE_AFTER_FAILURES = 10
 LOG_RETENTION = 100  # fetch log rows kept per source
 SUMMARY_ONLY_CHARS = 1000  # an entry shorter than this carries a summary, not the article
 MIN_FULL_TEXT_CHARS = 200  # extraction shorter than this is a block page or a paywall
-FEED_TYPES = re.compile(r"application/(rss|atom)\+xml|application/feed\+json|application/json", re.I)
-ALTERNATE = re.compile(r"<link\b[^>]*>", re.I)
+# What a page's <link rel="alternate"> may name as its feed. Plain application/json is not one:
+# sites announce oEmbed and REST API documents with it.
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml",
+              "application/x.atom+xml", "application/x-atom+xml", "application/x-rss+xml")
 
 
 class SourceError(ValueError):
     """A source that cannot be added, with the reason in plain words."""
 
 
-def discover_feed(html: str, base: str) -> str | None:
-    """Return the first RSS/Atom/JSON feed a page announces with <link rel="alternate">, made absolute."""
-    for tag in ALTERNATE.findall(html):
-        attrs = dict((k.lower(), v) for k, _q, v in re.findall(r'([\w-]+)\s*=\s*(["\'])(.*?)\2', tag))
-        if "alternate" in attrs.get("rel", "").lower().split() and FEED_TYPES.search(attrs.get("type", "")) and attrs.get("href"):
-            return urljoin(base, attrs["href"])
-    return None
+def discover_feeds(html: str, base: str) -> list[str]:
+    """Return every RSS, Atom and JSON feed a page announces with <link rel="alternate">, in page order, made absolute."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    base = urljoin(base, (root.xpath("//base/@href") or [""])[0].strip())
+    found = []
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").split(";")[0].strip().lower()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and kind in FEED_TYPES and href:
+            url = urljoin(base, href)
+            if url not in found:
+                found.append(url)
+    return found
 
 
 def add_source(url: str, name: str = "", interval: int | None = None, full_text: bool = False) -> Source:
@@ -74,16 +86,24 @@ def add_source(url: str, name: str = "", interval: int | None = None, full_text:
         raise SourceError(f"cannot add {url}: {exc}") from None
     kind, final = Source.FEED, fetched.url
     if not looks_like_feed(fetched.content):
-        feed_url = discover_feed(decode_text(fetched.content), fetched.url) if fetched.content.strip() else None
-        if feed_url:
+        try:
+            announced = discover_feeds(decode_document(fetched.content, fetched.charset), fetched.url)
+        except Unreadable:
+            announced = []
+        problems = []
+        for feed_url in announced:  # the first that answers with a feed wins
             try:
                 feed = fetch(feed_url)
             except FetchError as exc:
-                raise SourceError(f"the page announces {feed_url}, which cannot be fetched: {exc}") from None
-            if not looks_like_feed(feed.content):
-                raise SourceError(f"the page announces {feed_url}, which is not a feed")
-            final = feed.url
+                problems.append(f"{feed_url} cannot be fetched ({exc})")
+                continue
+            if looks_like_feed(feed.content):
+                final = feed.url
+                break
+            problems.append(f"{feed_url} is not a feed")
         else:
+            if problems:
+                raise SourceError("the page announces feeds, but none works: " + "; ".join(problems))
             kind = Source.PAGE
     if Source.objects.filter(url=final).exists():
         raise SourceError(f"{final} is already a source")
@@ -122,7 +142,7 @@ def with_full_text(draft: ArticleDraft, notes: list[str], max_bytes: int | None)
         return draft
     try:
         page = fetch(draft.url, max_bytes=max_bytes)
-        extracted = read_html_page(decode_text(page.content), draft.published_at, url=page.url)
+        extracted = read_html_page(decode_document(page.content, page.charset), draft.published_at, url=page.url)
     except (FetchError, Unreadable) as exc:
         notes.append(f"{draft.url}: kept the summary ({exc})")
         return draft
@@ -146,6 +166,7 @@ def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str])
         if isinstance(result, ArticleRejected):
             notes.append(f"{draft.url or draft.title}: {result}")
             continue
+        notes.extend(f"{draft.url or draft.title}: {note}" for note in result.notes)
         counts[result.status] += 1
         if result.article is not None and key not in known:
             carried.append(SourceArticle(source=source, entry_key=key, article=result.article))
@@ -154,10 +175,11 @@ def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str])
 
 
 def _failed(source: Source, started, error: FetchError) -> FetchLog:
+    """Record a failed check: the reason, one more failure in a row, the next check backed off."""
     now = timezone.now()
     failures = source.consecutive_failures + 1
     base = timedelta(seconds=source.interval) if source.interval else MIN_INTERVAL
-    wait = min(MAX_INTERVAL, base * 2 ** (failures - 1))
+    wait = min(MAX_INTERVAL, base * 2 ** min(failures - 1, 20))
     if error.retry_after:
         wait = max(wait, timedelta(seconds=min(error.retry_after, MAX_INTERVAL.total_seconds())))
     paused = failures >= PAUSE_AFTER_FAILURES
@@ -179,8 +201,20 @@ def _log(source, started, finished, status, counts, error, notes) -> FetchLog:
 
 
 def ingest_source(source: Source) -> FetchLog:
-    """Check one source once: fetch (conditionally), read, store each entry, record what happened."""
+    """Check one source once: fetch (conditionally), read, store each entry, record what happened.
+
+    Whatever goes wrong is recorded on the source (its error, a log line, one more failure in a
+    row, a backed-off next check) and returned, never raised: one bad source cannot stop a worker.
+    """
     started = timezone.now()
+    try:
+        return _check(source, started)
+    except Exception as exc:  # a bug or a database hiccup: the log keeps the trace, the source the reason
+        log.exception("checking source %s failed", source.pk)
+        return _failed(source, started, FetchError(f"internal error while checking: {type(exc).__name__}: {exc}"))
+
+
+def _check(source: Source, started) -> FetchLog:
     try:
         fetched = fetch(source.url, etag=source.etag, last_modified=source.last_modified, max_bytes=source.max_bytes)
     except FetchError as exc:
@@ -191,9 +225,11 @@ def ingest_source(source: Source) -> FetchLog:
     if not fetched.not_modified:
         try:
             if source.kind == Source.FEED:
-                items = list(read_feed(fetched.content, started, origin=source.url))
+                items = list(read_feed(fetched.content, started, origin=source.url,
+                                       content_type=fetched.headers.get("content-type", "")))
             else:
-                items = [read_html_page(decode_text(fetched.content), started, origin=source.url, url=fetched.url)]
+                text = decode_document(fetched.content, fetched.charset)
+                items = [read_html_page(text, started, origin=source.url, url=fetched.url)]
         except Unreadable as exc:
             return _failed(source, started, FetchError(f"fetched but unreadable: {exc}", fetched.status))
         # The network first (full text pages), outside any transaction; then every entry at once.
@@ -211,8 +247,12 @@ def ingest_source(source: Source) -> FetchLog:
 def _succeeded(source, started, fetched, drafts, counts, notes, interval) -> FetchLog:
     """Record a successful check: new fetch state, next check, counts, a log line."""
     finished = timezone.now()
-    next_in = interval or (publishing_interval(drafts) if drafts else DEFAULT_INTERVAL)
+    learned = publishing_interval(drafts) if drafts else None
+    # A 304 says nothing about how often the source publishes: keep the interval last learned.
+    next_in = interval or learned or (timedelta(seconds=source.learned_interval) if source.learned_interval
+                                      else DEFAULT_INTERVAL)
     Source.objects.filter(pk=source.pk).update(
+        learned_interval=int(learned.total_seconds()) if learned else source.learned_interval,
         etag=fetched.etag or source.etag, last_modified=fetched.last_modified or source.last_modified,
         last_fetch_at=finished, last_status=fetched.status, last_error="", consecutive_failures=0,
         next_check_at=finished + next_in, last_new=counts[IMPORTED], last_updated=counts[UPDATED],

@@ -21,6 +21,8 @@ class Source(models.Model):
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
+    learned_interval = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds between checks learned from how often it publishes (kept across 304s).")
     last_fetch_at = models.DateTimeField(null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -3,7 +3,7 @@ import logging
 import signal
 import time
 
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from parley.enrichment.services import enrich_pending
@@ -12,6 +12,7 @@ from parley.sources.models import Source
 
 log = logging.getLogger("parley.sources")
 IDLE_SLEEP = 30.0  # seconds; a newly added source waits at most this long
+ERROR_SLEEP = 5.0  # seconds to wait after the database itself failed, before trying again
 
 
 class Worker:
@@ -31,21 +32,50 @@ class Worker:
         signal.signal(signal.SIGINT, self.stop)
         checked = 0
         while not self.stopping:
-            close_old_connections()
-            sources = claim_due(self.id, self.batch)
-            for source in sources:
-                if self.stopping:
-                    break
-                entry = ingest_source(source)
-                checked += 1
-                log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
-            enriched = enrich_pending(self.batch * 5)
+            try:
+                sources, enriched = self._round(once)
+                checked += sources
+            except DatabaseError:
+                # The database went away (restart, network): say so, wait, and try again; claims lapse on their own.
+                log.exception("worker %s: database error; retrying in %g s", self.id, ERROR_SLEEP)
+                self._sleep(ERROR_SLEEP)
+                continue
             if once and not sources and not enriched:
                 break
             if not sources and not enriched:
                 nxt = Source.objects.filter(paused=False).order_by("next_check_at").values_list("next_check_at", flat=True).first()
-                wait = IDLE_SLEEP if nxt is None else max(0.5, min(IDLE_SLEEP, (nxt - timezone.now()).total_seconds()))
-                deadline = time.monotonic() + wait
-                while not self.stopping and time.monotonic() < deadline:
-                    time.sleep(0.25)
+                self._sleep(IDLE_SLEEP if nxt is None else max(0.5, min(IDLE_SLEEP, (nxt - timezone.now()).total_seconds())))
         return checked
+
+    def _round(self, once: bool) -> tuple[int, int]:
+        """Check the sources due now, then enrich a batch; return (sources checked, articles enriched)."""
+        close_old_connections()
+        sources = claim_due(self.id, self.batch)
+        checked = 0
+        for source in sources:
+            if self.stopping:
+                break
+            # ingest_source records its own failures; this guard is for failures to record them.
+            try:
+                entry = ingest_source(source)
+            except DatabaseError:
+                raise
+            except Exception:
+                log.exception("worker %s: source %s could not be checked or recorded", self.id, source.pk)
+                continue
+            finally:
+                checked += 1
+            log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
+        try:
+            enriched = enrich_pending(self.batch * 5)
+        except DatabaseError:
+            raise
+        except Exception:  # one article the pipeline cannot take must not stop gathering
+            log.exception("worker %s: enrichment failed", self.id)
+            enriched = 0
+        return checked, enriched
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(0.25)

@@ -1,5 +1,8 @@
-"""Bytes to text for saved files whose encoding nobody declared."""
+"""Bytes to text: `decode_text()` for saved files whose encoding nobody declared, `decode_document()`
+for fetched HTML and XML (HTTP header, then byte-order mark, then <meta> or XML declaration).
+"""
 import codecs
+import re
 
 from parley.sources.readers import Unreadable
 
@@ -10,6 +13,14 @@ BOMS = [
 # Share of control characters above which "text" is really a binary file.
 MAX_CONTROL_SHARE = 0.01
 ALLOWED_CONTROLS = set("\t\n\r\f\v")
+# Where a document states its own encoding: <meta charset>, <meta http-equiv content="...; charset=">,
+# or an XML declaration; browsers look only at the first 1024 bytes.
+DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})|<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]{1,40})""",
+                      re.I)
+PRESCAN_BYTES = 1024
+# As the WHATWG Encoding standard reads these labels: Latin-1 and ASCII pages are Windows-1252.
+LABEL_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+                 "us-ascii": "cp1252", "ascii": "cp1252", "l1": "cp1252"}
 
 
 def decode_text(data: bytes) -> str:
@@ -41,3 +52,39 @@ def _checked(text: str) -> str:
     if controls > max(2, len(text) * MAX_CONTROL_SHARE):
         raise Unreadable("binary file (control characters), not a text, HTML or JSON Lines file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _codec(label: str) -> str | None:
+    """Return the Python codec for a charset label, or None when the label names none we should use."""
+    label = label.strip().strip("\"'").lower()
+    label = LABEL_ALIASES.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    # A UTF-16/32 label on a document without a BOM is nearly always wrong; the BOM rule decides those.
+    return None if name.startswith(("utf-16", "utf-32")) or name in ("rot-13", "base64", "hex", "zlib") else name
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """Return the codec a document's <meta> or XML declaration names in its first bytes, if any usable."""
+    found = DECLARED.search(data[:PRESCAN_BYTES])
+    if not found:
+        return None
+    return _codec((found[1] or found[2]).decode("ascii", "replace"))
+
+
+def decode_document(data: bytes, http_charset: str = "") -> str:
+    """Return a fetched HTML or XML document's text, decoded by the first of: the HTTP header's
+    charset, a byte-order mark, the document's own declaration, then UTF-8 or Windows-1252."""
+    if not data.strip():
+        raise Unreadable("empty document")
+    codec = _codec(http_charset) if http_charset else None
+    if codec is None and not any(data.startswith(bom) for bom, _ in BOMS):
+        codec = declared_encoding(data)
+    if codec:
+        try:
+            return _checked(data.decode(codec))
+        except UnicodeDecodeError:
+            pass  # the declaration is wrong; read the bytes as they are
+    return decode_text(data)

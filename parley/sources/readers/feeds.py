@@ -80,12 +80,15 @@ def _body(entry, base: str) -> tuple[str, list[str]]:
     return "", []
 
 
-def read_feed(data: bytes, reference: datetime, origin: str = "") -> list[ArticleDraft | Unreadable]:
+def read_feed(data: bytes, reference: datetime, origin: str = "", content_type: str = "") -> list[ArticleDraft | Unreadable]:
     """Return a draft per entry of a feed document, or the reason an entry was refused.
 
+    content_type is the HTTP Content-Type header of a fetched feed: its charset comes first.
     A malformed document that yields no usable entry is refused whole, with the parser's reason.
     """
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    # Only a stated charset is passed on: feedparser reads a bare text/xml as US-ASCII (RFC 3023).
+    headers = {"content-type": content_type} if "charset" in content_type.lower() else None
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
     items = list(_entries(parsed, reference, origin))
     if parsed.get("bozo") and not any(isinstance(i, ArticleDraft) for i in items):
         raise Unreadable(f"not a readable feed: {parsed.get('bozo_exception')}")

@@ -1,12 +1,58 @@
-"""`parley serve`: serve the site with gunicorn, and run a source worker beside it."""
+"""`parley serve`: serve the site with gunicorn, and run a source worker beside it, restarted if it dies."""
+import logging
 import multiprocessing
 import subprocess
 import sys
+import threading
+import time
 
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
 from parley.wsgi import application
+
+log = logging.getLogger("parley.sources")
+
+
+class Supervisor(threading.Thread):
+    """Keep one `parley worker` process running: restart it when it exits, waiting longer each time
+    it dies young (1 s, 2 s, 4 s ... at most MAX_BACKOFF), and stop it when the server stops."""
+
+    MAX_BACKOFF = 60.0
+    HEALTHY_AFTER = 60.0  # a worker that ran this long resets the backoff
+
+    def __init__(self, command: list[str]):
+        super().__init__(name="parley-worker-supervisor", daemon=True)
+        self.command = command
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self._stop = threading.Event()
+
+    def run(self):
+        backoff = 1.0
+        while not self._stop.is_set():
+            started = time.monotonic()
+            self.process = subprocess.Popen(self.command)
+            code = self.process.wait()
+            if self._stop.is_set():
+                return
+            # The first wait is a full second: a Ctrl-C reaches the worker and the server together,
+            # and the server needs that moment to say it is stopping too.
+            wait = 1.0 if time.monotonic() - started > self.HEALTHY_AFTER else backoff
+            backoff = min(self.MAX_BACKOFF, wait * 2)
+            self.restarts += 1
+            log.error("the source worker exited with status %s; restarting it in %g s", code, wait)
+            self._stop.wait(wait)
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.join(timeout=5)
 
 
 class ParleyServer(BaseApplication):
@@ -40,7 +86,9 @@ class Command(BaseCommand):
     def handle(self, bind, workers, threads, no_access_log, no_worker, **options):
         self.stdout.write(f"Parley at http://{bind}/ ({workers} workers x {threads} threads). Ctrl-C stops it.")
         # The one-machine shape: a source worker runs beside the web server, and stops with it.
-        worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "parley.cli", "worker"])
+        worker = None if no_worker else Supervisor([sys.executable, "-m", "parley.cli", "worker"])
+        if worker is not None:
+            worker.start()
         try:
             ParleyServer({
                 "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
@@ -48,5 +96,4 @@ class Command(BaseCommand):
             }).run()
         finally:
             if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=30)
+                worker.stop()
