@@ -19,12 +19,19 @@ BLOCK_TAGS = {"p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "fig
 # Query parameters that identify a campaign or a click, never the document.
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|ref_src)$", re.I)
 WHITESPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# What no database column can hold: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Return text without NUL characters and with lone surrogates (from JSON escapes) as U+FFFD."""
+    return UNSTORABLE.sub(lambda m: "" if m[0] == "\x00" else "\ufffd", text) if UNSTORABLE.search(text) else text
 
 
 def sanitize_html(fragment: str) -> str:
     """Return the fragment with everything outside Parley's allowlist removed."""
     return nh3.clean(
-        fragment,
+        storable(fragment),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
@@ -39,8 +46,8 @@ def paragraphs_to_html(paragraphs: list[str]) -> str:
 
 
 def normalize_space(text: str) -> str:
-    """Return text with runs of spaces collapsed and ends trimmed, line breaks kept."""
-    return "\n".join(WHITESPACE.sub(" ", line).strip() for line in text.splitlines()).strip()
+    """Return text with runs of spaces collapsed and ends trimmed, line breaks kept (and nothing unstorable)."""
+    return "\n".join(WHITESPACE.sub(" ", line).strip() for line in storable(text).splitlines()).strip()
 
 
 def html_to_paragraphs(fragment: str) -> list[str]:
@@ -67,13 +74,17 @@ def html_to_paragraphs(fragment: str) -> list[str]:
 
 
 def normalize_url(url: str) -> str:
-    """Return a URL in the form used for dedupe: lower-case host, no fragment, no tracking parameters."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    """Return a URL in the form used for dedupe: lower-case host, no fragment, no tracking parameters;
+    '' for anything that is not a well-formed http(s) URL."""
+    try:
+        parts = urlsplit(storable(url).strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return ""
+        host, port = parts.hostname.lower(), parts.port
+    except ValueError:  # a bad port or an unclosed IPv6 bracket
         return ""
-    host = parts.hostname.lower()
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)])
     path = parts.path or "/"
     if len(path) > 1 and path.endswith("/"):
@@ -90,4 +101,4 @@ def fold_title(title: str) -> str:
 
 
 def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

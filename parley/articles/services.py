@@ -1,7 +1,7 @@
 """The one way articles, outlets and disclaimers are written: `store_article()`."""
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +15,7 @@ from parley.articles.cleaning import (
     paragraphs_to_html,
     sanitize_html,
     sha256,
+    storable,
 )
 from parley.articles.models import Article, Disclaimer, Outlet, Tombstone
 
@@ -64,11 +65,16 @@ class StoreResult:
 def clean_draft(draft: ArticleDraft) -> dict:
     """Return the stored fields of a draft, sanitised and normalised; raise ArticleRejected if unusable."""
     title = normalize_space(draft.title).replace("\n", " ")
+    published_at = draft.published_at
     if not title:
         raise ArticleRejected("no headline")
-    if draft.published_at is None or draft.published_at.tzinfo is None:
+    if published_at is None or published_at.tzinfo is None:
         raise ArticleRejected("no publication date with a time zone")
-    published_at, date_inferred = draft.published_at, draft.date_inferred
+    try:
+        published_at.astimezone(UTC)  # what storing it does; an offset past the calendar's ends cannot be stored
+    except (OverflowError, ValueError):
+        raise ArticleRejected(f"the publication date {published_at.isoformat()[:40]} cannot be stored") from None
+    date_inferred = draft.date_inferred
     if dated_ahead(draft):
         published_at, date_inferred = timezone.now(), True
     if draft.html:
@@ -83,7 +89,7 @@ def clean_draft(draft: ArticleDraft) -> dict:
     return {
         "title": title[:500],
         "slug": slugify(title)[:200] or "article",
-        "byline": normalize_space(draft.byline)[:300],
+        "byline": normalize_space(draft.byline)[:300],  # normalize_space also drops what cannot be stored
         "url": normalize_url(draft.url) if draft.url else "",
         "published_at": published_at,
         "date_inferred": date_inferred,
@@ -91,14 +97,17 @@ def clean_draft(draft: ArticleDraft) -> dict:
         "body_html": body_html,
         "body_text": body_text,
         "content_hash": sha256("\x00".join([title, draft.byline, body_text])),
-        "origin": draft.origin[:500],
+        "origin": storable(draft.origin)[:500],
         "is_sample": draft.is_sample,
     }
 
 
 def dated_ahead(draft: ArticleDraft) -> bool:
     """Tell whether a draft's date is more than FUTURE_LIMIT ahead of now (it is then stored as unknown)."""
-    return draft.published_at is not None and draft.published_at > timezone.now() + FUTURE_LIMIT
+    try:
+        return draft.published_at is not None and draft.published_at > timezone.now() + FUTURE_LIMIT
+    except (OverflowError, ValueError, TypeError):  # unusable dates are refused by clean_draft
+        return False
 
 
 def notes_of(draft: ArticleDraft) -> list[str]:

@@ -145,8 +145,8 @@ def retry_after(value: str | None, now: float | None = None) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if re.fullmatch(r"\d{1,12}", value):
-        return min(int(value), MAX_RETRY_AFTER)
+    if value.isascii() and value.isdigit():
+        return MAX_RETRY_AFTER if len(value) > 9 else min(int(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -48,6 +48,7 @@ class FileReport:
     path: str
     counts: dict = field(default_factory=lambda: {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0, "failed": 0})
     reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was changed or dropped on the way in
 
     def fail(self, reason: str) -> None:
         self.counts["failed"] += 1
@@ -63,6 +64,8 @@ class FileReport:
         line = f"{self.path}: " + ", ".join(parts)
         if self.reasons:
             line += f" ({self.reasons[0]}" + (f"; and {len(self.reasons) - 1} more" if len(self.reasons) > 1 else "") + ")"
+        if self.notes:
+            line += f"; note: {self.notes[0]}" + (f" (and {len(self.notes) - 1} more)" if len(self.notes) > 1 else "")
         return line
 
 
@@ -127,18 +130,21 @@ def _looks_like_feed(name: str, data: bytes) -> bool:
     return EXTENSIONS.get(Path(name).suffix.lower()) == "feed" or looks_like_feed(data)
 
 
-def drafts_in(name: str, text: str, fmt: str, reference: datetime, data: bytes = b"") -> Iterator[ArticleDraft | Unreadable]:
-    """Yield the drafts of one decoded file, or the reasons records of it were refused."""
+def drafts_in(name: str, text: str, fmt: str, reference: datetime, data: bytes = b"",
+              ) -> Iterator[tuple[str, ArticleDraft | Unreadable]]:
+    """Yield (where in the file, the draft or the reason it was refused) for each record of one file."""
     origin = "stdin" if name == STDIN else str(Path(name).resolve())
     if fmt == "feed":
-        yield from read_feed(data, reference, origin)  # feedparser reads the encoding the XML declares
+        # feedparser reads the encoding the XML declares
+        for number, item in enumerate(read_feed(data, reference, origin), start=1):
+            yield f"entry {number}: ", item
     elif fmt == "jsonl":
         for number, item in read_json_lines(text, origin):
-            yield Unreadable(f"line {number}: {item}") if isinstance(item, Unreadable) else item
+            yield f"line {number}: ", item
     elif fmt == "html":
-        yield read_html_page(text, reference, origin)
+        yield "", read_html_page(text, reference, origin)
     else:
-        yield read_text_page(text, reference, origin)
+        yield "", read_text_page(text, reference, origin)
 
 
 def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = None) -> FileReport:
@@ -160,14 +166,21 @@ def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = 
             reference = datetime.fromtimestamp(Path(name).stat().st_mtime, tz=timezone.get_current_timezone())
         else:
             reference = timezone.now()
-        for item in drafts_in(name, text, sniff_format(name, text) if fmt == "auto" else fmt, reference, data):
+        for where, item in drafts_in(name, text, sniff_format(name, text) if fmt == "auto" else fmt, reference, data):
             if isinstance(item, Unreadable):
-                report.fail(str(item))
+                report.fail(where + str(item).removeprefix(where))
                 continue
             try:
-                report.counts[store_article(item).status] += 1
+                result = store_article(item)
             except ArticleRejected as exc:
-                report.fail(str(exc))
+                report.fail(f"{where}{exc}")
+                continue
+            except Exception as exc:  # one record the database refuses must not cost the records after it
+                log.exception("storing %s%s failed", where, name)
+                report.fail(f"{where}could not be stored ({type(exc).__name__}: {exc})")
+                continue
+            report.counts[result.status] += 1
+            report.notes.extend(where + note for note in result.notes)
     except (Unreadable, ArticleRejected) as exc:
         report.fail(str(exc))
     except OSError as exc:

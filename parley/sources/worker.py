@@ -36,6 +36,8 @@ class Worker:
                 sources, enriched = self._round(once)
                 checked += sources
             except DatabaseError:
+                if once:
+                    raise  # a one-shot run (cron, tests) fails loudly instead
                 # The database went away (restart, network): say so, wait, and try again; claims lapse on their own.
                 log.exception("worker %s: database error; retrying in %g s", self.id, ERROR_SLEEP)
                 self._sleep(ERROR_SLEEP)

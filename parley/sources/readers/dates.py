@@ -1,7 +1,7 @@
 """Date lines as news pages print them: "Nov 25", "November 25, 2025 10:30 AM ET", "2 hours ago"."""
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as dateutil_parser
 from dateutil import tz
@@ -42,7 +42,18 @@ def _aware(value: datetime) -> datetime:
 
 
 def parse_date_line(line: str, reference: datetime) -> ParsedDate | None:
-    """Return the date a page's date line states, or None when the line is not a date line."""
+    """Return the date a page's date line states, or None when the line is not a date line
+    (or states a date no calendar holds: "99999999 days ago", an offset of 30 hours)."""
+    try:
+        parsed = _parse_date_line(line, reference)
+        if parsed is not None:
+            parsed.when.astimezone(UTC)  # the offset and the year must survive the trip to UTC
+        return parsed
+    except (OverflowError, ValueError):
+        return None
+
+
+def _parse_date_line(line: str, reference: datetime) -> ParsedDate | None:
     text = re.sub(r"\s+[·|•]\s+", " ", LEAD_WORDS.sub("", line.strip())).strip(" ·|-")
     if not text or len(text) > MAX_DATE_LINE:
         return None

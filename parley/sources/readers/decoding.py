@@ -59,11 +59,20 @@ def _codec(label: str) -> str | None:
     label = label.strip().strip("\"'").lower()
     label = LABEL_ALIASES.get(label, label)
     try:
-        name = codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
         return None
+    if not getattr(info, "_is_text_encoding", True):  # bz2, uu, quopri...: byte transforms, not charsets
+        return None
+    name = info.name
     # A UTF-16/32 label on a document without a BOM is nearly always wrong; the BOM rule decides those.
     return None if name.startswith(("utf-16", "utf-32")) or name in ("rot-13", "base64", "hex", "zlib") else name
+
+
+def charset_is_usable(content_type: str) -> bool:
+    """Tell whether a Content-Type header states a charset Python can decode with."""
+    found = re.search(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
+    return bool(found and _codec(found[1]))
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -85,6 +94,6 @@ def decode_document(data: bytes, http_charset: str = "") -> str:
     if codec:
         try:
             return _checked(data.decode(codec))
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError, ValueError):
             pass  # the declaration is wrong; read the bytes as they are
     return decode_text(data)

@@ -5,6 +5,7 @@ disk. Its own sanitiser lets text/plain fields through raw, so it is not relied 
 field is sanitised by `store_article()` with nh3, and plain fields are escaped there.
 """
 import calendar
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import escape
@@ -17,9 +18,14 @@ from lxml.etree import ParserError
 from parley.articles.cleaning import html_to_paragraphs
 from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
+from parley.sources.readers.decoding import charset_is_usable
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf", "<channel", "jsonfeed.org")
+DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]{0,200}?)\s+encoding\s*=\s*["'][^"']{0,100}["']""")
+CHARACTER_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+# What feedparser itself may raise on hostile bytes (bad references, encodings that do not exist).
+PARSER_FAILURES = (ValueError, OverflowError, LookupError, UnicodeError, TypeError, RecursionError)
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -47,7 +53,10 @@ def _absolute(fragment: str, base: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (ParserError, ValueError):
         return fragment
-    root.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    try:
+        root.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    except ValueError:  # a base or link lxml cannot hold (NUL, control characters): leave links as given
+        return fragment
     if not len(root):
         return fragment
     # The text before the first element is the root's own: without it "Words<img>" would lose its words.
@@ -86,13 +95,31 @@ def read_feed(data: bytes, reference: datetime, origin: str = "", content_type: 
     content_type is the HTTP Content-Type header of a fetched feed: its charset comes first.
     A malformed document that yields no usable entry is refused whole, with the parser's reason.
     """
-    # Only a stated charset is passed on: feedparser reads a bare text/xml as US-ASCII (RFC 3023).
-    headers = {"content-type": content_type} if "charset" in content_type.lower() else None
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
+    # Only a usable stated charset is passed on: feedparser reads a bare text/xml as US-ASCII (RFC 3023).
+    headers = {"content-type": content_type} if charset_is_usable(content_type) else None
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
+    except PARSER_FAILURES:
+        # A character reference no character has (&#99999999999;) or an encoding no codec has:
+        # mend the references, drop the declared encoding (feedparser then sniffs it), try once more.
+        mended = DECLARED_ENCODING.sub(rb"\1", CHARACTER_REF.sub(_mend_reference, data), count=1)
+        try:
+            parsed = feedparser.parse(mended, sanitize_html=False, resolve_relative_uris=False)
+        except PARSER_FAILURES as exc:
+            raise Unreadable(f"not a readable feed: {type(exc).__name__}: {exc}") from None
     items = list(_entries(parsed, reference, origin))
     if parsed.get("bozo") and not any(isinstance(i, ArticleDraft) for i in items):
         raise Unreadable(f"not a readable feed: {parsed.get('bozo_exception')}")
     return items
+
+
+def _mend_reference(match: re.Match) -> bytes:
+    """Return a character reference unchanged when it names a storable character, else U+FFFD's."""
+    digits = match[1] or match[2]
+    if len(digits) > 8:
+        return b"&#xFFFD;"
+    code = int(digits, 16 if match[1] else 10)
+    return match[0] if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
 
 
 def _entries(parsed, reference: datetime, origin: str) -> Iterator[ArticleDraft | Unreadable]:
@@ -104,20 +131,28 @@ def _entries(parsed, reference: datetime, origin: str) -> Iterator[ArticleDraft 
         raise Unreadable("the feed has no entries")
     outlet = _text(parsed.feed.get("title_detail"), parsed.feed.get("title", ""))[:200]
     for number, entry in enumerate(parsed.entries, start=1):
-        link = entry.get("link", "") or ""
-        title = _text(entry.get("title_detail"), entry.get("title", "")).strip()
-        html, paragraphs = _body(entry, link or parsed.feed.get("link", ""))
-        if not title:
-            title = (paragraphs[0] if paragraphs else " ".join(html_to_paragraphs(html))[:120]).strip()
-        if not title:
-            yield Unreadable(f"entry {number}: no title and no text")
-            continue
-        if not html and not paragraphs:
-            paragraphs = [title]
-        when = _when(entry)
-        yield ArticleDraft(
-            title=title[:500], outlet=outlet, url=link, byline=entry.get("author", "") or "",
-            published_at=when or timezone.localtime(reference), date_inferred=when is None,
-            html=html, paragraphs=paragraphs, origin=f"{origin}#{number}" if origin else "",
-            entry_id=entry.get("id", "") or link,
-        )
+        try:
+            yield _draft(entry, number, parsed, outlet, reference, origin)
+        except (Unreadable, *PARSER_FAILURES) as exc:  # one odd entry costs only itself
+            yield Unreadable(f"entry {number}: {exc}" if isinstance(exc, Unreadable)
+                             else f"entry {number}: cannot be read ({type(exc).__name__}: {exc})")
+
+
+def _draft(entry, number: int, parsed, outlet: str, reference: datetime, origin: str) -> ArticleDraft:
+    """Return one entry as a draft; raise Unreadable when it has neither title nor text."""
+    link = entry.get("link", "") or ""
+    title = _text(entry.get("title_detail"), entry.get("title", "")).strip()
+    html, paragraphs = _body(entry, link or parsed.feed.get("link", ""))
+    if not title:
+        title = (paragraphs[0] if paragraphs else " ".join(html_to_paragraphs(html))[:120]).strip()
+    if not title:
+        raise Unreadable("no title and no text")
+    if not html and not paragraphs:
+        paragraphs = [title]
+    when = _when(entry)
+    return ArticleDraft(
+        title=title[:500], outlet=outlet, url=link, byline=entry.get("author", "") or "",
+        published_at=when or timezone.localtime(reference), date_inferred=when is None,
+        html=html, paragraphs=paragraphs, origin=f"{origin}#{number}" if origin else "",
+        entry_id=entry.get("id", "") or link,
+    )

@@ -25,9 +25,17 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
     if paragraphs and fold_title(paragraphs[0]) == fold_title(doc.title):
         paragraphs = paragraphs[1:]
     published = parse_date_line(doc.date, reference) if doc.date else None
-    when, inferred = (published.when, published.inferred) if published else (timezone.localtime(reference), True)
+    when, inferred = (published.when, published.inferred) if published else (_local(reference), True)
     return ArticleDraft(
         title=doc.title, outlet=doc.sitename or doc.hostname or "", byline=doc.author or "",
         url=doc.url or url or "", summary=doc.description or "", published_at=when, date_inferred=inferred,
         paragraphs=paragraphs, origin=origin,
     )
+
+
+def _local(moment: datetime) -> datetime:
+    """Return a moment in the site's time zone, or as it is where that zone would leave the calendar."""
+    try:
+        return timezone.localtime(moment)
+    except (OverflowError, ValueError):
+        return moment

@@ -5,7 +5,7 @@ paragraphs separated by blank lines, or `body_html` instead), `outlet`, `url`, `
 """
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
@@ -21,6 +21,10 @@ def read_record(line: str, origin: str) -> ArticleDraft:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise Unreadable(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise Unreadable("nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer over Python's 4,300-digit limit
+        raise Unreadable(f"cannot be read: {exc}") from None
     if not isinstance(record, dict):
         raise Unreadable("a line must be a JSON object")
     for name in TEXT_FIELDS:
@@ -33,10 +37,11 @@ def read_record(line: str, origin: str) -> ArticleDraft:
         raise Unreadable("missing field 'body' (or 'body_html')")
     try:
         published = datetime.fromisoformat(record["published"].strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise Unreadable(f"field 'published' is not an ISO 8601 date: {record['published'][:40]!r}") from None
-    if published.tzinfo is None:
-        published = timezone.make_aware(published, timezone.get_current_timezone())
+        if published.tzinfo is None:
+            published = timezone.make_aware(published, timezone.get_current_timezone())
+        published.astimezone(UTC)  # 0001-01-01T00:00+01:00 has no UTC time: refuse it here, not at storing
+    except (ValueError, OverflowError):
+        raise Unreadable(f"field 'published' is not an ISO 8601 date Parley can store: {record['published'][:40]!r}") from None
     return ArticleDraft(
         title=record["title"], published_at=published, outlet=record.get("outlet") or "",
         url=record.get("url") or "", byline=record.get("byline") or "", summary=record.get("summary") or "",
@@ -46,7 +51,8 @@ def read_record(line: str, origin: str) -> ArticleDraft:
 
 
 def read_json_lines(text: str, origin: str) -> Iterator[tuple[int, ArticleDraft | Unreadable]]:
-    """Yield (line number, draft or the reason it was refused) for each non-blank line."""
+    """Yield (line number, draft or the reason it was refused) for each non-blank line; never raises,
+    so one bad line never hides the lines after it."""
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -54,3 +60,5 @@ def read_json_lines(text: str, origin: str) -> Iterator[tuple[int, ArticleDraft 
             yield number, read_record(line, f"{origin}:{number}")
         except Unreadable as exc:
             yield number, exc
+        except Exception as exc:  # a reader bug: this line fails with the reason, the rest still import
+            yield number, Unreadable(f"cannot be read ({type(exc).__name__}: {exc})")

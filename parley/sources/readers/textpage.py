@@ -26,12 +26,15 @@ FURNITURE_HEADING = re.compile(
     r"^(most (discussed|read|popular|viewed|shared)|related( (articles|news|stories|content|coverage))?|trending( now| news)?|"
     r"read (more|next)|more (from|on|news|stories)\b.*|recommended( for you| stories)?|you (may|might) also like|popular( now)?|"
     r"top (stories|news)|latest( news)?|see also|comments?( \(\d+\))?|share( this( article| story)?)?( on .*)?|"
-    r"follow us( on .*)?|sign up.*|subscribe.*|advertisement|sponsored( content)?|tags?:?.*)$",
+    r"follow us( on .*)?|sign up( (now|today|for .*))?|subscribe( (now|today|to .*))?|advertisement|sponsored( content)?|"
+    r"tags?(:.*)?)$",
     re.I,
 )
 # An item of an emptied list ("1. 1", "2.", "10") or a lone share/social word.
 FURNITURE_LINE = re.compile(r"^(\d{1,3}\.?\s*\d{0,3}|[•·\-*]|share|tweet|email|print|copy link|facebook|twitter|x|linkedin|whatsapp)$", re.I)
 HEADER_MAX_CHARS = 100
+HEADING_MAX_CHARS = 60
+SENTENCE_ENDS = (".", "!", "?", '."', ".”", "?”", "!”", ".’", ".)")
 # Lines this long are prose: a block of them is one paragraph per line, not one hard-wrapped paragraph.
 PROSE_LINE = 100
 
@@ -51,9 +54,14 @@ def blocks_of(text: str) -> list[list[str]]:
     return blocks
 
 
+def is_heading(line: str) -> bool:
+    """Tell whether a line is a furniture heading: short, no sentence, and a heading pages use."""
+    return len(line) <= HEADING_MAX_CHARS and not line.endswith(SENTENCE_ENDS) and bool(FURNITURE_HEADING.match(line))
+
+
 def is_furniture(block: list[str]) -> bool:
     """Tell whether a block is page furniture rather than article text."""
-    return all(FURNITURE_LINE.match(line) or FURNITURE_HEADING.match(line) for line in block)
+    return all(FURNITURE_LINE.match(line) or is_heading(line) for line in block)
 
 
 def block_paragraphs(block: list[str]) -> list[str]:
@@ -80,7 +88,7 @@ def read_text_page(text: str, reference: datetime, origin: str = "") -> ArticleD
         raise Unreadable("no headline: the first line reads like body text")
     header_lines = first[1:]
     while blocks and all(len(line) <= HEADER_MAX_CHARS and not line.endswith(".") for line in blocks[0]):
-        if any(FURNITURE_HEADING.match(line) for line in blocks[0]):
+        if any(is_heading(line) for line in blocks[0]):
             break
         header_lines += blocks.pop(0)
         if any(parse_date_line(part, reference) for line in header_lines for part in [line, *split_header_line(line)]):
@@ -104,22 +112,55 @@ def read_text_page(text: str, reference: datetime, origin: str = "") -> ArticleD
     if date is None:
         raise Unreadable("no date line under the headline (expected e.g. 'Nov 25', 'November 25, 2025' or '2 hours ago')")
 
-    body, disclaimer, closed = [], "", False
-    for block in blocks:
-        joined = " ".join(block)
-        if is_furniture(block) or FURNITURE_HEADING.match(block[0]):
-            if body:
-                break  # everything after the first furniture heading is the page around the article
-            continue
-        if DISCLAIMER_LEAD.match(joined) or (body and DISCLAIMER_PHRASES.search(joined) and len(block) == 1):
-            disclaimer = DISCLAIMER_LEAD.sub("", joined).strip()
-            closed = bool(body)  # a disclaimer after the body closes the article
-            continue
-        if not closed:
-            body.extend(block_paragraphs(block))
+    body, disclaimer, notes = body_of(blocks)
     if not body:
         raise Unreadable("no body text under the headline")
     return ArticleDraft(
         title=title, outlet=outlet, byline=byline, summary=summary, published_at=date.when,
-        date_inferred=date.inferred, paragraphs=body, disclaimer=disclaimer, origin=origin,
+        date_inferred=date.inferred, paragraphs=body, disclaimer=disclaimer, origin=origin, notes=notes,
     )
+
+
+def _is_prose(block: list[str]) -> bool:
+    """Tell whether a block reads as article text: sentences, not a heading or a list of headlines."""
+    joined = " ".join(block)
+    return len(joined) >= 200 or len(joined) >= 40 and joined.rstrip().endswith(SENTENCE_ENDS)
+
+
+def body_of(blocks: list[list[str]]) -> tuple[list[str], str, list[str]]:
+    """Return (body paragraphs, disclaimer, notes) from the blocks under the header.
+
+    Furniture headings ("Most Discussed", "Tags", "More from ...") end the article only after its
+    last paragraph of prose: one that turns up mid-article is a heading of the article and kept.
+    Lone furniture lines ("Advertisement", "Share") are dropped wherever they are. Every drop is noted.
+    """
+    kinds = []
+    for n, block in enumerate(blocks):
+        joined = " ".join(block)
+        if is_furniture(block) or is_heading(block[0]):
+            kinds.append("heading" if any(is_heading(line) for line in block) else "furniture")
+        elif DISCLAIMER_LEAD.match(joined) or (n and any(k == "body" for k in kinds)
+                                               and DISCLAIMER_PHRASES.search(joined) and len(block) == 1):
+            kinds.append("disclaimer")
+        else:
+            kinds.append("body")
+    # The article ends at its last prose block before a closing disclaimer.
+    first_disclaimer_after_body = next((n for n, k in enumerate(kinds) if k == "disclaimer"
+                                        and "body" in kinds[:n]), len(blocks))
+    prose = [n for n in range(first_disclaimer_after_body) if kinds[n] == "body" and _is_prose(blocks[n])]
+    last_prose = prose[-1] if prose else -1
+    body, disclaimer, dropped, ended = [], "", [], False
+    for n, (block, kind) in enumerate(zip(blocks, kinds, strict=True)):
+        if kind == "disclaimer":
+            disclaimer = DISCLAIMER_LEAD.sub("", " ".join(block)).strip()
+            ended = ended or bool(body)  # a disclaimer after the body closes the article
+        elif ended or kind == "furniture" or kind == "heading" and (n > last_prose or not body):
+            ended = ended or (kind == "heading" and bool(body) and n > last_prose)
+            dropped.append(block[0])
+        else:
+            body.extend(block_paragraphs(block))
+    notes = []
+    if dropped:
+        shown = ", ".join(f"'{line[:40]}'" for line in dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3 else "")
+        notes.append(f"dropped {len(dropped)} block{'s' if len(dropped) != 1 else ''} of page furniture: {shown}")
+    return body, disclaimer, notes
