@@ -104,14 +104,18 @@ def secret_key(folder: Path) -> str:
         return value
     key_file = folder / "secret_key"
     if not key_file.exists():
-        # Written with O_EXCL so two processes starting at once agree on one key.
+        # Written whole to a private file, then linked into place: link() fails when the name exists,
+        # so two processes starting at once agree on one key, and neither ever reads a half-written one.
+        draft = folder / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(64))
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, key_file)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(64))
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 

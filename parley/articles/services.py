@@ -169,13 +169,27 @@ def store_article(draft: ArticleDraft, into: Article | None = None) -> StoreResu
 EDITABLE = ("title", "slug", "byline", "summary", "body_html", "body_text", "content_hash")
 
 
-def store_articles(drafts: list[ArticleDraft], into: list[Article | None] | None = None) -> list:
+def clean_drafts(drafts: list[ArticleDraft]) -> list:
+    """Return clean_draft()'s fields, or the ArticleRejected, for each draft: the CPU-heavy half of
+    storing (sanitising, paragraphs, hashes), which needs no database and may run in another process."""
+    out = []
+    for draft in drafts:
+        try:
+            out.append(clean_draft(draft))
+        except ArticleRejected as exc:
+            out.append(exc)
+    return out
+
+
+def store_articles(drafts: list[ArticleDraft], into: list[Article | None] | None = None, cleaned: list | None = None) -> list:
     """Store many drafts in one transaction with a handful of queries; return a StoreResult or an
     ArticleRejected for each draft, in order. The same rules as store_article(), for feeds and bulk loads.
+    `cleaned` is clean_drafts(drafts) when it was computed elsewhere.
     """
+    cleaned = cleaned if cleaned is not None else clean_drafts(drafts)
     for attempt in range(CONFLICT_RETRIES):
         try:
-            return _store_articles(drafts, into or [None] * len(drafts))
+            return _store_articles(drafts, into or [None] * len(drafts), cleaned)
         except IntegrityError:
             # Another writer inserted one of these identities after we looked (PostgreSQL, READ
             # COMMITTED): its row is visible now, so looking again makes ours an update or a no-op.
@@ -185,15 +199,14 @@ def store_articles(drafts: list[ArticleDraft], into: list[Article | None] | None
     raise AssertionError("unreachable")
 
 
-def _store_articles(drafts: list[ArticleDraft], into: list) -> list:
+def _store_articles(drafts: list[ArticleDraft], into: list, cleaned_fields: list) -> list:
     results: list = [None] * len(drafts)
     cleaned = []  # (index, draft, fields, outlet name, identity key, into)
-    for n, (draft, target) in enumerate(zip(drafts, into, strict=True)):
-        try:
-            fields = clean_draft(draft)
-        except ArticleRejected as exc:
-            results[n] = exc
+    for n, (draft, target, fields) in enumerate(zip(drafts, into, cleaned_fields, strict=True)):
+        if isinstance(fields, ArticleRejected):
+            results[n] = fields
             continue
+        fields = dict(fields)  # a retry must start from the same fields
         outlet_name = normalize_space(draft.outlet).replace("\n", " ")[:200]
         cleaned.append((n, draft, fields, outlet_name, sha256(identity_of(fields, outlet_name)), target))
     if not cleaned:

@@ -10,7 +10,7 @@ import os
 import socket
 import statistics
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from urllib.parse import urljoin
 
@@ -28,9 +28,10 @@ from parley.articles.services import (
     UPDATED,
     ArticleDraft,
     ArticleRejected,
+    clean_drafts,
     store_articles,
 )
-from parley.sources.fetch import FetchError, fetch
+from parley.sources.fetch import Fetched, FetchError, fetch
 from parley.sources.models import FetchLog, Source, SourceArticle
 from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_document
@@ -155,14 +156,14 @@ def with_full_text(draft: ArticleDraft, notes: list[str], max_bytes: int | None)
                    url=extracted.url or draft.url)
 
 
-def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str]) -> dict:
+def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str], cleaned: list | None = None) -> dict:
     """Store a check's entries and remember that this source carried them; call inside a transaction."""
     keys = [sha256(d.entry_id or normalize_url(d.url) or d.title) for d in drafts]
     known = {m.entry_key: m.article for m in
              SourceArticle.objects.select_related("article").filter(source=source, entry_key__in=keys)}
     counts = {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0}
     carried = []
-    for key, draft, result in zip(keys, drafts, store_articles(drafts, [known.get(k) for k in keys]), strict=True):
+    for key, draft, result in zip(keys, drafts, store_articles(drafts, [known.get(k) for k in keys], cleaned), strict=True):
         if isinstance(result, ArticleRejected):
             notes.append(f"{draft.url or draft.title}: {result}")
             continue
@@ -174,7 +175,7 @@ def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str])
     return counts
 
 
-def _failed(source: Source, started, error: FetchError) -> FetchLog:
+def _failed(source: Source, started, error: FetchError, notes: list[str] = ()) -> FetchLog:
     """Record a failed check: the reason, one more failure in a row, the next check backed off."""
     now = timezone.now()
     failures = source.consecutive_failures + 1
@@ -188,7 +189,7 @@ def _failed(source: Source, started, error: FetchError) -> FetchLog:
         last_fetch_at=now, last_status=error.status, last_error=reason, consecutive_failures=failures,
         paused=paused, next_check_at=now + wait, claimed_by="", claimed_until=None)
     log.warning("source %s failed: %s", source.pk, reason)
-    return _log(source, started, now, error.status, {}, reason, [])
+    return _log(source, started, now, error.status, {}, reason, list(notes))
 
 
 def _log(source, started, finished, status, counts, error, notes) -> FetchLog:
@@ -200,48 +201,83 @@ def _log(source, started, finished, status, counts, error, notes) -> FetchLog:
     return entry
 
 
+@dataclass
+class Prepared:
+    """What a check found before touching the database: the response, its drafts cleaned for
+    storing (or the reason each was refused), notes for the log, or the error that ended it."""
+
+    fetched: Fetched | None = None
+    error: FetchError | None = None
+    drafts: list[ArticleDraft] = field(default_factory=list)
+    cleaned: list = field(default_factory=list)  # clean_draft()'s fields, or the ArticleRejected, per draft
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare(source: Source, started) -> Prepared:
+    """Fetch a source and read it into cleaned drafts: the network and the CPU-heavy half of a
+    check, with no database access, so it can run in another process (see `checker.Checker`)."""
+    try:
+        fetched = fetch(source.url, etag=source.etag, last_modified=source.last_modified, max_bytes=source.max_bytes)
+    except FetchError as exc:
+        return Prepared(error=exc)
+    prepared = Prepared(fetched=fetched)
+    if fetched.not_modified:
+        return prepared
+    try:
+        if source.kind == Source.FEED:
+            items = read_feed(fetched.content, started, origin=source.url,
+                              content_type=fetched.headers.get("content-type", ""))
+        else:
+            text = decode_document(fetched.content, fetched.charset)
+            items = [read_html_page(text, started, origin=source.url, url=fetched.url)]
+    except Unreadable as exc:
+        prepared.error = FetchError(f"fetched but unreadable: {exc}", fetched.status)
+        return prepared
+    for item in items:
+        if isinstance(item, Unreadable):
+            prepared.notes.append(str(item))
+            continue
+        prepared.drafts.append(with_full_text(item, prepared.notes, source.max_bytes) if source.full_text else item)
+    prepared.cleaned = clean_drafts(prepared.drafts)
+    return prepared
+
+
+def prepare_safely(source: Source, started) -> Prepared:
+    """prepare(), with any failure (a reader bug, a broken library) turned into the check's error."""
+    try:
+        return prepare(source, started)
+    except Exception as exc:
+        log.exception("reading source %s failed", source.pk)
+        return Prepared(error=FetchError(f"internal error while checking: {type(exc).__name__}: {exc}"))
+
+
+def record(source: Source, started, prepared: Prepared) -> FetchLog:
+    """Store what a check prepared and the source's new state, in one transaction; never raises
+    for a bad source (the failure is recorded on it instead)."""
+    try:
+        if prepared.error is not None:
+            return _failed(source, started, prepared.error, prepared.notes)
+        counts = {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0}
+        notes = list(prepared.notes)
+        interval = timedelta(seconds=source.interval) if source.interval else None
+        with transaction.atomic():
+            if prepared.drafts:
+                counts = _store_entries(source, prepared.drafts, notes, prepared.cleaned)
+            return _succeeded(source, started, prepared.fetched, prepared.drafts, counts, notes, interval)
+    except Exception as exc:  # a bug or a database hiccup: the log keeps the trace, the source the reason
+        log.exception("recording source %s failed", source.pk)
+        return _failed(source, started, FetchError(f"internal error while checking: {type(exc).__name__}: {exc}"))
+
+
 def ingest_source(source: Source) -> FetchLog:
-    """Check one source once: fetch (conditionally), read, store each entry, record what happened.
+    """Check one source once, in this process: fetch (conditionally), read, store each entry,
+    record what happened.
 
     Whatever goes wrong is recorded on the source (its error, a log line, one more failure in a
     row, a backed-off next check) and returned, never raised: one bad source cannot stop a worker.
     """
     started = timezone.now()
-    try:
-        return _check(source, started)
-    except Exception as exc:  # a bug or a database hiccup: the log keeps the trace, the source the reason
-        log.exception("checking source %s failed", source.pk)
-        return _failed(source, started, FetchError(f"internal error while checking: {type(exc).__name__}: {exc}"))
-
-
-def _check(source: Source, started) -> FetchLog:
-    try:
-        fetched = fetch(source.url, etag=source.etag, last_modified=source.last_modified, max_bytes=source.max_bytes)
-    except FetchError as exc:
-        return _failed(source, started, exc)
-    counts = {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0}
-    notes, drafts = [], []
-    interval = timedelta(seconds=source.interval) if source.interval else None
-    if not fetched.not_modified:
-        try:
-            if source.kind == Source.FEED:
-                items = list(read_feed(fetched.content, started, origin=source.url,
-                                       content_type=fetched.headers.get("content-type", "")))
-            else:
-                text = decode_document(fetched.content, fetched.charset)
-                items = [read_html_page(text, started, origin=source.url, url=fetched.url)]
-        except Unreadable as exc:
-            return _failed(source, started, FetchError(f"fetched but unreadable: {exc}", fetched.status))
-        # The network first (full text pages), outside any transaction; then every entry at once.
-        for item in items:
-            if isinstance(item, Unreadable):
-                notes.append(str(item))
-                continue
-            drafts.append(with_full_text(item, notes, source.max_bytes) if source.full_text else item)
-    with transaction.atomic():
-        if drafts:
-            counts = _store_entries(source, drafts, notes)
-        return _succeeded(source, started, fetched, drafts, counts, notes, interval)
+    return record(source, started, prepare_safely(source, started))
 
 
 def _succeeded(source, started, fetched, drafts, counts, notes, interval) -> FetchLog:

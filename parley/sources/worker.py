@@ -7,7 +7,8 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from parley.enrichment.services import enrich_pending
-from parley.sources.ingest import claim_due, ingest_source, new_worker_id
+from parley.sources.checker import Checker
+from parley.sources.ingest import claim_due, new_worker_id
 from parley.sources.models import Source
 
 log = logging.getLogger("parley.sources")
@@ -18,10 +19,11 @@ ERROR_SLEEP = 5.0  # seconds to wait after the database itself failed, before tr
 class Worker:
     """One worker process; SIGTERM and SIGINT let it finish the source in hand, then stop."""
 
-    def __init__(self, batch: int = 10):
+    def __init__(self, batch: int = 10, processes: int = 0):
         self.batch = batch
         self.id = new_worker_id()
         self.stopping = False
+        self.checker = Checker(processes)
 
     def stop(self, *_):
         self.stopping = True
@@ -30,6 +32,10 @@ class Worker:
         """Check due sources until stopped (or, with once, until none is due); return how many were checked."""
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
+        with self.checker:
+            return self._run(once)
+
+    def _run(self, once: bool) -> int:
         checked = 0
         while not self.stopping:
             try:
@@ -54,19 +60,9 @@ class Worker:
         close_old_connections()
         sources = claim_due(self.id, self.batch)
         checked = 0
-        for source in sources:
-            if self.stopping:
-                break
-            # ingest_source records its own failures; this guard is for failures to record them.
-            try:
-                entry = ingest_source(source)
-            except DatabaseError:
-                raise
-            except Exception:
-                log.exception("worker %s: source %s could not be checked or recorded", self.id, source.pk)
-                continue
-            finally:
-                checked += 1
+        # Checks record their own failures; a failure to record one (the database) ends the round.
+        for source, entry in self.checker.check(sources, stop=lambda: self.stopping):
+            checked += 1
             log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
         try:
             enriched = enrich_pending(self.batch * 5)

@@ -183,3 +183,86 @@ def test_saved_feed_entries_become_clean_articles():
     assert 'href="https://wire.example/more"' in oil.body_html and "<script" not in oil.body_html
     assert oil.published_at.isoformat() == "2025-11-25T10:00:00+00:00" and not oil.date_inferred
     assert only(import_path([str(FIXTURES / "wire.rss")])).counts["unchanged"] == 2
+
+
+def jsonl_line(title, published, body, **extra):
+    import json
+    return json.dumps({"title": title, "outlet": "Harbor Wire", "published": published, "body": body, **extra})
+
+
+@pytest.mark.django_db
+def test_json_lines_hostile_lines_fail_one_at_a_time_with_readable_reasons(tmp_path):
+    """Ensure a 5,000-digit number, 100,000 nested brackets and a date past the calendar in UTC each
+    fail their own line with a reason a person can read, while the lines around them import."""
+    huge = '{"title": "Huge", "published": "2025-11-20T10:00:00Z", "body": "B.", "views": %s}' % ("7" * 5000)
+    lines = [
+        jsonl_line("Bank lifts outlook", "2025-11-20T10:00:00Z", "The bank raised its outlook.",
+                   url="https://harbor.example/bank-lifts-outlook"),
+        huge,
+        "[" * 100_000,
+        jsonl_line("Dated past the calendar", "9999-12-31T23:59:00-05:00", "Late body."),
+        jsonl_line("Miner cuts guidance", "2025-11-21T09:30:00Z", "The miner cut its guidance.",
+                   url="https://harbor.example/miner-cuts-guidance"),
+    ]
+    report = only(import_path([write(tmp_path, "hostile.jsonl", "\n".join(lines) + "\n")]))
+    assert (report.counts["imported"], report.counts["failed"]) == (2, 3), report.reasons
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Bank lifts outlook", "Miner cuts guidance"]
+    by_line = {reason.split(":", 1)[0]: reason for reason in report.reasons}
+    assert sorted(by_line) == ["line 2", "line 3", "line 4"], report.reasons
+    for reason in report.reasons:
+        assert "internal error" not in reason and "Traceback" not in reason, reason
+    assert "digits" in by_line["line 2"]
+    assert "nested too deeply" in by_line["line 3"]
+    assert "'published'" in by_line["line 4"] and "9999-12-31" in by_line["line 4"]
+
+
+MID_FURNITURE_PARAGRAPHS = [
+    "A streaming service added more paying members than analysts had expected in the third quarter, "
+    "even after it raised the price of its cheapest plan in most of its markets.",
+    "Subscribers grew 12% in the quarter to 301 million, the company said, with the largest gains in "
+    "Asia and Latin America, where it has been bundling its service with mobile phone plans.",
+    "Revenue rose 15% to $9.8 billion, and the operating margin widened to 29%, helped by lower "
+    "spending on new series and a growing advertising business.",
+    "The chief executive said the company would keep raising prices where members watched the most, "
+    "and that the advertising tier now made up more than half of new sign-ups where it was offered.",
+    "Shares rose 6% in after-hours trading, adding to a gain of more than 40% so far this year.",
+]
+
+
+@pytest.mark.django_db
+def test_text_page_keeps_prose_around_mid_article_headings_and_drops_the_furniture_after_it(tmp_path):
+    """Ensure a text page whose furniture-like lines ('Tags', 'More from the call:') sit mid-article keeps
+    every prose paragraph, drops the 'Most Discussed' headlines after the disclaimer, and notes the drop."""
+    headlines = ["Chipmaker Beats Estimates on Data Centre Demand", "Oil Slides as Inventories Build",
+                 "Regional Lender Raises Dividend as Deposits Stabilise"]
+    p = MID_FURNITURE_PARAGRAPHS
+    page = "\n\n".join([
+        "Streaming Service Adds Subscribers Despite Price Rises",
+        "Harbor Wire\nOctober 21, 2025 at 4:30 PM ET\nBy Jane Porter",
+        p[0], p[1], "Tags", p[2], "More from the call:", p[3], p[4],
+        "Disclaimer: This article is for information only and is not investment advice.",
+        "Most Discussed", "\n".join(headlines),
+    ]) + "\n"
+    report = only(import_path([write(tmp_path, "streaming.txt", page)], fmt="text"))
+    assert report.counts["imported"] == 1, report.reasons
+    article = Article.objects.get()
+    assert article.title == "Streaming Service Adds Subscribers Despite Price Rises"
+    for paragraph in p:
+        assert paragraph in article.body_text, paragraph[:40]
+    for furniture in ["Most Discussed", *headlines, "not investment advice"]:
+        assert furniture not in article.body_text
+    assert any("dropped" in note for note in report.notes), report.notes
+
+
+@pytest.mark.django_db
+def test_json_lines_date_far_ahead_is_stored_as_read_time_with_a_note(tmp_path):
+    """Ensure an article dated 2099 is stored as an inferred date at the time it was read, and the report says why."""
+    from django.utils import timezone
+
+    path = write(tmp_path, "ahead.jsonl", jsonl_line("Sticky headline", "2099-01-01T00:00:00Z", "Pinned on top?") + "\n")
+    report = only(import_path([path]))
+    assert report.counts["imported"] == 1, report.reasons
+    article = Article.objects.get()
+    assert article.date_inferred
+    assert abs((article.published_at - timezone.now()).total_seconds()) < 60
+    assert any("more than a day ahead" in note for note in report.notes), report.notes

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from parley.articles.models import Article
 from parley.articles.services import delete_article
-from parley.sources.ingest import SourceError, add_source, claim_due, ingest_source
+from parley.sources.ingest import SourceError, add_source, claim_due, discover_feeds, ingest_source
 from parley.sources.models import FetchLog, Source, SourceArticle
+from parley.sources.readers.decoding import decode_document
 
 pytestmark = pytest.mark.django_db
 LONG = " ".join(["The refinery said margins had narrowed for a third month as crude costs rose."] * 12)
@@ -279,3 +280,121 @@ def test_wrong_content_type_still_reads_the_feed(site):
     site.put("/feed.txt", rss(feed_items(site, 2)), **{"Content-Type": "text/plain"})
     source = add_source(f"{site.base}/feed.txt")
     assert source.kind == Source.FEED and ingest_source(source).new == 2
+
+
+def test_learned_interval_survives_a_304(site):
+    """Ensure a feed publishing every 10 minutes is next checked in 5, and a 304 keeps that pace instead of an hour."""
+    items = [(f"Tick {k}", f"{site.base}/tick/{k}", f"urn:tick:{k}", timezone.now() - timedelta(minutes=10 * k), LONG)
+             for k in range(6)]
+    site.put("/feed.xml", rss(items), ETag='"ticks-1"')
+    source = add_source(f"{site.base}/feed.xml")
+    assert ingest_source(source).new == 6
+    source.refresh_from_db()
+    assert source.learned_interval == 300
+    assert timedelta(minutes=4) < source.next_check_at - timezone.now() <= timedelta(minutes=5)
+    second = ingest_source(source)
+    assert second.status == 304 and second.error == ""
+    source.refresh_from_db()
+    assert source.learned_interval == 300
+    assert timedelta(minutes=4) < source.next_check_at - timezone.now() <= timedelta(minutes=5)
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Harbor Wire</title><id>urn:harbor</id>
+<updated>2025-11-20T10:00:00Z</updated>
+<entry><title>Bank lifts outlook</title><id>urn:harbor:1</id><link href="{base}/bank"/>
+<updated>2025-11-20T10:00:00Z</updated><summary>The bank raised its outlook.</summary></entry>
+</feed>"""
+
+
+def test_discovery_skips_non_feed_alternates_and_a_dead_feed(site):
+    """Ensure discovery ignores oEmbed and REST API alternates, reads unquoted attributes, passes a 404 feed
+    and adds the first feed that answers, never requesting the non-feed links."""
+    head = ('<link rel="alternate" type="application/json+oembed" href="/oembed">'
+            '<link rel="alternate" type="application/json" href="/wp-json/">'
+            "<link rel=alternate type=application/rss+xml href=/missing.xml>"
+            '<link rel="alternate" type="application/atom+xml" href="/feed.atom">')
+    html = f"<!doctype html><html><head><title>Harbor Wire</title>{head}</head><body><p>News.</p></body></html>"
+    site.put("/", html, **{"Content-Type": "text/html; charset=utf-8"})
+    site.put("/oembed", '{"version": "1.0"}', **{"Content-Type": "application/json+oembed"})
+    site.put("/wp-json/", '{"name": "Harbor Wire"}', **{"Content-Type": "application/json"})
+    site.put("/feed.atom", ATOM.format(base=site.base), **{"Content-Type": "application/atom+xml"})
+    assert discover_feeds(html, site.base + "/") == [f"{site.base}/missing.xml", f"{site.base}/feed.atom"]
+    source = add_source(site.base + "/")
+    assert source.url.endswith("/feed.atom") and source.url == f"{site.base}/feed.atom"
+    assert source.kind == Source.FEED
+    assert "/missing.xml" in site.hits  # tried, in page order, before the Atom feed
+    assert "/oembed" not in site.hits and "/wp-json/" not in site.hits
+    assert ingest_source(source).new == 1
+
+
+RUSSIAN_TITLE = "Сбербанк увеличил чистую прибыль на 12% по итогам квартала"
+POLISH_TITLE = "Złoty umacnia się wobec euro po decyzji Rady Polityki Pieniężnej"
+
+
+def article_page(title, sentence, meta=""):
+    paragraphs = "".join(f"<p>{sentence} ({n})</p>" for n in range(6))
+    return (f"<!doctype html><html><head>{meta}<title>{title}</title></head>"
+            f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>")
+
+
+def test_page_sources_are_decoded_by_header_then_meta(site):
+    """Ensure a windows-1251 page labelled only by its Content-Type header and an ISO-8859-2 page labelled only
+    by its <meta charset> are both stored with their letters right."""
+    ru = article_page(RUSSIAN_TITLE, "Банк сообщил, что доходы от кредитования выросли, а расходы на резервы "
+                                     "сократились, несмотря на высокие процентные ставки в экономике.")
+    pl = article_page(POLISH_TITLE, "Kurs złotego wzrósł po tym, jak bank centralny pozostawił stopy procentowe "
+                                    "bez zmian, a inwestorzy oczekują dalszego spadku inflacji w przyszłym roku.",
+                      meta='<meta charset="iso-8859-2">')
+    site.put("/ru/story", ru.encode("windows-1251"), **{"Content-Type": "text/html; charset=windows-1251"})
+    site.put("/pl/story", pl.encode("iso-8859-2"), **{"Content-Type": "text/html"})
+    for path in ("/ru/story", "/pl/story"):
+        source = Source.objects.create(url=site.base + path, kind=Source.PAGE, next_check_at=timezone.now())
+        entry = ingest_source(source)
+        assert (entry.new, entry.error) == (1, ""), entry.notes
+    titles = set(Article.objects.values_list("title", flat=True))
+    assert titles == {RUSSIAN_TITLE, POLISH_TITLE}
+    assert "сократились" in Article.objects.get(title=RUSSIAN_TITLE).body_text
+    assert "złotego wzrósł" in Article.objects.get(title=POLISH_TITLE).body_text
+
+
+def test_decode_document_header_beats_meta():
+    """Ensure the HTTP header's charset wins over a <meta> that names another."""
+    data = '<html><head><meta charset="iso-8859-2"></head><body>Привет, рынок</body></html>'.encode("cp1251")
+    assert "Привет, рынок" in decode_document(data, "windows-1251")
+
+
+@pytest.mark.parametrize("bom, codec", [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le")])
+def test_decode_document_bom_beats_meta(bom, codec):
+    """Ensure a byte-order mark wins over a <meta> that names another encoding."""
+    text = '<html><head><meta charset="windows-1252"></head><body>Café “crème”</body></html>'
+    decoded = decode_document(bom + text.encode(codec))
+    assert "Café “crème”" in decoded and "\ufeff" not in decoded
+
+
+def test_decode_document_meta_used_without_header():
+    """Ensure a document's <meta charset> decides when the header names none."""
+    data = '<html><head><meta charset="iso-8859-2"></head><body>Złoty się umacnia</body></html>'.encode("iso-8859-2")
+    assert "Złoty się umacnia" in decode_document(data, "")
+
+
+def test_decode_document_wrong_header_falls_back():
+    """Ensure a header claiming UTF-8 on Windows-1252 bytes falls back to reading the bytes, without an error."""
+    data = "<html><body>Café “crème” – 5€</body></html>".encode("cp1252")
+    assert "Café “crème” – 5€" in decode_document(data, "utf-8")
+
+
+def test_entry_dated_far_ahead_does_not_top_the_listing(site):
+    """Ensure an entry dated 2099 is stored at the time it was read, marked as an inferred date, with
+    the fetch log saying why, so news published after that fetch is listed above it (it is not pinned)."""
+    from datetime import UTC, datetime
+    site.put("/feed.xml", rss([("Forever on top", f"{site.base}/sticky", "urn:sticky", datetime(2099, 1, 1, tzinfo=UTC), LONG)]))
+    source = add_source(f"{site.base}/feed.xml")
+    entry = ingest_source(source)
+    assert entry.new == 1
+    sticky = Article.objects.get(title="Forever on top")
+    assert sticky.date_inferred and sticky.published_at <= timezone.now()
+    assert "more than a day ahead" in entry.notes
+    site.put("/later.xml", rss([("Ordinary news", f"{site.base}/ordinary", "urn:ordinary", timezone.now() + timedelta(minutes=1), LONG)]))
+    assert ingest_source(add_source(f"{site.base}/later.xml")).new == 1
+    assert [a.title for a in Article.objects.newest()[:2]] == ["Ordinary news", "Forever on top"]

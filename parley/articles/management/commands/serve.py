@@ -26,15 +26,15 @@ class Supervisor(threading.Thread):
         self.command = command
         self.process: subprocess.Popen | None = None
         self.restarts = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self):
         backoff = 1.0
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             started = time.monotonic()
             self.process = subprocess.Popen(self.command)
             code = self.process.wait()
-            if self._stop.is_set():
+            if self._halt.is_set():
                 return
             # The first wait is a full second: a Ctrl-C reaches the worker and the server together,
             # and the server needs that moment to say it is stopping too.
@@ -42,10 +42,10 @@ class Supervisor(threading.Thread):
             backoff = min(self.MAX_BACKOFF, wait * 2)
             self.restarts += 1
             log.error("the source worker exited with status %s; restarting it in %g s", code, wait)
-            self._stop.wait(wait)
+            self._halt.wait(wait)
 
     def stop(self, timeout: float = 30) -> None:
-        self._stop.set()
+        self._halt.set()
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:

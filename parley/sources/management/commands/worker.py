@@ -1,6 +1,7 @@
 """`parley worker`: keep sources fresh (run as many as you like, on one machine or many)."""
 from django.core.management.base import BaseCommand
 
+from parley.sources.checker import default_processes
 from parley.sources.worker import Worker
 
 
@@ -10,7 +11,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Stop when no source is due.")
         parser.add_argument("--batch", type=int, default=10, help="Sources claimed at a time.")
+        parser.add_argument("--processes", type=int, default=None,
+                            help="Processes that fetch and parse while this one stores (default: one per core "
+                                 "but one, 1 to 4; 0: all in this process).")
 
-    def handle(self, once, batch, **options):
-        checked = Worker(batch).run(once=once)
+    def handle(self, once, batch, processes, **options):
+        checked = Worker(batch, default_processes() if processes is None else processes).run(once=once)
         self.stdout.write(f"checked {checked} source{'s' if checked != 1 else ''}")
