@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, CancelledError, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
@@ -106,9 +106,9 @@ class Checker:
             except FutureTimeout:
                 self._discard_pool()
                 prepared = Prepared(error=FetchError(f"reading took longer than {wait} s; the reading process was stopped"))
-            except BrokenExecutor:
-                # One source broke the pool and every source in it fails with it: each gets one more
-                # try in a fresh pool, so only the one that breaks it again is blamed.
+            except (BrokenExecutor, CancelledError):
+                # One source broke (or hung) the pool and every source in it fails with it: each gets
+                # one more try in a fresh pool, so only the one that breaks it again is blamed.
                 self._discard_pool()
                 prepared = self._retry_alone(source, started, wait)
             except Exception as exc:  # e.g. a result that cannot be unpickled
