@@ -4,7 +4,7 @@
 ../shared/corpus/feeds, served over 127.0.0.1 with ETags. For each reader: entries/s on the first
 poll, and the cost of a second poll where every feed answers 304, as a share of the first. Parley
 also sanitises with nh3, deduplicates and indexes every entry for search. Parley runs as its worker
-does (`parley worker`: batches of 10 claimed sources, reading processes fetching and parsing while
+does (`parley worker`: batches of 25 claimed sources, reading processes fetching and parsing while
 the worker stores; one per core but one) and, for comparison, all in one process. Then the hostile
 side: a batch of four hostile sources and one good one through the worker's checker, and the
 peak memory of one process fetching each decompression bomb. Then full-text
@@ -47,9 +47,10 @@ from parley.sources.checker import Checker, default_processes  # noqa: E402
 from parley.sources.ingest import with_full_text  # noqa: E402
 from parley.sources.models import Source  # noqa: E402
 from parley.sources.tests.faultserver import FaultServer  # noqa: E402
+from parley.sources.worker import DEFAULT_BATCH  # noqa: E402
 
 FEEDS, ENTRIES = 200, 50
-BATCH = 10  # what `parley worker` claims at a time
+BATCH = DEFAULT_BATCH  # what `parley worker` claims at a time
 
 
 def checked_in_batches(checker, sources):

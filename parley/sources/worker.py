@@ -13,13 +13,16 @@ from parley.sources.models import Source
 
 log = logging.getLogger("parley.sources")
 IDLE_SLEEP = 30.0  # seconds; a newly added source waits at most this long
+# Sources claimed at a time. Reading processes work ahead only within a batch, so a larger one keeps
+# them busier (bench/ingest.py: 25 beat 10 by about 6%); 25 checks still fit the default lease.
+DEFAULT_BATCH = 25
 ERROR_SLEEP = 5.0  # seconds to wait after the database itself failed, before trying again
 
 
 class Worker:
     """One worker process; SIGTERM and SIGINT let it finish the source in hand, then stop."""
 
-    def __init__(self, batch: int = 10, processes: int = 0):
+    def __init__(self, batch: int = DEFAULT_BATCH, processes: int = 0):
         self.batch = batch
         self.id = new_worker_id()
         self.stopping = False

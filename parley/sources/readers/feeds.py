@@ -23,6 +23,10 @@ from parley.sources.readers.decoding import charset_is_usable
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf", "<channel", "jsonfeed.org")
 DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]{0,200}?)\s+encoding\s*=\s*["'][^"']{0,100}["']""")
+# An href/src/srcset/poster whose value is not already an absolute http(s) or mailto URL (a cheap
+# pre-check: most entries link nothing relative, and parsing them just to find that out is costly).
+RELATIVE_LINK = re.compile(r"""\b(?:href|src|srcset|poster|action|background|cite|longdesc)\s*=\s*"""
+                           r"""(?:"(?!\s*(?:https?:|mailto:))|'(?!\s*(?:https?:|mailto:))|(?!["'\s]|https?:|mailto:))""", re.I)
 CHARACTER_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 # What feedparser itself may raise on hostile bytes (bad references, encodings that do not exist).
 PARSER_FAILURES = (ValueError, OverflowError, LookupError, UnicodeError, TypeError, RecursionError)
@@ -47,7 +51,7 @@ def _when(entry) -> datetime | None:
 
 def _absolute(fragment: str, base: str) -> str:
     """Return an HTML fragment with relative links made absolute against base."""
-    if not base or "<" not in fragment:
+    if not base or "<" not in fragment or not RELATIVE_LINK.search(fragment):
         return fragment
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")

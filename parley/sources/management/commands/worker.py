@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand
 
 from parley.sources.checker import default_processes
-from parley.sources.worker import Worker
+from parley.sources.worker import DEFAULT_BATCH, Worker
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Stop when no source is due.")
-        parser.add_argument("--batch", type=int, default=10, help="Sources claimed at a time.")
+        parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"Sources claimed at a time (default {DEFAULT_BATCH}).")
         parser.add_argument("--processes", type=int, default=None,
                             help="Processes that fetch and parse while this one stores (default: one per core "
                                  "but one, 1 to 4; 0: all in this process).")
