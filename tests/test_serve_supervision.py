@@ -111,3 +111,33 @@ def test_killed_worker_is_restarted_and_sigterm_stops_everything(tmp_path):
                 os.kill(pid, signal.SIGKILL)
     output = (tmp_path / "serve.log").read_text(errors="replace")
     assert serve.returncode == 0 and "Traceback" not in output, f"exit {serve.returncode}: {output[-3000:]}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_web_worker_leaving_does_not_touch_the_source_worker(tmp_path):
+    """Ensure a gunicorn web worker that exits (here on SIGTERM, as on a max-requests restart) leaves
+    the source worker alone: gunicorn forks its web workers from serve, and a fork must not stop it."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path), "PARLEY_LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{free_port()}", "--workers", "2"]
+    with open(tmp_path / "serve.log", "wb") as log:
+        serve = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_DEADLINE
+        first = wait_for(lambda: source_workers(serve.pid), deadline)
+        web = wait_for(lambda: [pid for pid in children(serve.pid) if pid not in first] if len(children(serve.pid)) >= 3
+                       else None, deadline)
+        assert len(first) == 1 and web, children(serve.pid)
+        (worker_pid, worker_start), = first.items()
+        os.kill(web[0], signal.SIGTERM)
+        time.sleep(4)  # the web worker exits and gunicorn starts another
+        assert alive(worker_pid, worker_start), "the source worker was stopped when a web worker left"
+        assert source_workers(serve.pid) == first
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(timeout=STOP_DEADLINE)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait(timeout=10)
+    output = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "source worker exited" not in output, output[-3000:]

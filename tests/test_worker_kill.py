@@ -94,3 +94,48 @@ def test_sigkill_mid_batch_then_restart(tmp_path):
     assert SourceArticle.objects.count() == ENTRIES
     assert not Source.objects.exclude(claimed_by="").exists()
     assert not Source.objects.filter(consecutive_failures__gt=0).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_processes_die_with_a_killed_worker(tmp_path):
+    """Ensure the reading processes of a worker killed with SIGKILL do not linger as orphans."""
+    from tests.test_serve_supervision import alive, children, stat_of, wait_for
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            time.sleep(5)
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    Source.objects.create(url=f"http://127.0.0.1:{httpd.server_address[1]}/feed", next_check_at=timezone.now())
+    env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
+           "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_LOG_LEVEL": "WARNING"}
+    worker = subprocess.Popen([sys.executable, "-m", "parley.cli", "worker", "--processes", "1"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kids = {}
+    try:
+        kids = wait_for(lambda: {pid: stat_of(pid)[2] for pid, (_, argv) in children(worker.pid).items()
+                                 if any("spawn_main" in part for part in argv)}, time.monotonic() + 60)
+        assert kids, "the worker started no reading process"
+        worker.kill()
+        worker.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(alive(pid, start) for pid, start in kids.items()):
+            time.sleep(0.1)
+        left = [pid for pid, start in kids.items() if alive(pid, start)]
+        assert not left, f"reading processes outlived their worker: {left}"
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        for pid, start in kids.items():
+            if alive(pid, start):
+                os.kill(pid, signal.SIGKILL)
+        httpd.shutdown()
+        httpd.server_close()

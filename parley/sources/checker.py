@@ -57,7 +57,7 @@ class Checker:
             # spawn, not fork: a child must not inherit this process's database connections and threads.
             self._pool = ProcessPoolExecutor(
                 self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=reading_process.start,
-                initargs=({name: getattr(settings, name) for name in CHILD_SETTINGS},))
+                initargs=({name: getattr(settings, name) for name in CHILD_SETTINGS}, os.getpid()))
         return self._pool
 
     def _discard_pool(self) -> None:

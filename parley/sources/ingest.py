@@ -157,21 +157,45 @@ def with_full_text(draft: ArticleDraft, notes: list[str], max_bytes: int | None)
 
 
 def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str], cleaned: list | None = None) -> dict:
-    """Store a check's entries and remember that this source carried them; call inside a transaction."""
+    """Store a check's entries and remember that this source carried them; call inside a transaction.
+
+    An entry this source sends exactly as it sent it last time is unchanged, whatever the article
+    holds now: when two sources carry one URL with different words, each source's unchanged entry
+    leaves the other's version alone instead of overwriting it on every check.
+    """
+    cleaned = cleaned if cleaned is not None else clean_drafts(drafts)
     keys = [sha256(d.entry_id or normalize_url(d.url) or d.title) for d in drafts]
-    known = {m.entry_key: m.article for m in
+    known = {m.entry_key: m for m in
              SourceArticle.objects.select_related("article").filter(source=source, entry_key__in=keys)}
     counts = {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0}
-    carried = []
-    for key, draft, result in zip(keys, drafts, store_articles(drafts, [known.get(k) for k in keys], cleaned), strict=True):
+    todo = []
+    for key, draft, fields in zip(keys, drafts, cleaned, strict=True):
+        seen = known.get(key)
+        if seen is not None and isinstance(fields, dict) and seen.content_hash == fields["content_hash"]:
+            counts[UNCHANGED] += 1
+        else:
+            todo.append((key, draft, fields))
+    if not todo:
+        return counts
+    results = store_articles([d for _, d, _ in todo], [known[k].article if k in known else None for k, _, _ in todo],
+                             [f for _, _, f in todo])
+    carried, refreshed = [], []
+    for (key, draft, fields), result in zip(todo, results, strict=True):
         if isinstance(result, ArticleRejected):
             notes.append(f"{draft.url or draft.title}: {result}")
             continue
         notes.extend(f"{draft.url or draft.title}: {note}" for note in result.notes)
         counts[result.status] += 1
-        if result.article is not None and key not in known:
-            carried.append(SourceArticle(source=source, entry_key=key, article=result.article))
+        if result.article is None:
+            continue
+        if key in known:
+            known[key].content_hash = fields["content_hash"]
+            refreshed.append(known[key])
+        else:
+            carried.append(SourceArticle(source=source, entry_key=key, article=result.article,
+                                         content_hash=fields["content_hash"]))
     SourceArticle.objects.bulk_create(carried, ignore_conflicts=True)
+    SourceArticle.objects.bulk_update(refreshed, ["content_hash"])
     return counts
 
 

@@ -49,6 +49,7 @@ class SourceArticle(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="carried")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="carried_by")
     entry_key = models.CharField(max_length=64)  # sha256 of the entry id, else its link
+    content_hash = models.CharField(max_length=64, blank=True)  # of the entry as this source last sent it
     first_seen_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ disk. Its own sanitiser lets text/plain fields through raw, so it is not relied 
 field is sanitised by `store_article()` with nh3, and plain fields are escaped there.
 """
 import calendar
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]{0,200}?)\s+encoding\s*=\s*["'][^
 # pre-check: most entries link nothing relative, and parsing them just to find that out is costly).
 RELATIVE_LINK = re.compile(r"""\b(?:href|src|srcset|poster|action|background|cite|longdesc)\s*=\s*"""
                            r"""(?:"(?!\s*(?:https?:|mailto:))|'(?!\s*(?:https?:|mailto:))|(?!["'\s]|https?:|mailto:))""", re.I)
+JSON_FEED_START = re.compile(rb"^(\xef\xbb\xbf)?\s*\{")
 CHARACTER_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 # What feedparser itself may raise on hostile bytes (bad references, encodings that do not exist).
 PARSER_FAILURES = (ValueError, OverflowError, LookupError, UnicodeError, TypeError, RecursionError)
@@ -100,6 +102,8 @@ def read_feed(data: bytes, reference: datetime, origin: str = "", content_type: 
     A malformed document that yields no usable entry is refused whole, with the parser's reason.
     """
     # Only a usable stated charset is passed on: feedparser reads a bare text/xml as US-ASCII (RFC 3023).
+    if JSON_FEED_START.match(data[:200]):
+        return read_json_feed(data, reference, origin)
     headers = {"content-type": content_type} if charset_is_usable(content_type) else None
     try:
         parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
@@ -115,6 +119,68 @@ def read_feed(data: bytes, reference: datetime, origin: str = "", content_type: 
     if parsed.get("bozo") and not any(isinstance(i, ArticleDraft) for i in items):
         raise Unreadable(f"not a readable feed: {parsed.get('bozo_exception')}")
     return items
+
+
+def read_json_feed(data: bytes, reference: datetime, origin: str = "") -> list[ArticleDraft | Unreadable]:
+    """Return a draft per item of a JSON Feed (https://jsonfeed.org, versions 1 and 1.1), which
+    feedparser does not read, or the reason an item was refused."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, RecursionError, ValueError) as exc:
+        raise Unreadable(f"not a readable JSON Feed: {type(exc).__name__}: {str(exc)[:200]}") from None
+    if not isinstance(document, dict) or "jsonfeed.org" not in str(document.get("version", "")):
+        raise Unreadable("not a feed (JSON without a jsonfeed.org version)")
+    items = document.get("items")
+    if not isinstance(items, list) or not items:
+        raise Unreadable("the feed has no entries")
+    outlet = _json_text(document.get("title"))[:200]
+    base = _json_text(document.get("home_page_url")) or _json_text(document.get("feed_url"))
+    out: list[ArticleDraft | Unreadable] = []
+    for number, item in enumerate(items, start=1):
+        try:
+            out.append(_json_draft(item, outlet, base, reference, f"{origin}#{number}" if origin else ""))
+        except (Unreadable, *PARSER_FAILURES) as exc:
+            out.append(Unreadable(f"entry {number}: {exc}"))
+    return out
+
+
+def _json_text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _json_draft(item, outlet: str, base: str, reference: datetime, origin: str) -> ArticleDraft:
+    if not isinstance(item, dict):
+        raise Unreadable("an item must be a JSON object")
+    link = _json_text(item.get("url")) or _json_text(item.get("external_url"))
+    html, text = _json_text(item.get("content_html")), _json_text(item.get("content_text"))
+    summary = _json_text(item.get("summary"))
+    paragraphs = [p for p in (text or ("" if html else summary)).replace("\r\n", "\n").split("\n\n") if p.strip()]
+    title = _json_text(item.get("title")) or (paragraphs[0] if paragraphs else " ".join(html_to_paragraphs(html)))[:120]
+    if not title:
+        raise Unreadable("no title and no text")
+    if not html and not paragraphs:
+        paragraphs = [title]
+    when = None
+    for key in ("date_published", "date_modified"):
+        stamp = _json_text(item.get(key))
+        if stamp:
+            try:
+                when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+                when.astimezone(UTC)
+            except (ValueError, OverflowError):
+                when = None
+                continue
+            if when.tzinfo is None:
+                when = timezone.make_aware(when, timezone.get_current_timezone())
+            break
+    authors = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
+    byline = ", ".join(_json_text(a.get("name")) for a in authors if isinstance(a, dict) and _json_text(a.get("name")))
+    return ArticleDraft(
+        title=title[:500], outlet=outlet, url=link, byline=byline, summary=summary if (html or text) else "",
+        published_at=when or timezone.localtime(reference), date_inferred=when is None,
+        html=_absolute(html, link or base) if html else "", paragraphs=[] if html else paragraphs, origin=origin,
+        entry_id=str(item.get("id") or link)[:500],
+    )
 
 
 def _mend_reference(match: re.Match) -> bytes:

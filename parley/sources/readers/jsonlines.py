@@ -23,7 +23,9 @@ def read_record(line: str, origin: str) -> ArticleDraft:
         raise Unreadable(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
         raise Unreadable("nested too deeply to read") from None
-    except ValueError as exc:  # e.g. an integer over Python's 4,300-digit limit
+    except ValueError as exc:
+        if "digits" in str(exc):  # Python's guard against quadratic int parsing
+            raise Unreadable("holds a number over 4,300 digits long") from None
         raise Unreadable(f"cannot be read: {exc}") from None
     if not isinstance(record, dict):
         raise Unreadable("a line must be a JSON object")

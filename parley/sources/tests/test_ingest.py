@@ -398,3 +398,28 @@ def test_entry_dated_far_ahead_does_not_top_the_listing(site):
     site.put("/later.xml", rss([("Ordinary news", f"{site.base}/ordinary", "urn:ordinary", timezone.now() + timedelta(minutes=1), LONG)]))
     assert ingest_source(add_source(f"{site.base}/later.xml")).new == 1
     assert [a.title for a in Article.objects.newest()[:2]] == ["Ordinary news", "Forever on top"]
+
+
+def test_two_sources_with_different_words_for_one_url_stop_rewriting_it(site):
+    """Ensure two feeds carrying one URL under different headlines make one article that settles:
+    after each has been seen once, checking them again changes nothing."""
+    when = hours_ago(1)
+    site.put("/a.xml", rss([("Refiner cuts runs", f"{site.base}/story/shared", "a-1", when, LONG)], title="Wire A"))
+    site.put("/b.xml", rss([("Refiner trims output", f"{site.base}/story/shared", "b-1", when, LONG)], title="Wire B"))
+    a, b = add_source(f"{site.base}/a.xml"), add_source(f"{site.base}/b.xml")
+    ingest_source(a)
+    ingest_source(b)
+    again = [ingest_source(Source.objects.get(pk=s.pk)) for s in (a, b, a, b)]
+    assert [(e.new, e.updated, e.unchanged) for e in again] == [(0, 0, 1)] * 4
+    assert Article.objects.count() == 1 and SourceArticle.objects.count() == 2
+
+
+def test_sources_check_fails_loudly_when_the_check_fails(site):
+    """Ensure `parley sources check` exits with the reason (recorded on the source) when the check fails."""
+    from django.core.management import CommandError, call_command
+    site.put("/feed.xml", rss(feed_items(site, 1)))
+    call_command("sources", "add", f"{site.base}/feed.xml")
+    site.put("/feed.xml", b"<html><body>gone</body></html>")
+    with pytest.raises(CommandError, match="unreadable"):
+        call_command("sources", "check", str(Source.objects.get().pk))
+    assert "unreadable" in Source.objects.get().last_error

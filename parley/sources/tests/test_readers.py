@@ -120,3 +120,43 @@ def test_decoding_refusals(data, reason):
     """Ensure empty and binary files are refused with the reason."""
     with pytest.raises(Unreadable, match=reason):
         decode_text(data)
+
+
+JSON_FEED = {
+    "version": "https://jsonfeed.org/version/1.1", "title": "Harbor Wire", "home_page_url": "https://harbor.example/",
+    "items": [
+        {"id": "1", "url": "https://harbor.example/rates", "title": "Rates held", "authors": [{"name": "Ana Ruiz"}],
+         "content_html": '<p>The bank held rates. <a href="/more">More</a></p>', "date_published": "2025-11-25T10:00:00Z"},
+        {"id": "2", "url": "https://harbor.example/oil", "content_text": "Oil rose.\n\nTraders cheered.",
+         "date_modified": "2025-11-25T11:00:00+01:00"},
+        {"id": "3", "title": "Undated note", "summary": "A short note."},
+        "not an item",
+        {"id": "5"},
+    ],
+}
+
+
+def test_json_feed_items_become_drafts():
+    """Ensure a JSON Feed's items are read (feedparser cannot): title, author, HTML made absolute,
+    text paragraphs, dates, an undated item marked as inferred, and a bad item refused alone."""
+    from parley.sources.readers.feeds import read_feed
+
+    items = read_feed(json.dumps(JSON_FEED).encode(), REF, origin="feed.json")
+    rates, oil, note, junk, empty = items
+    assert rates.title == "Rates held" and rates.byline == "Ana Ruiz" and rates.outlet == "Harbor Wire"
+    assert 'href="https://harbor.example/more"' in rates.html and rates.entry_id == "1"
+    assert rates.published_at.isoformat() == "2025-11-25T10:00:00+00:00" and not rates.date_inferred
+    assert oil.title == "Oil rose." and oil.paragraphs == ["Oil rose.", "Traders cheered."]
+    assert oil.published_at.isoformat() == "2025-11-25T11:00:00+01:00"
+    assert note.date_inferred and note.paragraphs == ["A short note."]
+    assert isinstance(junk, Unreadable) and "entry 4" in str(junk)
+    assert isinstance(empty, Unreadable) and "no title and no text" in str(empty)
+
+
+@pytest.mark.parametrize("data", [b'{"version": "1", "items": []}', b"{not json", b'{"version": "https://jsonfeed.org/version/1"}'])
+def test_json_documents_that_are_not_feeds_are_refused(data):
+    """Ensure JSON that is no JSON Feed, or one without items, is refused with a reason."""
+    from parley.sources.readers.feeds import read_feed
+
+    with pytest.raises(Unreadable, match="not a feed|not a readable JSON Feed|no entries"):
+        read_feed(data, REF)

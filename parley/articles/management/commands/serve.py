@@ -1,6 +1,7 @@
 """`parley serve`: serve the site with gunicorn, and run a source worker beside it, restarted if it dies."""
 import logging
 import multiprocessing
+import os
 import subprocess
 import sys
 import threading
@@ -89,11 +90,14 @@ class Command(BaseCommand):
         worker = None if no_worker else Supervisor([sys.executable, "-m", "parley.cli", "worker"])
         if worker is not None:
             worker.start()
+        master = os.getpid()
         try:
             ParleyServer({
                 "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
                 "accesslog": None if no_access_log else "-", "timeout": 60, "graceful_timeout": 10,
             }).run()
         finally:
-            if worker is not None:
+            # Gunicorn's web workers are forks of this process and leave through this block too:
+            # only the master owns the source worker.
+            if worker is not None and os.getpid() == master:
                 worker.stop()

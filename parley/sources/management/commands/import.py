@@ -45,6 +45,9 @@ class Command(BaseCommand):
             failed_files += not r.ok
             if verbosity >= 1 or not r.ok:
                 console.print(r.summary(), markup=False)
+            if verbosity >= 2:  # every reason and note, not only the first
+                for line in [*r.reasons, *(f"note: {note}" for note in r.notes)]:
+                    console.print(f"  {line}", markup=False)
 
         if len(files) >= PROGRESS_FROM and verbosity >= 1:
             columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

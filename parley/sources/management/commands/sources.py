@@ -40,4 +40,6 @@ class Command(BaseCommand):
             if source is None:
                 raise CommandError(f"no source {ref}")
             entry = ingest_source(source)
-            self.stdout.write(entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
+            if entry.error:  # recorded on the source; the exit status tells scripts too
+                raise CommandError(entry.error)
+            self.stdout.write(f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
