@@ -338,7 +338,12 @@ def _get(target, host, headers, extensions, current, cap, deadline) -> Fetched |
             result.not_modified = True
             return result
         if status in (429, 503):
-            raise FetchError(f"{host} answered {status}; asked to wait", status, retry_after(found.get("retry-after")))
+            header = found.get("retry-after", "").strip()
+            wait = retry_after(header)
+            said = (f" {wait} s" if wait is not None else
+                    f" (its Retry-After {header[:40]!r} is neither seconds nor a date, so the usual backoff applies)"
+                    if header else "")
+            raise FetchError(f"{host} answered {status}; asked to wait{said}", status, wait)
         if status >= 400:
             raise FetchError(f"{host} answered HTTP {status}", status)
         declared = found.get("content-length", "").strip()
