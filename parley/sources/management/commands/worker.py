@@ -12,8 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Stop when no source is due.")
         parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"Sources claimed at a time (default {DEFAULT_BATCH}).")
         parser.add_argument("--processes", type=int, default=None,
-                            help="Processes that fetch and parse while this one stores (default: one per core "
-                                 "but one, 1 to 4; 0: all in this process).")
+                            help="Processes that fetch and parse while this one stores (default: one per core, "
+                                 "at most 4; 0: all in this process).")
 
     def handle(self, once, batch, processes, **options):
         checked = Worker(batch, default_processes() if processes is None else processes).run(once=once)
