@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from parley.sources import reading_process
 from parley.sources.fetch import FetchError
-from parley.sources.ingest import Prepared, prepare_safely, record
+from parley.sources.ingest import Prepared, ingest_source, prepare_safely, record
 from parley.sources.models import FetchLog, Source
 
 log = logging.getLogger("parley.sources")
@@ -91,8 +91,7 @@ class Checker:
             for source in sources:
                 if stop():
                     return
-                started = timezone.now()
-                yield source, record(source, started, prepare_safely(source, started))
+                yield source, ingest_source(source)
             return
         pending = []
         for source in sources:

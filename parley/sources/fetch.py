@@ -229,12 +229,10 @@ class _Layer:
     def feed(self, data: bytes):
         """Yield the decoded bytes of data, piece by piece."""
         while data:
-            if self._decoder.eof:  # a gzip stream of several members; anything else after the end is junk
-                rest, data = self._decoder.unused_data + data, b""
-                if self.coding == "deflate" or not rest.strip(b"\0"):
-                    return
-                self._decoder = zlib.decompressobj(self._wbits)
-                data = rest
+            if self._decoder.eof:
+                if self.coding == "deflate" or not data.strip(b"\0"):
+                    return  # zero padding after the end, as some servers send
+                self._decoder = zlib.decompressobj(self._wbits)  # the next member of a multi-member gzip
             try:
                 out = self._decoder.decompress(data, PIECE)
             except zlib.error as exc:
@@ -245,12 +243,13 @@ class _Layer:
                     continue
                 raise FetchError(f"the {self.coding} body is corrupt ({exc})") from None
             self._started = True
-            data = self._decoder.unconsumed_tail
             if out:
                 yield out
-            if not data and len(out) == PIECE:
-                data = b""
+            data = self._decoder.unconsumed_tail
+            if not data and len(out) == PIECE:  # all input taken, but output may still be waiting
                 yield from self._drain()
+            if self._decoder.eof:
+                data = self._decoder.unused_data
 
     def _drain(self):
         while True:

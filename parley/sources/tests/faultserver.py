@@ -96,6 +96,9 @@ class FaultServer(socketserver.ThreadingTCPServer):
             return h.reply("200 OK", self.bombs[3], [*rss, ("Content-Encoding", "gzip, gzip, gzip")])
         if path == "/gzip1":
             return h.reply("200 OK", self.bombs[1], [*rss, ("Content-Encoding", "gzip")])
+        if path == "/gzip-members":  # two gzip members back to back: one body, as RFC 1952 allows
+            body = gzip.compress(FEED[:100]) + gzip.compress(FEED[100:])
+            return h.reply("200 OK", body, [*rss, ("Content-Encoding", "gzip")])
         if path == "/deflate-bomb":
             return h.reply("200 OK", self.deflate_bomb, [*rss, ("Content-Encoding", "deflate")])
         if path == "/brotli":

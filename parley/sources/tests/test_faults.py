@@ -67,6 +67,13 @@ def test_each_fault_ends_by_the_deadline_with_a_reason_and_bounded_memory(hostil
     assert peak < CAP + 3 * MiB, f"{path} peaked at {peak / MiB:.1f} MiB"
 
 
+def test_a_gzip_body_of_two_members_is_read_whole(hostile, allow_loopback):
+    """Ensure the second member of a multi-member gzip body is decoded too, not silently dropped."""
+    from parley.sources.tests.faultserver import FEED
+
+    assert fetch(hostile.base + "/gzip-members", total_timeout=DEADLINE).content == FEED
+
+
 def test_a_short_redirect_chain_is_followed(hostile, allow_loopback):
     """Ensure a chain of three hops ending at a feed is followed to it (the limit is five)."""
     fetched = fetch(hostile.base + "/chain/6", total_timeout=DEADLINE)
