@@ -35,6 +35,7 @@ SETTINGS = [
     Setting("PARLEY_SHARED_CACHE_URL", "db://",
             "Cache every process and machine must share (rate-limit counters): `db://` or `redis://host:6379/0`."),
     Setting("PARLEY_RATE_LIMITS", "true", "Rate limits on sign-in, sign-up and comments. Turn off only for load tests."),
+    Setting("PARLEY_TRUSTED_PROXIES", "", "Comma-separated addresses or networks (10.0.0.0/8) of your reverse proxies; only from them is X-Forwarded-For believed, for rate limits."),
     Setting("PARLEY_EMAIL_URL", "console://",
             "How mail (password resets) is sent: `console://` prints it; `smtp://user:password@host:587?tls=1`."),
     Setting("PARLEY_FROM_EMAIL", "parley@localhost", "Sender address of Parley's mail."),

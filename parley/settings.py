@@ -1,4 +1,5 @@
 """Django settings for Parley, read from the environment variables declared in `parley.conf`."""
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -104,6 +105,7 @@ CACHES = {
 }
 RATELIMIT_CACHE = "shared"
 RATE_LIMITS_ENABLED = env_bool("PARLEY_RATE_LIMITS", True)
+PARLEY_TRUSTED_PROXIES = [ipaddress.ip_network(p, strict=False) for p in env_list("PARLEY_TRUSTED_PROXIES", "")]
 PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS", 30)
 
 PASSWORD_HASHERS = [
@@ -169,5 +171,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"parley": {"handlers": ["console"], "level": env_str("PARLEY_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "parley": {"handlers": ["console"], "level": env_str("PARLEY_LOG_LEVEL", "INFO")},
+        # Server errors with their tracebacks (django.request), and Django's own warnings.
+        "django": {"handlers": ["console"], "level": "WARNING"},
+    },
 }

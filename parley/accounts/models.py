@@ -58,3 +58,17 @@ class ApiToken(models.Model):
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+class RateSlot(models.Model):
+    """One counted attempt of a rate limit, held until it expires (see `ratelimit.py`).
+
+    A table of its own, not a cache: a cache may evict entries to make room (Django's database
+    cache deletes a third of all keys past 300), and an evicted counter is a fresh budget.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key} until {self.expires_at:%H:%M:%S}"

@@ -3,15 +3,19 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from parley.accounts.forms import SignUpForm
-from parley.accounts.ratelimit import Limit, check_all, client_ip
+from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all, client_ip
 
 # Guessing passwords must be slow for a script and invisible to a person who mistypes twice.
 LOGIN_PER_IP = Limit(4, 60, "4 sign-in attempts a minute")
 LOGIN_PER_ACCOUNT = Limit(4, 60, "4 sign-in attempts a minute for one account")
 SIGNUPS_PER_IP = Limit(5, 3600, "5 sign-ups an hour from one address")
+RESETS_PER_IP = Limit(5, 3600, "5 password resets an hour from one address")
+# Per address asked for: past it the page answers as always, but no more mail goes to that inbox.
+RESETS_PER_EMAIL = Limit(3, 3600, "3 password reset mails an hour to one address")
 PROFILE_COMMENTS = 50
 
 
@@ -19,10 +23,35 @@ class LoginView(auth_views.LoginView):
     """Django's sign-in, counting every attempt per address and per account name."""
 
     def post(self, request, *args, **kwargs):
-        username = (request.POST.get("username") or "").strip().lower()
+        username = account_key(request.POST.get("username") or "")
         check_all([("login-ip", client_ip(request), LOGIN_PER_IP),
                    *([("login-user", username, LOGIN_PER_ACCOUNT)] if username else [])])
         return super().post(request, *args, **kwargs)
+
+
+def safe_next(request, default: str = "home") -> str:
+    """Return the `next` parameter when it points into this site, else the default (no open redirects)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per client address (429) and per e-mail address (silently:
+    the answer is the same for every address, known or not, limited or not)."""
+
+    def post(self, request, *args, **kwargs):
+        check_all([("reset-ip", client_ip(request), RESETS_PER_IP)])
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            check_all([("reset-email", account_key(form.cleaned_data["email"]), RESETS_PER_EMAIL)])
+        except RateLimited:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +63,7 @@ def signup(request):
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(request.GET.get("next") or "home")
+            return redirect(safe_next(request))
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -143,10 +143,12 @@ def test_sign_up_then_profile_lists_comments(client, article):
 
 
 def test_login_limited_per_account(client, alice):
-    """Ensure the fifth sign-in attempt in a minute for one account gets a 429."""
-    for _ in range(4):
-        assert client.post("/accounts/login/", {"username": "alice", "password": "wrong"}).status_code == 200
-    response = client.post("/accounts/login/", {"username": "alice", "password": "wrong"})
+    """Ensure the fifth sign-in attempt in a minute for one account gets a 429, each from its own address
+    (so the per-address limit cannot be what refuses it)."""
+    for n in range(4):
+        assert client.post("/accounts/login/", {"username": "alice", "password": "wrong"},
+                           REMOTE_ADDR=f"203.0.113.{n}").status_code == 200
+    response = client.post("/accounts/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 429 and int(response["Retry-After"]) <= 60
 
 

@@ -1,0 +1,105 @@
+"""Attacks on sign-in, sign-up and password reset, each of which worked before its fix."""
+import pytest
+from django.contrib.auth.models import User
+
+from parley.accounts.models import RateSlot
+from parley.accounts.ratelimit import Limit, RateLimited, hit, prune
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-good-long-password-31"
+
+
+@pytest.fixture
+def victim():
+    return User.objects.create_user("victim", "victim@example.com", PASSWORD)
+
+
+def sign_in(client, name, address, password="wrong"):
+    return client.post("/accounts/login/", {"username": name, "password": password}, REMOTE_ADDR=address)
+
+
+def test_one_account_is_limited_even_from_many_addresses(client, victim):
+    """Ensure the per-account limit holds on its own: four guesses from four addresses, the fifth refused."""
+    for n in range(4):
+        assert sign_in(client, "victim", f"203.0.113.{n}").status_code == 200
+    assert sign_in(client, "victim", "203.0.113.99").status_code == 429
+
+
+@pytest.mark.parametrize("look_alike", ["ｖｉｃｔｉｍ", "𝐯𝐢𝐜𝐭𝐢𝐦", "VICTIM", " victim "])
+def test_look_alike_names_share_the_account_budget(client, victim, look_alike):
+    """Ensure names Django signs in as the same account (NFKC, case) count against one budget."""
+    for n in range(4):
+        sign_in(client, "victim", f"198.51.100.{n}")
+    assert sign_in(client, look_alike, "198.51.100.200").status_code == 429
+
+
+def test_a_flood_of_other_keys_never_frees_a_live_limit(client, victim):
+    """Ensure 1,000 one-shot attempts under other names (past the old cache's 300-entry cull) leave
+    a used-up account budget used up."""
+    for n in range(4):
+        sign_in(client, "victim", f"192.0.2.{n}")
+    limit = Limit(1, 600, "one")
+    for n in range(1000):
+        hit("flood", f"someone-{n}", limit)
+    assert sign_in(client, "victim", "192.0.2.250").status_code == 429
+
+
+def test_expired_slots_are_reused_and_pruned():
+    """Ensure an expired slot is taken again, and prune() deletes only expired slots."""
+    import time
+    limit = Limit(1, 1, "one a second")
+    hit("prune", "me", limit)
+    with pytest.raises(RateLimited):
+        hit("prune", "me", limit)
+    time.sleep(1.1)
+    hit("prune", "me", limit)  # the expired slot is taken again
+    hit("prune", "other", Limit(1, 600, "one"))
+    assert prune(now=time.time() + 5) == 1 and RateSlot.objects.count() == 1
+
+
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(client, victim, settings):
+    """Ensure X-Forwarded-For picks the reader behind a trusted proxy, and is ignored from anyone else."""
+    settings.PARLEY_TRUSTED_PROXIES = [__import__("ipaddress").ip_network("10.0.0.0/8")]
+    # Behind the proxy, readers at different addresses each get their own per-address budget.
+    for n in range(6):
+        response = client.post("/accounts/login/", {"username": f"nobody{n}", "password": "x"},
+                               REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        assert response.status_code == 200
+    # One reader behind the proxy, writing a fresh forged address each time, still shares one budget.
+    codes = [client.post("/accounts/login/", {"username": f"forger{n}", "password": "x"}, REMOTE_ADDR="10.0.0.5",
+                         HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 198.51.100.7").status_code for n in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+    # A client talking to Parley directly cannot pick its address with the header at all.
+    codes = [client.post("/accounts/login/", {"username": f"direct{n}", "password": "x"}, REMOTE_ADDR="192.0.2.9",
+                         HTTP_X_FORWARDED_FOR=f"203.0.113.{100 + n}").status_code for n in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+
+
+def test_password_resets_are_limited_and_answer_alike(client, victim, mailoutbox):
+    """Ensure reset mails to one address stop after three an hour while the page answers the same for
+    known, unknown and limited addresses, and one client address is refused after five requests."""
+    answers = [client.post("/accounts/password/reset/", {"email": "victim@example.com"}, REMOTE_ADDR=f"203.0.113.{n}")
+               for n in range(5)]
+    assert len(mailoutbox) == 3
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"}, REMOTE_ADDR="203.0.113.50")
+    assert {a.status_code for a in [*answers, unknown]} == {302}
+    assert {a["Location"] for a in [*answers, unknown]} == {"/accounts/password/reset/sent/"}
+    codes = [client.post("/accounts/password/reset/", {"email": f"x{n}@example.com"}, REMOTE_ADDR="192.0.2.77").status_code
+             for n in range(6)]
+    assert codes == [302] * 5 + [429]
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example",
+                                    "javascript:alert(1)"])
+def test_sign_up_never_redirects_off_site(client, target):
+    """Ensure a sign-up's `next` pointing anywhere but this site lands on the home page instead."""
+    response = client.post(f"/accounts/signup/?next={target}", {"username": "newreader", "password1": PASSWORD,
+                                                                 "password2": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_sign_up_follows_a_local_next(client):
+    """Ensure a local `next` is still honoured."""
+    response = client.post("/accounts/signup/?next=/search/?q=oil", {"username": "newreader", "password1": PASSWORD,
+                                                                     "password2": PASSWORD})
+    assert response["Location"] == "/search/?q=oil"
