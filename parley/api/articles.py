@@ -1,5 +1,5 @@
 """Article and outlet endpoints."""
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -17,11 +17,24 @@ MAX_LIMIT = 100
 
 class ArticleFilters(Schema):
     outlet: str | None = None  # outlet slug
-    since: datetime | None = None
-    until: datetime | None = None
+    since: str | None = None  # ISO 8601; without an offset it is UTC, a date alone is its midnight UTC
+    until: str | None = None
     q: str | None = None  # web-search syntax, as on the search page
     cursor: str | None = None
     limit: int = 20
+
+
+def moment(value: str | None, name: str) -> datetime | None:
+    """Return an ISO 8601 date or date-time as an aware UTC moment (UTC when it names no offset);
+    raise a 400 naming the parameter for anything else, the calendar's edges included."""
+    if value is None or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise HttpError(400, f"{name} must be an ISO 8601 date or date-time between years 1 and 9999 in UTC "
+                             "(e.g. 2025-11-25 or 2025-11-25T09:30:00+01:00)") from None
 
 
 def check_limit(limit: int) -> None:
@@ -41,11 +54,8 @@ def list_articles(request, filters: Query[ArticleFilters]):
     """List articles newest first, filtered by outlet, date range and search query."""
     check_limit(filters.limit)
     cursor = cursor_of(filters.cursor)
-    for name in ("since", "until"):
-        value = getattr(filters, name)
-        if value is not None and value.tzinfo is None:
-            raise HttpError(400, f"{name} must carry a time zone (e.g. 2025-11-25T00:00:00Z)")
-    qs = Article.objects.filtered(filters.outlet, filters.since, filters.until)
+    since, until = moment(filters.since, "since"), moment(filters.until, "until")
+    qs = Article.objects.filtered(filters.outlet, since, until)
     if filters.q:
         qs = qs.filter(id__in=matching_ids(filters.q))
     rows, following = page_of(qs.newest(), cursor, filters.limit)

@@ -4,6 +4,7 @@ Each public function checks its input first (raising DiscussionError with a read
 and then does all of its writes, counters and Most Discussed buckets included, in one transaction.
 """
 import math
+import unicodedata
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -63,12 +64,23 @@ def _check_author(user) -> None:
         raise DiscussionError("Your account is suspended and cannot post, vote or flag.")
 
 
+# Letters that draw nothing (fillers), and the braille blank: text made of them looks empty.
+INVISIBLE_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def has_visible_text(text: str) -> bool:
+    """Tell whether text shows at least one character: not only spaces, zero-width and format
+    characters, lone combining marks or filler letters."""
+    return any(not unicodedata.category(ch).startswith(("Z", "C", "Mn", "Me")) and ch not in INVISIBLE_LETTERS
+               for ch in text)
+
+
 def check_post_comment(user, article: Article, text: str, parent: Comment | None) -> str:
     """Validate a new comment and return its text, stripped; raise DiscussionError otherwise."""
     _check_author(user)
     text = (text or "").strip()
-    if not text:
-        raise DiscussionError("A comment cannot be empty.")
+    if not has_visible_text(text):
+        raise DiscussionError("A comment needs at least one visible character.")
     if len(text) > MAX_COMMENT_CHARS:
         raise DiscussionError(f"A comment can be at most {MAX_COMMENT_CHARS:,} characters (this one has {len(text):,}).")
     if parent is not None:
@@ -143,8 +155,8 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
     """Replace a comment's text; after the grace period it shows as edited."""
     _own_live_comment(user, comment)
     text = (text or "").strip()
-    if not text:
-        raise DiscussionError("A comment cannot be empty; delete it instead.")
+    if not has_visible_text(text):
+        raise DiscussionError("A comment needs at least one visible character; delete it instead.")
     if len(text) > MAX_COMMENT_CHARS:
         raise DiscussionError(f"A comment can be at most {MAX_COMMENT_CHARS:,} characters.")
     now = timezone.now()

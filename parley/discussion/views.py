@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,8 @@ def post(request, pk):
     article = get_object_or_404(Article, pk=pk)
     parent = None
     if request.POST.get("parent"):
-        parent = Comment.objects.filter(pk=request.POST["parent"]).first()
+        raw = request.POST["parent"].strip()
+        parent = Comment.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
         if parent is None:
             return _refused(request, article, "The comment you replied to does not exist.", None)
     try:
@@ -102,7 +104,9 @@ def queue(request):
 @login_required
 def moderate_comment(request, pk, action):
     """Hide, restore or dismiss the flags of a comment, with a reason for the public log."""
-    act = {"hide": services.hide_comment, "restore": services.restore_comment, "dismiss": services.dismiss_flags}[action]
+    act = {"hide": services.hide_comment, "restore": services.restore_comment, "dismiss": services.dismiss_flags}.get(action)
+    if act is None:
+        raise Http404(f"No moderation action {action!r}: hide, restore or dismiss.")
     return _comment_action(request, pk, lambda c: act(request.user, c, request.POST.get("reason", "")),
                            "Done; it is in the moderation log.")
 
@@ -112,7 +116,9 @@ def moderate_comment(request, pk, action):
 def moderate_user(request, username, action):
     """Suspend a reader or lift a suspension, with a reason for the public log."""
     person = get_object_or_404(User, username=username)
-    act = {"suspend": services.suspend_user, "unsuspend": services.unsuspend_user}[action]
+    act = {"suspend": services.suspend_user, "unsuspend": services.unsuspend_user}.get(action)
+    if act is None:
+        raise Http404(f"No moderation action {action!r}: suspend or unsuspend.")
     try:
         act(request.user, person, request.POST.get("reason", ""))
     except DiscussionError as exc:

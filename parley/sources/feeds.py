@@ -13,7 +13,8 @@ class SourceRss(LatestRss):
         return get_object_or_404(Source, pk=pk)
 
     def title(self, obj=None):
-        return f"{settings.PARLEY_SITE_NAME}: from {obj}"
+        # A source's URL may carry secrets (tokens in its query): the feed names it, never shows it.
+        return f"{settings.PARLEY_SITE_NAME}: from {obj.name or f'source {obj.pk}'}"
 
     def link(self, obj=None):
         return "/"

@@ -58,7 +58,10 @@ def test_cursor_pagination(client, three):
     ({"cursor": "not-a-cursor"}, "cursor is not one this API issued"),
     ({"limit": 0}, "limit must be between 1 and 100"),
     ({"limit": 1000}, "limit must be between 1 and 100"),
-    ({"since": "2025-11-02T00:00:00"}, "since must carry a time zone"),
+    ({"since": "yesterday-ish"}, "since must be an ISO 8601 date"),
+    ({"since": "0001-01-01T00:00:00+01:00"}, "since must be an ISO 8601 date"),
+    ({"until": "9999-12-31T23:59:59-01:00"}, "until must be an ISO 8601 date"),
+    ({"until": "2025-02-30"}, "until must be an ISO 8601 date"),
 ])
 def test_bad_parameters_are_400(client, three, params, detail):
     """Ensure bad parameters get a 400 that says what is wrong."""
@@ -66,9 +69,11 @@ def test_bad_parameters_are_400(client, three, params, detail):
     assert response.status_code == 400 and response.json()["detail"].startswith(detail)
 
 
-def test_unparseable_date_is_422(client):
-    """Ensure a date that is not a date is refused by validation."""
-    assert client.get("/api/v1/articles", {"since": "yesterday-ish"}).status_code == 422
+def test_dates_without_an_offset_are_utc(client, three):
+    """Ensure a date-time without an offset is read as UTC and a date alone as its midnight UTC."""
+    assert titles(client.get("/api/v1/articles", {"since": "2025-11-02T00:00:00"})) == ["Copper rebounds", "Oil rallies"]
+    assert titles(client.get("/api/v1/articles", {"since": "2025-11-02"})) == ["Copper rebounds", "Oil rallies"]
+    assert titles(client.get("/api/v1/articles", {"until": "2025-11-02"})) == ["Copper slips"]
 
 
 def test_one_article_with_body_and_disclaimer(client, make_article):

@@ -61,7 +61,7 @@ def test_service_errors_are_400(client, article, token_for):
     author, author_auth = token_for("author")
     _, voter_auth = token_for("voter")
     assert post(client, f"/api/v1/articles/{article.pk}/comments", {"text": " "}, **author_auth).json()["detail"] \
-        == "A comment cannot be empty."
+        == "A comment needs at least one visible character."
     comment = post_comment(author, article, "Hello")
     url = f"/api/v1/comments/{comment.pk}/vote"
     assert post(client, url, {"value": "up"}, **voter_auth).json()["upvotes"] == 1

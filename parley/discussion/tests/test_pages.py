@@ -169,3 +169,22 @@ def test_password_reset_sends_mail(client, mailoutbox, alice):
     assert len(mailoutbox) == 1
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mailoutbox[0].body).group(1)
     assert "new password" in client.get(link, follow=True).content.decode().lower()
+
+
+@pytest.mark.parametrize("parent", ["abc", "-1", "1e9", "99999999999999999999999", "１２"])
+def test_a_malformed_parent_is_refused_not_a_server_error(client, article, alice, parent):
+    """Ensure a reply to a parent that is not a comment id gets the refusal page with the text kept, never a 500."""
+    client.force_login(alice)
+    response = client.post(f"/a/{article.pk}/comments", {"text": "Kept words", "parent": parent})
+    assert response.status_code == 400 and "does not exist" in response.content.decode()
+    assert "Kept words" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/moderation/c/{pk}/explode", "/moderation/u/alice/explode"])
+def test_an_unknown_moderation_action_is_404(client, article, alice, moderator, path):
+    """Ensure an action that does not exist is a 404 for readers and moderators alike, never a 500."""
+    from parley.discussion.services import post_comment
+    comment = post_comment(alice, article, "A comment")
+    for who in (alice, moderator):
+        client.force_login(who)
+        assert client.post(path.format(pk=comment.pk), {"reason": "x"}).status_code == 404

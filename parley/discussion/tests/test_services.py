@@ -28,7 +28,9 @@ def test_post_moves_counters(article, alice, bob):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("", "cannot be empty"), ("   \n ", "cannot be empty"), ("x" * 10_001, "at most 10,000 characters"),
+    ("", "at least one visible character"), ("   \n ", "at least one visible character"),
+    ("\u200b\u200b\u200b", "at least one visible character"), ("\u3164\u2800 \u200d", "at least one visible character"),
+    ("\u0301\u0301", "at least one visible character"), ("\ufeff\u2060\u00ad", "at least one visible character"), ("x" * 10_001, "at most 10,000 characters"),
 ])
 def test_bad_text_is_refused(article, alice, text, message):
     """Ensure empty and over-long comments are refused and nothing is stored."""

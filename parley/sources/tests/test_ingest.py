@@ -423,3 +423,14 @@ def test_sources_check_fails_loudly_when_the_check_fails(site):
     with pytest.raises(CommandError, match="unreadable"):
         call_command("sources", "check", str(Source.objects.get().pk))
     assert "unreadable" in Source.objects.get().last_error
+
+
+def test_a_source_feed_never_shows_the_source_url(client):
+    """Ensure the RSS and Atom feeds of an unnamed source name it by number, without its URL and the
+    secrets its query may carry; a named source goes by its name."""
+    secret = Source.objects.create(url="https://wire.example/feed.xml?token=s3cr3t-key")
+    named = Source.objects.create(url="https://other.example/rss?key=hidden", name="Other Wire")
+    for source, shown in ((secret, f"source {secret.pk}"), (named, "Other Wire")):
+        for fmt in ("rss", "atom"):
+            body = client.get(f"/sources/{source.pk}/feed.{fmt}").content.decode()
+            assert shown in body and "s3cr3t" not in body and "hidden" not in body and "example" not in body
