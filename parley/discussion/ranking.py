@@ -13,13 +13,17 @@ The formula, for a window W (24 hours by default, or 7 days):
 - ties are broken by the latest comment, then by the newer article.
 
 Ages are measured from the middle of the hour a comment was posted in (comments are counted in
-hourly Participation buckets).
+hourly Participation buckets); a comment in the first half of the current hour has a negative age
+and weighs slightly more than 1. Ages are never clamped: every weight then decays at exactly the
+same rate, which is what makes a stored score an upper bound of every later one.
 
 Cost: every comment write stores the article's exact score as a Heat row (log2, moved to a fixed
 epoch, so all rows decay alike). Ranking reads the K hottest rows by index, recomputes those K
 articles exactly, and stops once the tenth exact score is at least the best heat left unread:
 exact scores can only be lower than heat (comments leave the window, never join it), so nothing
-unread can beat it. It reads neither the comments nor the archive.
+unread can beat it. Rows whose heat is below the weight of the oldest comment a window can count
+cannot hold a score at all: the loop stops at them, and `prune_heat()` (run by the worker) deletes
+them. It reads neither the comments nor the archive.
 """
 import math
 from collections import defaultdict
@@ -83,7 +87,7 @@ def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None,
         remaining, weight = MAX_PER_PARTICIPANT, 0.0
         for hour, comments, _last in buckets:
             taken = min(comments, remaining)
-            age = max(0.0, (now - hour).total_seconds() - 1800)
+            age = (now - hour).total_seconds() - 1800
             weight += taken * math.pow(0.5, age / half_life)
             remaining -= taken
             if not remaining:
@@ -94,6 +98,22 @@ def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None,
         entry[2] += 1
         entry[3] = max(entry[3], max(last for _h, _c, last in buckets))
     return {k: tuple(v) for k, v in totals.items()}
+
+
+def _least_log_weight(window: str) -> float:
+    """Return log2 of the least weight a counted comment can have: its bucket's hour starts at most
+    an hour before the window does, so its age is under the window plus half an hour."""
+    return -(WINDOWS[window].total_seconds() + 3600) / _half_life(window)
+
+
+def prune_heat(now: datetime | None = None) -> int:
+    """Delete Heat rows too cold to hold any score (their articles have no comment left in the window)."""
+    now = now or timezone.now()
+    gone = 0
+    for window in WINDOWS:
+        shift = (now - EPOCH).total_seconds() / _half_life(window)
+        gone += Heat.objects.filter(window=window, log_heat__lt=shift + _least_log_weight(window)).delete()[0]
+    return gone
 
 
 def _log_heat(score: float, now: datetime, window: str) -> float:
@@ -130,8 +150,10 @@ def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime 
         hot = list(Heat.objects.filter(window=window).order_by("-log_heat").values_list("article_id", "log_heat")[:k + 1])
         exact = scores(window, now, [pk for pk, _ in hot[:k]])
         ranked = sorted(exact.items(), key=lambda kv: (kv[1][0], kv[1][3], kv[0]), reverse=True)[:limit]
-        unread_best = 2 ** (hot[k][1] - shift) if len(hot) > k else 0.0
-        if len(hot) <= k or (len(ranked) == limit and ranked[-1][1][0] >= unread_best):
+        unread = hot[k][1] - shift if len(hot) > k else None
+        if unread is None or unread < _least_log_weight(window):  # nothing unread can hold a score
+            break
+        if len(ranked) == limit and ranked[-1][1][0] >= 2 ** unread:
             break
         k *= 4
     articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in ranked])

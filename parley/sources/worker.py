@@ -7,6 +7,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from parley.accounts.ratelimit import prune as prune_rate_slots
+from parley.discussion.ranking import prune_heat
 from parley.enrichment.services import enrich_pending
 from parley.sources.checker import Checker
 from parley.sources.ingest import claim_due, new_worker_id
@@ -68,7 +69,8 @@ class Worker:
         for source, entry in self.checker.check(sources, stop=lambda: self.stopping):
             checked += 1
             log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
-        prune_rate_slots()  # expired rate-limit slots; one indexed delete
+        prune_rate_slots()  # expired rate-limit slots and Heat rows too cold to rank: indexed deletes
+        prune_heat()
         try:
             enriched = enrich_pending(self.batch * 5)
         except DatabaseError:

@@ -103,3 +103,16 @@ def test_recount_rebuilds_heat(make_article, reader, now):
     assert titles(now=now) == []
     recount()
     assert titles(now=now) == ["Kept hot"]
+
+
+def test_stale_heat_is_pruned_and_never_read(make_article, reader, now):
+    """Ensure Heat rows of articles whose comments all left the window are deleted by prune_heat(),
+    while rows that can still hold a score stay."""
+    from parley.discussion.models import Heat
+    from parley.discussion.ranking import prune_heat
+    say(reader("old"), make_article(title="Old news"), now - timedelta(hours=1))
+    say(reader("new"), make_article(title="Fresh"), now)
+    later = now + timedelta(days=8)  # past both windows for the first, and the second too
+    assert Heat.objects.count() == 4
+    assert prune_heat(now + timedelta(hours=2)) == 0
+    assert prune_heat(later) == 4 and titles(now=later) == []
