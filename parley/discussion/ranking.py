@@ -153,7 +153,9 @@ def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime 
         unread = hot[k][1] - shift if len(hot) > k else None
         if unread is None or unread < _least_log_weight(window):  # nothing unread can hold a score
             break
-        if len(ranked) == limit and ranked[-1][1][0] >= 2 ** unread:
+        # Strictly above, with room for rounding: an unread article with an equal score could still
+        # win the tie-break (latest comment), so a tie means reading on.
+        if len(ranked) == limit and ranked[-1][1][0] > 2 ** unread * (1 + 1e-9):
             break
         k *= 4
     articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in ranked])
