@@ -60,7 +60,10 @@ def delete_comment(request, comment_id: int):
 @router.post("/comments/{comment_id}/vote", response=WRITE, auth=AUTH)
 def vote(request, comment_id: int, payload: VoteIn):
     """Vote a comment up or down, once."""
-    return services.vote(request.user, _comment(comment_id), {"up": 1, "down": -1}.get(payload.value, 0))
+    value = {"up": 1, "down": -1, "none": 0}.get(payload.value)
+    if value is None:
+        raise HttpError(400, "value must be up, down or none")
+    return services.vote(request.user, _comment(comment_id), value)
 
 
 @router.post("/comments/{comment_id}/flag", response={200: ErrorOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},

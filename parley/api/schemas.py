@@ -85,7 +85,7 @@ class CommentEdit(Schema):
 
 
 class VoteIn(Schema):
-    value: str  # "up" or "down"
+    value: str  # "up", "down" or "none" (withdraw)
 
 
 class FlagIn(Schema):

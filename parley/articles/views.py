@@ -9,6 +9,7 @@ from parley.articles.queries import Cursor, page_of
 from parley.articles.search import search_articles
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
+from parley.discussion.services import votes_of
 from parley.discussion.threads import DEFAULT_SORT, SORTS, thread
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.queries import article_facts
@@ -61,13 +62,15 @@ def article(request, pk, slug):
     spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
+    rows = thread(item, sort) if item.comment_count else []
     return render(request, "articles/article.html", {
         "article": item,
         "disclaimer": item.disclaimer_to_show(),
         "more_from_outlet": more,
         "most_discussed": most_discussed_box(),
         # No visible comment means no thread: tombstones only show above live replies.
-        "thread": thread(item, sort) if item.comment_count else [],
+        "thread": rows,
+        "my_votes": votes_of(request.user, [row.comment for row in rows]),
         "sort": sort,
         "sorts": list(SORTS),
         "flag_reasons": Flag.REASONS,

@@ -153,6 +153,7 @@ def _own_live_comment(user, comment: Comment) -> None:
 @transaction.atomic
 def edit_comment(user, comment: Comment, text: str) -> Comment:
     """Replace a comment's text; after the grace period it shows as edited."""
+    comment = _locked(comment)
     _own_live_comment(user, comment)
     text = (text or "").strip()
     if not has_visible_text(text):
@@ -170,35 +171,64 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
 @transaction.atomic
 def delete_comment(user, comment: Comment) -> Comment:
     """Delete one's own comment, leaving a tombstone so its replies keep their place."""
+    comment = _locked(comment)
     _own_live_comment(user, comment)
-    Article.objects.select_for_update().filter(pk=comment.article_id).first()
     comment.is_deleted, comment.body_markdown, comment.body_html = True, "", ""
     comment.save(update_fields=["is_deleted", "body_markdown", "body_html"])
     _count(comment, -1)
     return comment
 
 
+def _locked(comment: Comment) -> Comment:
+    """Return the comment as it is now, locked with its article for the rest of the transaction.
+
+    Every write decides on this fresh row, never on one read before the lock: a double submit of
+    delete or hide then finds the work done and counts nothing twice.
+    """
+    Article.objects.select_for_update().filter(pk=comment.article_id).first()
+    list(Comment.objects.select_for_update().filter(pk=comment.pk).values_list("pk"))
+    comment.refresh_from_db()  # the caller's object, so what it holds is what was written
+    return comment
+
+
+NO_VOTE = 0
+
+
 @transaction.atomic
 def vote(user, comment: Comment, value: int) -> Comment:
-    """Record one up (+1) or down (-1) vote and refresh the comment's best-sort score."""
+    """Vote a comment up (+1) or down (-1), change that vote, or withdraw it (0); the comment's
+    counters and best-sort score move with it."""
     _check_author(user)
-    if value not in (Vote.UP, Vote.DOWN):
-        raise DiscussionError("A vote is up or down.")
+    if value not in (Vote.UP, Vote.DOWN, NO_VOTE):
+        raise DiscussionError("A vote is up, down or none.")
+    comment = _locked(comment)
     if comment.author_id == user.pk:
         raise DiscussionError("You cannot vote on your own comment.")
-    if comment.is_deleted or comment.is_hidden:
+    existing = Vote.objects.filter(comment=comment, voter=user).first()
+    old = existing.value if existing else NO_VOTE
+    if value == old:
+        return comment
+    if value != NO_VOTE and (comment.is_deleted or comment.is_hidden):
         raise DiscussionError("This comment was removed.")
-    try:
-        with transaction.atomic():
-            Vote.objects.create(comment=comment, voter=user, value=value)
-    except IntegrityError:
-        raise DiscussionError("You have already voted on this comment.") from None
-    field = "upvotes" if value == Vote.UP else "downvotes"
-    Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + 1})
-    comment.refresh_from_db(fields=["upvotes", "downvotes"])
+    if value == NO_VOTE:
+        existing.delete()
+    elif existing:
+        existing.value = value
+        existing.save(update_fields=["value"])
+    else:
+        Vote.objects.create(comment=comment, voter=user, value=value)
+    comment.upvotes += (value == Vote.UP) - (old == Vote.UP)
+    comment.downvotes += (value == Vote.DOWN) - (old == Vote.DOWN)
     comment.best_score = wilson_lower_bound(comment.upvotes, comment.downvotes)
-    comment.save(update_fields=["best_score"])
+    comment.save(update_fields=["upvotes", "downvotes", "best_score"])
     return comment
+
+
+def votes_of(user, comments) -> dict[int, int]:
+    """Return {comment id: +1 or -1} of the reader's own votes among these comments."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Vote.objects.filter(voter=user, comment__in=[c.pk for c in comments]).values_list("comment_id", "value"))
 
 
 @transaction.atomic
@@ -207,6 +237,7 @@ def flag(user, comment: Comment, reason: str, note: str = "") -> Flag:
     _check_author(user)
     if reason not in dict(Flag.REASONS):
         raise DiscussionError("Choose a reason for the flag.")
+    comment = _locked(comment)
     if comment.author_id == user.pk:
         raise DiscussionError("You cannot flag your own comment.")
     try:
@@ -236,9 +267,9 @@ def _resolve_flags(comment: Comment) -> None:
 def hide_comment(moderator, comment: Comment, reason: str) -> ModerationAction:
     """Hide a comment from readers, resolve its flags and log why."""
     reason = _check_moderator(moderator, reason)
+    comment = _locked(comment)
     if comment.is_hidden:
         raise DiscussionError("This comment is already hidden.")
-    Article.objects.select_for_update().filter(pk=comment.article_id).first()
     comment.is_hidden = True
     comment.save(update_fields=["is_hidden"])
     if not comment.is_deleted:
@@ -252,9 +283,9 @@ def hide_comment(moderator, comment: Comment, reason: str) -> ModerationAction:
 def restore_comment(moderator, comment: Comment, reason: str) -> ModerationAction:
     """Show a hidden comment again and log why."""
     reason = _check_moderator(moderator, reason)
+    comment = _locked(comment)
     if not comment.is_hidden:
         raise DiscussionError("This comment is not hidden.")
-    Article.objects.select_for_update().filter(pk=comment.article_id).first()
     comment.is_hidden = False
     comment.save(update_fields=["is_hidden"])
     if not comment.is_deleted:

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -69,12 +69,18 @@ def delete(request, pk):
     return _comment_action(request, pk, lambda c: services.delete_comment(request.user, c), "Comment deleted.")
 
 
+VOTE_VALUES = {"up": 1, "down": -1, "none": 0}
+
+
 @require_POST
 @login_required
 def vote(request, pk):
-    """Vote a comment up or down."""
-    value = {"up": 1, "down": -1}.get(request.POST.get("value", ""), 0)
-    return _comment_action(request, pk, lambda c: services.vote(request.user, c, value), "Vote counted.")
+    """Vote a comment up or down, change the vote, or withdraw it (value "none")."""
+    value = VOTE_VALUES.get(request.POST.get("value", ""))
+    if value is None:
+        return HttpResponseBadRequest("A vote is up, down or none.")
+    return _comment_action(request, pk, lambda c: services.vote(request.user, c, value),
+                           "Vote withdrawn." if value == services.NO_VOTE else "Vote counted.")
 
 
 @require_POST

@@ -70,15 +70,21 @@ def test_rate_limited_post_is_429_with_retry_after(client, article, reader):
     assert "5 comments per 10 minutes" in response.content.decode()
 
 
-def test_second_vote_shows_error(client, article, alice, bob):
-    """Ensure a second vote is refused with a message and counted once."""
+def test_a_vote_is_shown_changed_and_withdrawn(client, article, alice, bob):
+    """Ensure the page shows the reader's own vote, a second click on it withdraws it, and the other
+    button changes it, each counted once."""
     comment = post_comment(alice, article, "Vote")
     client.force_login(bob)
     client.post(f"/c/{comment.pk}/vote", {"value": "up"})
-    page = client.post(f"/c/{comment.pk}/vote", {"value": "up"}, follow=True).content.decode()
-    assert "already voted" in page
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Withdraw your up vote" in page and 'aria-pressed="true"' in page
+    client.post(f"/c/{comment.pk}/vote", {"value": "down"})
     comment.refresh_from_db()
-    assert comment.upvotes == 1
+    assert (comment.upvotes, comment.downvotes) == (0, 1)
+    client.post(f"/c/{comment.pk}/vote", {"value": "none"})
+    comment.refresh_from_db()
+    assert (comment.upvotes, comment.downvotes) == (0, 0)
+    assert client.post(f"/c/{comment.pk}/vote", {"value": "sideways"}).status_code == 400
 
 
 def test_queue_is_for_moderators_only(client, alice, moderator, article, bob):

@@ -112,16 +112,22 @@ def test_delete_leaves_tombstone_only_where_replies_live(article, alice, bob):
     assert counters(article) == (1, 1)
 
 
-def test_vote_once_never_own(article, alice, bob):
-    """Ensure one vote per reader per comment, never on one's own."""
+def test_one_vote_per_reader_changed_or_withdrawn_never_own(article, alice, bob):
+    """Ensure a reader holds one vote per comment, which a second vote changes and 0 withdraws,
+    repeating it changes nothing, and nobody votes on their own comment."""
     comment = post_comment(alice, article, "Vote me")
     services.vote(bob, comment, 1)
-    with pytest.raises(DiscussionError, match="already voted"):
-        services.vote(bob, comment, -1)
-    with pytest.raises(DiscussionError, match="own comment"):
-        services.vote(alice, comment, 1)
+    services.vote(bob, comment, 1)
     comment.refresh_from_db()
     assert (comment.upvotes, comment.downvotes) == (1, 0) and comment.best_score > 0
+    services.vote(bob, comment, -1)
+    comment.refresh_from_db()
+    assert (comment.upvotes, comment.downvotes) == (0, 1)
+    services.vote(bob, comment, 0)
+    comment.refresh_from_db()
+    assert (comment.upvotes, comment.downvotes, comment.best_score) == (0, 0, 0)
+    with pytest.raises(DiscussionError, match="own comment"):
+        services.vote(alice, comment, 1)
 
 
 def test_best_sort_uses_wilson_lower_bound(article, reader, alice):
@@ -221,3 +227,19 @@ def test_recount_repairs_counters_and_buckets(article, alice, bob):
     assert services.recount() == 1
     assert counters(article) == (2, 2)
     assert sum(Participation.objects.values_list("comments", flat=True)) == 2
+
+
+def test_a_double_submit_is_decided_on_the_row_as_it_is_now(article, alice, bob, moderator):
+    """Ensure two requests that loaded a comment before either wrote (a double submit) count once:
+    the second delete and the second hide find the work done, and the counters move once."""
+    post_comment(bob, article, "Stays")
+    goes, hidden = post_comment(alice, article, "Goes"), post_comment(alice, article, "Hidden")
+    first, second = Comment.objects.get(pk=goes.pk), Comment.objects.get(pk=goes.pk)
+    services.delete_comment(alice, first)
+    with pytest.raises(DiscussionError):
+        services.delete_comment(alice, second)
+    first, second = Comment.objects.get(pk=hidden.pk), Comment.objects.get(pk=hidden.pk)
+    services.hide_comment(moderator, first, "Off topic")
+    with pytest.raises(DiscussionError, match="already hidden"):
+        services.hide_comment(moderator, second, "Off topic")
+    assert counters(article) == (1, 1)
