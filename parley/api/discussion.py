@@ -23,7 +23,7 @@ from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
 from parley.discussion.threads import DEFAULT_SORT, thread
 
 router = Router(tags=["discussion"])
-WRITE = {200: CommentOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+WRITE = {200: CommentOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
 
 
 @router.get("/articles/{article_id}/comments", response={200: list[CommentOut], 404: ErrorOut})
@@ -37,7 +37,8 @@ def article_comments(request, article_id: int, sort: str = DEFAULT_SORT):
 def post_comment(request, article_id: int, payload: CommentIn):
     """Post a comment, or a reply when `parent` is given."""
     article = get_object_or_404(Article, pk=article_id)
-    parent = get_object_or_404(Comment, pk=payload.parent) if payload.parent else None
+    parent_id = payload.parent_id if payload.parent_id is not None else payload.parent
+    parent = get_object_or_404(Comment, pk=parent_id) if parent_id is not None else None
     return services.post_comment(request.user, article, payload.text, parent)
 
 

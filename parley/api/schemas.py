@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from ninja import Schema
+from pydantic import Field
 
 
 class OutletOut(Schema):
@@ -77,7 +78,8 @@ class CommentOut(Schema):
 
 class CommentIn(Schema):
     text: str
-    parent: int | None = None
+    parent_id: int | None = None  # as CommentOut names it; a reply when given
+    parent: int | None = Field(None, description="Old name of parent_id, still read.")
 
 
 class CommentEdit(Schema):

@@ -36,6 +36,14 @@ class DiscussionError(ValueError):
     """A discussion action that cannot be done, with the reason a reader should see."""
 
 
+class NotAllowed(DiscussionError):
+    """The reader may not do this (not theirs, not a moderator, suspended): 403 in the API."""
+
+
+class Conflict(DiscussionError):
+    """Already done, or the row is not in the state the action needs: 409 in the API."""
+
+
 def is_moderator(user) -> bool:
     """Tell whether a user may moderate (staff, or a member of the Moderators group)."""
     return bool(user and user.is_authenticated and (user.is_staff or user.groups.filter(name=MODERATORS).exists()))
@@ -58,10 +66,10 @@ def _check_author(user) -> None:
     if not user or not user.is_authenticated:
         raise DiscussionError("Sign in to take part in discussions.")
     if not user.is_active:
-        raise DiscussionError("This account is disabled.")
+        raise NotAllowed("This account is disabled.")
     profile, _ = Profile.objects.get_or_create(user=user)
     if profile.is_suspended:
-        raise DiscussionError("Your account is suspended and cannot post, vote or flag.")
+        raise NotAllowed("Your account is suspended and cannot post, vote or flag.")
 
 
 # Letters that draw nothing (fillers), and the braille blank: text made of them looks empty.
@@ -143,7 +151,7 @@ def post_comment(user, article: Article, text: str, parent: Comment | None = Non
 def _own_live_comment(user, comment: Comment) -> None:
     _check_author(user)
     if comment.author_id != user.pk:
-        raise DiscussionError("Only the author can change this comment.")
+        raise NotAllowed("Only the author can change this comment.")
     if comment.is_deleted:
         raise DiscussionError("This comment was deleted.")
     if comment.is_hidden:
@@ -203,7 +211,7 @@ def vote(user, comment: Comment, value: int) -> Comment:
         raise DiscussionError("A vote is up, down or none.")
     comment = _locked(comment)
     if comment.author_id == user.pk:
-        raise DiscussionError("You cannot vote on your own comment.")
+        raise NotAllowed("You cannot vote on your own comment.")
     existing = Vote.objects.filter(comment=comment, voter=user).first()
     old = existing.value if existing else NO_VOTE
     if value == old:
@@ -239,19 +247,19 @@ def flag(user, comment: Comment, reason: str, note: str = "") -> Flag:
         raise DiscussionError("Choose a reason for the flag.")
     comment = _locked(comment)
     if comment.author_id == user.pk:
-        raise DiscussionError("You cannot flag your own comment.")
+        raise NotAllowed("You cannot flag your own comment.")
     try:
         with transaction.atomic():
             created = Flag.objects.create(comment=comment, flagger=user, reason=reason, note=(note or "")[:500])
     except IntegrityError:
-        raise DiscussionError("You have already flagged this comment.") from None
+        raise Conflict("You have already flagged this comment.") from None
     Comment.objects.filter(pk=comment.pk).update(open_flags=F("open_flags") + 1)
     return created
 
 
 def _check_moderator(moderator, reason: str) -> str:
     if not is_moderator(moderator):
-        raise DiscussionError("Only moderators can do that.")
+        raise NotAllowed("Only moderators can do that.")
     reason = (reason or "").strip()
     if not reason:
         raise DiscussionError("Say why: the moderation log is public.")
@@ -269,7 +277,7 @@ def hide_comment(moderator, comment: Comment, reason: str) -> ModerationAction:
     reason = _check_moderator(moderator, reason)
     comment = _locked(comment)
     if comment.is_hidden:
-        raise DiscussionError("This comment is already hidden.")
+        raise Conflict("This comment is already hidden.")
     comment.is_hidden = True
     comment.save(update_fields=["is_hidden"])
     if not comment.is_deleted:
@@ -285,7 +293,7 @@ def restore_comment(moderator, comment: Comment, reason: str) -> ModerationActio
     reason = _check_moderator(moderator, reason)
     comment = _locked(comment)
     if not comment.is_hidden:
-        raise DiscussionError("This comment is not hidden.")
+        raise Conflict("This comment is not hidden.")
     comment.is_hidden = False
     comment.save(update_fields=["is_hidden"])
     if not comment.is_deleted:
@@ -311,7 +319,7 @@ def suspend_user(moderator, user, reason: str) -> ModerationAction:
         raise DiscussionError("Moderators cannot suspend themselves.")
     profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
     if profile.is_suspended:
-        raise DiscussionError(f"{user.username} is already suspended.")
+        raise Conflict(f"{user.username} is already suspended.")
     profile.suspended_at, profile.suspended_reason = timezone.now(), reason
     profile.save(update_fields=["suspended_at", "suspended_reason"])
     return ModerationAction.objects.create(moderator=moderator, action=ModerationAction.SUSPEND,
@@ -324,7 +332,7 @@ def unsuspend_user(moderator, user, reason: str) -> ModerationAction:
     reason = _check_moderator(moderator, reason)
     profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
     if not profile.is_suspended:
-        raise DiscussionError(f"{user.username} is not suspended.")
+        raise Conflict(f"{user.username} is not suspended.")
     profile.suspended_at, profile.suspended_reason = None, ""
     profile.save(update_fields=["suspended_at", "suspended_reason"])
     return ModerationAction.objects.create(moderator=moderator, action=ModerationAction.UNSUSPEND,

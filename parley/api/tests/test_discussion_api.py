@@ -81,7 +81,7 @@ def test_edit_delete_and_flag(client, article, token_for):
                            content_type="application/json", **auth).json()
     assert "Final" in patched["body_html"]
     assert post(client, f"/api/v1/comments/{comment.pk}/flag", {"reason": "spam"}, **other).status_code == 200
-    assert post(client, f"/api/v1/comments/{comment.pk}/flag", {"reason": "spam"}, **other).status_code == 400
+    assert post(client, f"/api/v1/comments/{comment.pk}/flag", {"reason": "spam"}, **other).status_code == 409
     deleted = client.delete(f"/api/v1/comments/{comment.pk}", **auth).json()
     assert deleted["removed"] == "deleted" and deleted["author"] is None
 
@@ -94,3 +94,31 @@ def test_most_discussed_and_active(client, article, token_for):
     assert top[0]["article"]["id"] == article.pk and top[0]["explanation"] == "1 comment from 1 person in the last 7 days"
     assert client.get("/api/v1/most-discussed?window=1y").status_code == 400
     assert [a["id"] for a in client.get("/api/v1/active").json()["items"]] == [article.pk]
+
+
+def test_missing_or_wrong_credentials_are_401_with_a_challenge(client, article):
+    """Ensure a write without credentials, or with a bad token, is a 401 naming the scheme (not a CSRF 403)."""
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer pt_not-a-token"}):
+        response = post(client, f"/api/v1/articles/{article.pk}/comments", {"text": "Hi"}, **headers)
+        assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_refusals_are_403_and_conflicts_409(client, article, token_for):
+    """Ensure editing someone else's comment and voting on one's own are 403."""
+    from parley.discussion.services import post_comment
+    author, author_auth = token_for("author")
+    _other, other_auth = token_for("other")
+    comment = post_comment(author, article, "Mine")
+    edit = client.patch(f"/api/v1/comments/{comment.pk}", {"text": "Theirs now"}, content_type="application/json", **other_auth)
+    assert edit.status_code == 403
+    assert post(client, f"/api/v1/comments/{comment.pk}/vote", {"value": "up"}, **author_auth).status_code == 403
+
+
+def test_a_reply_names_its_parent_as_the_output_does(client, article, token_for):
+    """Ensure a reply posted with parent_id comes back with the same parent_id (and the old name still works)."""
+    from parley.discussion.services import post_comment
+    author, auth = token_for("replier")
+    top = post_comment(author, article, "Top")
+    for name in ("parent_id", "parent"):
+        reply = post(client, f"/api/v1/articles/{article.pk}/comments", {"text": "Reply", name: top.pk}, **auth).json()
+        assert reply["parent_id"] == top.pk
