@@ -9,7 +9,7 @@ from parley.articles.queries import Cursor, page_of
 from parley.articles.search import search_articles
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
-from parley.discussion.services import votes_of
+from parley.discussion.services import is_moderator, votes_of
 from parley.discussion.threads import DEFAULT_SORT, SORTS, thread
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.queries import article_facts
@@ -62,7 +62,10 @@ def article(request, pk, slug):
     spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
-    rows = thread(item, sort) if item.comment_count else []
+    moderates = is_moderator(request.user)
+    # A moderator sees hidden comments even when none is visible, to restore them.
+    rows = thread(item, sort, moderator=moderates) if item.comment_count or moderates else []
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
     return render(request, "articles/article.html", {
         "article": item,
         "disclaimer": item.disclaimer_to_show(),
@@ -71,6 +74,7 @@ def article(request, pk, slug):
         # No visible comment means no thread: tombstones only show above live replies.
         "thread": rows,
         "my_votes": votes_of(request.user, [row.comment for row in rows]),
+        "suspension": profile.suspended_reason or "No reason was given." if profile and profile.is_suspended else None,
         "sort": sort,
         "sorts": list(SORTS),
         "flag_reasons": Flag.REASONS,

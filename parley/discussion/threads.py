@@ -22,11 +22,12 @@ class ThreadRow:
         return self.comment.is_deleted or self.comment.is_hidden
 
 
-def thread(article, sort: str = DEFAULT_SORT) -> list[ThreadRow]:
+def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[ThreadRow]:
     """Return the article's comments depth-first, siblings in `sort` order.
 
     Removed comments stay as tombstones where they have live replies, so the thread keeps its
-    shape; a removed comment with no live reply below it is left out.
+    shape; a removed comment with no live reply below it is left out, except that a moderator
+    sees every hidden comment (to restore it).
     """
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
     comments = list(Comment.objects.filter(article=article).select_related("author"))
@@ -43,7 +44,8 @@ def thread(article, sort: str = DEFAULT_SORT) -> list[ThreadRow]:
     stack = [(c, 0) for c in sorted(children[None], key=key, reverse=True)]
     while stack:
         comment, _ = stack.pop()
-        if (comment.is_deleted or comment.is_hidden) and not live_below[comment.pk]:
+        if (comment.is_deleted or comment.is_hidden) and not live_below[comment.pk] \
+                and not (moderator and comment.is_hidden and not comment.is_deleted):
             continue
         rows.append(ThreadRow(comment, comment.depth))
         stack.extend((c, 0) for c in sorted(children[comment.pk], key=key, reverse=True))

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -102,8 +103,9 @@ def queue(request):
     """List flagged comments, most flagged first, for moderators."""
     _moderator_only(request)
     flagged = (Comment.objects.filter(open_flags__gt=0, is_hidden=False)
-               .select_related("author", "article").prefetch_related("flags").order_by("-open_flags", "created_at"))
-    return render(request, "discussion/queue.html", {"flagged": flagged[:QUEUE_SIZE]})
+               .select_related("author", "article").prefetch_related("flags").order_by("-open_flags", "created_at", "pk"))
+    page = Paginator(flagged, QUEUE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "discussion/queue.html", {"flagged": page, "page": page})
 
 
 @require_POST

@@ -194,3 +194,53 @@ def test_an_unknown_moderation_action_is_404(client, article, alice, moderator, 
     for who in (alice, moderator):
         client.force_login(who)
         assert client.post(path.format(pk=comment.pk), {"reason": "x"}).status_code == 404
+
+
+def test_a_hidden_comment_stays_visible_to_moderators_with_restore(client, article, alice, moderator):
+    """Ensure a hidden comment with no replies is gone for readers but shown to moderators with a
+    Restore control, and restoring it from there brings it back."""
+    from parley.discussion.services import hide_comment
+    comment = post_comment(alice, article, "Borderline words")
+    hide_comment(moderator, comment, "Off topic")
+    assert "Borderline words" not in client.get(article.get_absolute_url()).content.decode()
+    client.force_login(alice)
+    assert "Borderline words" not in client.get(article.get_absolute_url()).content.decode()
+    client.force_login(moderator)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Borderline words" in page and f"/moderation/c/{comment.pk}/restore" in page
+    client.post(f"/moderation/c/{comment.pk}/restore", {"reason": "On reflection, fine"})
+    client.force_login(alice)  # a signed-in page is never the cached anonymous one
+    assert "Borderline words" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_suspended_reader_sees_why_instead_of_the_form(client, article, alice, moderator):
+    """Ensure a suspended reader gets the moderators' reason where the comment form would be."""
+    from parley.discussion.services import suspend_user
+    suspend_user(moderator, alice, "Spam links, three times")
+    client.force_login(alice)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Your account is suspended" in page and "Spam links, three times" in page
+    assert 'id="comment-form"' not in page
+
+
+def test_the_queue_is_paged(client, article, reader, moderator, monkeypatch):
+    """Ensure the moderation queue shows every flagged comment across pages, most flagged first."""
+    from parley.discussion import views
+    from parley.discussion.services import flag
+    monkeypatch.setattr(views, "QUEUE_SIZE", 2)
+    author, flaggers = reader("author"), [reader(f"f{n}") for n in range(3)]
+    comments = [post_comment(author, article, f"Flag me {n}") for n in range(3)]
+    for n, comment in enumerate(comments):
+        for who in flaggers[:n + 1]:
+            flag(who, comment, "spam")
+    client.force_login(moderator)
+    first, second = client.get("/moderation/queue").content.decode(), client.get("/moderation/queue?page=2").content.decode()
+    assert "Flag me 2" in first and "Flag me 1" in first and "Flag me 0" not in first
+    assert "Flag me 0" in second and "3 flagged comments" in first
+
+
+def test_discussion_admin_pages_open_for_staff(admin_client, article, alice):
+    """Ensure comments, flags and moderation actions have admin lists (read-mostly)."""
+    post_comment(alice, article, "In the admin")
+    for model in ("comment", "flag", "moderationaction"):
+        assert admin_client.get(f"/admin/discussion/{model}/").status_code == 200
