@@ -99,6 +99,9 @@ class Article(models.Model):
     # Discussion counters, kept current by the discussion services in the same transaction as each write.
     comment_count = models.PositiveIntegerField(default=0)
     participant_count = models.PositiveIntegerField(default=0)
+    # Moved by every discussion write that changes what the thread shows, in the write's transaction:
+    # the cached thread is keyed on it, so a write is never served stale.
+    discussion_version = models.PositiveIntegerField(default=0)
     # Starts at publication; comments move it forward. Never null, so one index serves the ranking.
     last_activity_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)

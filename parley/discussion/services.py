@@ -122,7 +122,8 @@ def _count(comment: Comment, sign: int) -> None:
     stats = visible.aggregate(n=Count("id"), people=Count("author", distinct=True), last=Max("created_at"))
     last = stats["last"] or Article.objects.values_list("published_at", flat=True).get(pk=article_id)
     Article.objects.filter(pk=article_id).update(
-        comment_count=stats["n"], participant_count=stats["people"], last_activity_at=last)
+        comment_count=stats["n"], participant_count=stats["people"], last_activity_at=last,
+        discussion_version=F("discussion_version") + 1)
     refresh_heat(article_id)
 
 
@@ -173,6 +174,7 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
     if now - comment.created_at > EDIT_GRACE:
         comment.edited_at = now
     comment.save(update_fields=["body_markdown", "body_html", "edited_at"])
+    _touch(comment.article_id)
     return comment
 
 
@@ -185,6 +187,11 @@ def delete_comment(user, comment: Comment) -> Comment:
     comment.save(update_fields=["is_deleted", "body_markdown", "body_html"])
     _count(comment, -1)
     return comment
+
+
+def _touch(article_id: int) -> None:
+    """Say the thread changed (a new cached thread is drawn); call inside the write's transaction."""
+    Article.objects.filter(pk=article_id).update(discussion_version=F("discussion_version") + 1)
 
 
 def _locked(comment: Comment) -> Comment:
@@ -229,6 +236,7 @@ def vote(user, comment: Comment, value: int) -> Comment:
     comment.downvotes += (value == Vote.DOWN) - (old == Vote.DOWN)
     comment.best_score = wilson_lower_bound(comment.upvotes, comment.downvotes)
     comment.save(update_fields=["upvotes", "downvotes", "best_score"])
+    _touch(comment.article_id)
     return comment
 
 

@@ -50,3 +50,30 @@ def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[T
         rows.append(ThreadRow(comment, comment.depth))
         stack.extend((c, 0) for c in sorted(children[comment.pk], key=key, reverse=True))
     return rows
+
+
+THREAD_CACHE_SECONDS = 600  # an entry is replaced by a new version long before; this only bounds memory
+
+
+def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> tuple[list[ThreadRow], dict]:
+    """Return (rows, {comment id: its shared HTML}) for the thread, drawn once per version.
+
+    The key carries `article.discussion_version`, which every discussion write moves in its own
+    transaction, so a reader never gets a thread older than the last write they could see. What
+    differs per viewer (their own vote, edit, flag and moderation controls, CSRF tokens) is drawn
+    on top, in `discussion/_thread.html`.
+    """
+    from django.core.cache import cache
+    from django.template import engines
+    from markupsafe import Markup
+
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    key = f"thread:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}"
+    found = cache.get(key)
+    if found is None:
+        rows = thread(article, sort, moderator=moderator)
+        head = engines["jinja2"].env.get_template("discussion/_comment_head.html").module.head
+        found = (rows, {row.comment.pk: str(head(row.comment, moderator)) for row in rows})
+        cache.set(key, found, THREAD_CACHE_SECONDS)
+    rows, heads = found
+    return rows, {pk: Markup(html) for pk, html in heads.items()}

@@ -244,3 +244,24 @@ def test_discussion_admin_pages_open_for_staff(admin_client, article, alice):
     post_comment(alice, article, "In the admin")
     for model in ("comment", "flag", "moderationaction"):
         assert admin_client.get(f"/admin/discussion/{model}/").status_code == 200
+
+
+def test_the_cached_thread_is_redrawn_after_every_kind_of_write(client, article, alice, bob, moderator):
+    """Ensure a thread drawn once (and cached) shows each later vote, edit, reply, hide and delete."""
+    from parley.discussion import services
+    comment = post_comment(alice, article, "First words")
+    client.force_login(bob)
+
+    def page():
+        article.refresh_from_db()
+        return client.get(article.get_absolute_url()).content.decode()
+
+    assert "▲ 0 ▼ 0" in page()
+    services.vote(bob, comment, 1)
+    assert "▲ 1 ▼ 0" in page()
+    services.edit_comment(alice, comment, "Second words")
+    assert "Second words" in page() and "First words" not in page()
+    post_comment(bob, article, "A reply", comment)
+    assert "A reply" in page()
+    services.hide_comment(moderator, comment, "Off topic")
+    assert "Second words" not in page() and "[removed by a moderator]" in page()
