@@ -5,7 +5,9 @@ each with about five comments from a pool of readers in the two days after it wa
 (comments, counters and hourly participation buckets inserted in bulk, as `parley recount` would
 leave them), and one article with 200 comments. Then:
 
-- Most Discussed (24h and 7d) computed in-process, uncached, 300 times: p50 and p99;
+- Most Discussed (24h and 7d) computed in-process, uncached, 300 times: p50 and p99; up to 100,000
+  articles, Heat is left as replayed writes leave it (stale rows included), and a quiet window is
+  timed before and after `prune_heat()`;
 - comment posts over HTTP: gunicorn (`parley serve`), wrk with 16 connections POSTing to the API
   with bearer tokens (rate limits off: this measures the write path), req/s and p99;
 - an article page with 200 comments, page cache off: req/s, p50, p99 with 16 connections and with 1.
@@ -47,6 +49,7 @@ from parley.articles.models import Article, Outlet
 from parley.accounts.models import ApiToken
 
 count, readers, per_article, busy = (int(a) for a in sys.argv[1:5])
+WRITES_UP_TO = 100_000
 call_command("migrate", verbosity=0)
 if Article.objects.count() >= count:
     print("archive already built"); sys.exit(0)
@@ -67,7 +70,7 @@ for start in range(0, count, BATCH):
             published = now - step * (count - n)
             articles.append((n + 1, outlet.pk, f"Bench article {n}", f"bench-article-{n}", "", f"https://bench.invalid/{n}",
                              published, False, "", f"<p>Short body {n}.</p>", f"Short body {n}.", f"{n:064x}",
-                             f"{n:064x}", "", False, 0, 0, published, now, now))
+                             f"{n:064x}", "", False, 0, 0, published, now, now, 0))
             k = rng.choice([0, 1, 2, 4, 5, 7, 8, 13]) if n != count - 2 else busy
             last, authors, kept = published, set(), 0
             for c in range(k):
@@ -83,11 +86,11 @@ for start in range(0, count, BATCH):
                 buckets[(n + 1, author, hour)] = [b[0] + 1, max(b[1], at)]
                 last, kept = max(last, at), kept + 1
                 authors.add(author)
-            articles[-1] = articles[-1][:15] + (kept, len(authors), last) + articles[-1][18:]
+            articles[-1] = articles[-1][:15] + (kept, len(authors), last) + articles[-1][18:]  # counts, latest comment
         cur.executemany(
             "INSERT INTO articles_article (id, outlet_id, title, slug, byline, url, published_at, date_inferred, summary,"
             " body_html, body_text, identity_key, content_hash, origin, is_sample, comment_count, participant_count,"
-            " last_activity_at, created_at, updated_at) VALUES (%s)" % ",".join(["%s"] * 20), articles)
+            " last_activity_at, created_at, updated_at, discussion_version) VALUES (%s)" % ",".join(["%s"] * 21), articles)
         cur.executemany(
             "INSERT INTO discussion_comment (article_id, author_id, parent_id, depth, body_markdown, body_html, created_at,"
             " edited_at, is_deleted, is_hidden, upvotes, downvotes, best_score, open_flags) VALUES (%s)" % ",".join(["%s"] * 14),
@@ -96,8 +99,14 @@ for start in range(0, count, BATCH):
                         [(a, u, h, v[0], v[1]) for (a, u, h), v in buckets.items()])
     print(f"\r{min(count, start + BATCH)}/{count} articles", end="", flush=True)
 print()
-from parley.discussion.ranking import rebuild_heat
-rebuild_heat()
+from parley.discussion.ranking import rebuild_heat, refresh_heat
+if count <= WRITES_UP_TO:
+    # Heat as production writes leave it: each article's row as of its last comment, stale rows
+    # included (the worker prunes them; MEASURE times both states).
+    for pk, last in Article.objects.filter(comment_count__gt=0).values_list("id", "last_activity_at").iterator():
+        refresh_heat(pk, now=last)
+else:
+    rebuild_heat()  # replaying every write would take hours at this size
 with open(os.environ["PARLEY_DATA_DIR"] + "/tokens.txt", "w") as fh:
     for user in User.objects.filter(username__startswith="r").order_by("id")[:32]:
         fh.write(ApiToken.issue(user)[1] + "\n")
@@ -111,16 +120,32 @@ django.setup()
 from parley.articles.models import Article
 from parley.discussion.models import Comment, Participation
 from parley.discussion.ranking import most_discussed
+from datetime import timedelta
+from django.utils import timezone
+from parley.discussion.models import Heat
+from parley.discussion.ranking import prune_heat
 out = {"articles": Article.objects.count(), "comments": Comment.objects.count()}
-for window in ("24h", "7d"):
-    out[f"rows_{window}"] = len(most_discussed(window, limit=10))
+
+
+def timed(window, now=None):
     times = []
     for _ in range(300):
         t = time.perf_counter()
-        most_discussed(window, limit=10)
+        most_discussed(window, limit=10, now=now)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
-    out[window] = (times[len(times) // 2], times[int(len(times) * 0.99) - 1])
+    return times[len(times) // 2], times[int(len(times) * 0.99) - 1]
+
+
+out["heat_rows"] = Heat.objects.count()
+quiet = timezone.now() + timedelta(days=3)  # a quiet 24h window: nobody commented since
+out["quiet_24h"] = timed("24h", quiet)
+out["quiet_rows"] = len(most_discussed("24h", limit=10, now=quiet))
+for window in ("24h", "7d"):
+    out[f"rows_{window}"] = len(most_discussed(window, limit=10))
+    out[window] = timed(window)
+out["pruned"] = prune_heat()
+out["quiet_24h_pruned"] = timed("24h", quiet)
 busy = Article.objects.order_by("-comment_count").first()
 out["busy_url"] = busy.get_absolute_url()
 out["busy_comments"] = busy.comment_count
@@ -199,6 +224,12 @@ def main() -> None:
         print(f"{size:>10,} {m['comments']:>10,} {m['rows_24h']:>3}/{m['rows_7d']:<3} {m['24h'][0]:>8.2f}/{m['24h'][1]:<8.2f} {m['7d'][0]:>8.2f}/{m['7d'][1]:<8.2f} "
               f"{posts['rps']:>8.0f} {posts['p99']:>8.1f} {posts['errors']:>6} {p16['rps']:>9.0f} {p16['p99']:>9.1f} "
               f"{p1['p50']:>9.2f}/{p1['p99']:<8.2f} {m['busy_comments']:>5}")
+    print("\nMost Discussed with Heat as writes leave it (each article's row as of its last comment; archives "
+          f"up to {100_000:,} articles), in a quiet 24h window three days on, before and after prune_heat()")
+    print(f"{'articles':>10} {'heat rows':>10} {'ranked':>7} {'quiet p50/p99 ms':>17} {'pruned rows':>12} {'after p50/p99 ms':>17}")
+    for size, m, *_ in rows:
+        print(f"{size:>10,} {m['heat_rows']:>10,} {m['quiet_rows']:>7} {m['quiet_24h'][0]:>8.2f}/{m['quiet_24h'][1]:<8.2f} "
+              f"{m['pruned']:>12,} {m['quiet_24h_pruned'][0]:>8.2f}/{m['quiet_24h_pruned'][1]:<8.2f}")
     if len(rows) >= 2:
         small, large = rows[0][1], rows[-1][1]
         print(f"Most Discussed p99 at {rows[-1][0]:,} vs {rows[0][0]:,} articles: 24h {large['24h'][1] / small['24h'][1]:.2f}x, "
