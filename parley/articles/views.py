@@ -74,6 +74,7 @@ def article(request, pk, slug):
         # No visible comment means no thread: tombstones only show above live replies.
         "thread": rows,
         "heads": heads,
+        "viewer_moderates": moderates,  # asked once per page, not by the template again
         "my_votes": votes_of(request.user, [row.comment for row in rows]),
         "suspension": profile.suspended_reason or "No reason was given." if profile and profile.is_suspended else None,
         "sort": sort,

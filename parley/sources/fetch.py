@@ -18,7 +18,6 @@
 """
 import email.utils
 import ipaddress
-import re
 import socket
 import threading
 import time
@@ -32,6 +31,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpcore
 import httpx
 from django.conf import settings
+
+from parley.sources.readers.decoding import charset_of
 
 MAX_REDIRECTS = 5
 MAX_CODINGS = 2  # content-coding layers decoded; more is refused
@@ -79,8 +80,7 @@ class Fetched:
     @property
     def charset(self) -> str:
         """The charset the Content-Type header declares, or ''."""
-        found = re.search(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", self.headers.get("content-type", ""), re.I)
-        return found[1] if found else ""
+        return charset_of(self.headers.get("content-type", ""))
 
 
 def is_public(address: str) -> bool:
@@ -98,8 +98,9 @@ def _allowed_hosts() -> set[str]:
     return {h.lower() for h in settings.PARLEY_FETCH_ALLOW_HOSTS}
 
 
-def resolve_checked(host: str, port: int, timeout: float = 20.0) -> str:
+def resolve_checked(host: str, port: int, timeout: float | None = None) -> str:
     """Return an address for host that may be contacted, or raise FetchError saying why not."""
+    timeout = settings.PARLEY_FETCH_TIMEOUT if timeout is None else timeout
     try:
         infos = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM).result(timeout=max(timeout, 0))
     except FutureTimeout:

@@ -69,10 +69,16 @@ def _codec(label: str) -> str | None:
     return None if name.startswith(("utf-16", "utf-32")) or name in ("rot-13", "base64", "hex", "zlib") else name
 
 
+def charset_of(content_type: str) -> str:
+    """Return the charset a Content-Type header states, or ''."""
+    found = re.search(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
+    return found[1] if found else ""
+
+
 def charset_is_usable(content_type: str) -> bool:
     """Tell whether a Content-Type header states a charset Python can decode with."""
-    found = re.search(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
-    return bool(found and _codec(found[1]))
+    charset = charset_of(content_type)
+    return bool(charset and _codec(charset))
 
 
 def declared_encoding(data: bytes) -> str | None:

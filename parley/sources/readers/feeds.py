@@ -144,6 +144,16 @@ def read_json_feed(data: bytes, reference: datetime, origin: str = "") -> list[A
     return out
 
 
+def _titled(title: str, html: str, paragraphs: list[str]) -> tuple[str, list[str]]:
+    """Return an entry's title (its first words when it has none) and its paragraphs (the title
+    when it has no text); raise Unreadable when it has neither."""
+    if not title:
+        title = (paragraphs[0] if paragraphs else " ".join(html_to_paragraphs(html))[:120]).strip()
+    if not title:
+        raise Unreadable("no title and no text")
+    return title, paragraphs if html or paragraphs else [title]
+
+
 def _json_text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -155,11 +165,7 @@ def _json_draft(item, outlet: str, base: str, reference: datetime, origin: str) 
     html, text = _json_text(item.get("content_html")), _json_text(item.get("content_text"))
     summary = _json_text(item.get("summary"))
     paragraphs = [p for p in (text or ("" if html else summary)).replace("\r\n", "\n").split("\n\n") if p.strip()]
-    title = _json_text(item.get("title")) or (paragraphs[0] if paragraphs else " ".join(html_to_paragraphs(html)))[:120]
-    if not title:
-        raise Unreadable("no title and no text")
-    if not html and not paragraphs:
-        paragraphs = [title]
+    title, paragraphs = _titled(_json_text(item.get("title")), html, paragraphs)
     when = None
     for key in ("date_published", "date_modified"):
         stamp = _json_text(item.get(key))
@@ -213,12 +219,7 @@ def _draft(entry, number: int, parsed, outlet: str, reference: datetime, origin:
     link = entry.get("link", "") or ""
     title = _text(entry.get("title_detail"), entry.get("title", "")).strip()
     html, paragraphs = _body(entry, link or parsed.feed.get("link", ""))
-    if not title:
-        title = (paragraphs[0] if paragraphs else " ".join(html_to_paragraphs(html))[:120]).strip()
-    if not title:
-        raise Unreadable("no title and no text")
-    if not html and not paragraphs:
-        paragraphs = [title]
+    title, paragraphs = _titled(title, html, paragraphs)
     when = _when(entry)
     return ArticleDraft(
         title=title[:500], outlet=outlet, url=link, byline=entry.get("author", "") or "",

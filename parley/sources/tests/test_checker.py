@@ -14,6 +14,7 @@ from django.utils import timezone
 from parley.articles.models import Article
 from parley.sources.checker import Checker
 from parley.sources.models import FetchLog, Source
+from tests.test_serve_supervision import children
 
 SLOW = 3.0  # seconds the slow feed takes to answer: time to find and kill the reading process
 
@@ -54,20 +55,6 @@ def farm(settings):
     httpd.server_close()
 
 
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
 @pytest.mark.django_db(transaction=True)
 def test_reading_processes_store_what_one_process_stores(farm):
     """Ensure three feeds checked through two reading processes are stored whole, each source recorded."""
@@ -93,8 +80,7 @@ def test_a_killed_reading_process_costs_no_source(farm):
         def kill_soon():
             deadline = time.monotonic() + SLOW
             while time.monotonic() < deadline:
-                children = children_of(os.getpid())
-                readers = [c for c in children if "spawn" in open(f"/proc/{c}/cmdline").read()]
+                readers = [pid for pid, (_, argv) in children(os.getpid()).items() if any("spawn" in a for a in argv)]
                 if readers:
                     time.sleep(0.5)  # inside the slow fetch
                     for pid in readers:
