@@ -10,7 +10,9 @@ leave them), and one article with 200 comments. Then:
   timed before and after `prune_heat()`;
 - comment posts over HTTP: gunicorn (`parley serve`), wrk with 16 connections POSTing to the API
   with bearer tokens (rate limits off: this measures the write path), req/s and p99;
-- an article page with 200 comments, page cache off: req/s, p50, p99 with 16 connections and with 1.
+- an article page with 200 comments, page cache off: its first page req/s, p50, p99 with 16 connections and
+  with 1; then with 16 connections the first page signed in (the reader's own votes and forms drawn on
+  top of the cached thread) and the last page.
 
     python bench/discussion.py                      # 10,000 and 1,000,000 articles
     python bench/discussion.py --sizes 10000 --duration 5
@@ -149,8 +151,16 @@ out["quiet_24h_pruned"] = timed("24h", quiet)
 busy = Article.objects.order_by("-comment_count").first()
 out["busy_url"] = busy.get_absolute_url()
 out["busy_comments"] = busy.comment_count
+from parley.discussion.threads import THREAD_PAGE_SIZE, cached_thread, page_count
+out["busy_pages"], out["page_size"] = page_count(cached_thread(busy)), THREAD_PAGE_SIZE
 recent = list(Article.objects.order_by("-id").values_list("id", flat=True)[:100])
 out["recent"] = recent
+# A signed-in reader's session, to time the page with its per-viewer controls (vote, reply, flag forms).
+from django.contrib.auth.models import User
+from django.test import Client
+browser = Client(HTTP_HOST="127.0.0.1")
+browser.force_login(User.objects.get(username="r1"))
+out["session"] = browser.cookies["sessionid"].value
 print(json.dumps(out))
 '''
 
@@ -202,6 +212,10 @@ def main() -> None:
                     time.sleep(0.2)
             page16 = drive(base, [measured["busy_url"]], args.duration, 16)
             page1 = drive(base, [measured["busy_url"]], args.duration, 1)
+            last = f"{measured['busy_url']}?cpage={measured['busy_pages']}"
+            signed = {"Cookie": f"sessionid={measured['session']}"}
+            signed16 = drive(base, [measured["busy_url"]], args.duration, 16, headers=signed)
+            last16 = drive(base, [last], args.duration, 16)
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
                 fh.write(POST_LUA % ("{" + ",".join(json.dumps(t) for t in tokens) + "}",
                                      "{" + ",".join(str(i) for i in measured["recent"]) + "}"))
@@ -215,15 +229,21 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=20)
-        rows.append((size, measured, posts, page16, page1))
+        rows.append((size, measured, posts, page16, page1, signed16, last16))
 
     print(f"\nDiscussion benchmark, SQLite, gunicorn (parley serve), {os.cpu_count()} cores, {args.duration}s per HTTP row")
     print(f"{'articles':>10} {'comments':>10} {'ranked':>7} {'MD 24h p50/p99 ms':>18} {'MD 7d p50/p99 ms':>17} "
           f"{'posts/s':>8} {'post p99':>9} {'errors':>6} {'page200 c16 r/s p99':>20} {'page200 c1 p50/p99':>19} {'busy':>5}")
-    for size, m, posts, p16, p1 in rows:
+    for size, m, posts, p16, p1, *_ in rows:
         print(f"{size:>10,} {m['comments']:>10,} {m['rows_24h']:>3}/{m['rows_7d']:<3} {m['24h'][0]:>8.2f}/{m['24h'][1]:<8.2f} {m['7d'][0]:>8.2f}/{m['7d'][1]:<8.2f} "
               f"{posts['rps']:>8.0f} {posts['p99']:>8.1f} {posts['errors']:>6} {p16['rps']:>9.0f} {p16['p99']:>9.1f} "
               f"{p1['p50']:>9.2f}/{p1['p99']:<8.2f} {m['busy_comments']:>5}")
+    print(f"\nThe busy article's page ({rows[0][1]['page_size']} top-level comments per page), 16 connections: "
+          "first page anonymous and signed in (own votes, reply, edit and flag forms), last page anonymous")
+    print(f"{'articles':>10} {'anon p1 r/s':>12} {'p99 ms':>7} {'signed p1 r/s':>14} {'p99 ms':>7} {'last page r/s':>14} {'p99 ms':>7} {'errors':>6}")
+    for size, _m, _posts, p16, _p1, s16, l16 in rows:
+        print(f"{size:>10,} {p16['rps']:>12.0f} {p16['p99']:>7.1f} {s16['rps']:>14.0f} {s16['p99']:>7.1f} {l16['rps']:>14.0f} {l16['p99']:>7.1f} "
+              f"{p16['errors'] + s16['errors'] + l16['errors']:>6}")
     print("\nMost Discussed with Heat as writes leave it (each article's row as of its last comment; archives "
           f"up to {100_000:,} articles), in a quiet 24h window three days on, before and after prune_heat()")
     print(f"{'articles':>10} {'heat rows':>10} {'ranked':>7} {'quiet p50/p99 ms':>17} {'pruned rows':>12} {'after p50/p99 ms':>17}")

@@ -101,14 +101,16 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def drive(base: str, paths: list[str], duration: int, connections: int) -> dict:
-    """Run wrk on a rotating list of paths; return rps, p50 and p99 in ms."""
+def drive(base: str, paths: list[str], duration: int, connections: int, headers: dict | None = None) -> dict:
+    """Run wrk on a rotating list of paths (with these request headers); return rps, p50 and p99 in ms."""
+    headers = headers or {}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(LUA % ("{" + ", ".join(json.dumps(p) for p in paths) + "}"))
     # Warm every URL once (fills the page cache where it is on, and the OS cache either way).
     for path in paths:
-        urllib.request.urlopen(base + path, timeout=30).read()
-    done = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", fh.name, base],
+        urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=30).read()
+    extra = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    done = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", *extra, "-s", fh.name, base],
                           capture_output=True, text=True, check=True, timeout=duration + 30)
     os.unlink(fh.name)
     out = done.stdout

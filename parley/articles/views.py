@@ -10,7 +10,7 @@ from parley.articles.search import search_articles
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
 from parley.discussion.services import is_moderator, votes_of
-from parley.discussion.threads import DEFAULT_SORT, SORTS, cached_thread
+from parley.discussion.threads import DEFAULT_SORT, SORTS, cached_thread, page_count, thread_page
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.queries import article_facts
 
@@ -64,7 +64,13 @@ def article(request, pk, slug):
     sort = sort if sort in SORTS else DEFAULT_SORT
     moderates = is_moderator(request.user)
     # A moderator sees hidden comments even when none is visible, to restore them.
-    rows, heads = cached_thread(item, sort, moderator=moderates) if item.comment_count or moderates else ([], {})
+    rows = cached_thread(item, sort, moderator=moderates) if item.comment_count or moderates else []
+    pages = page_count(rows)
+    try:
+        cpage = min(max(1, int(request.GET.get("cpage", "1"))), pages)
+    except ValueError:
+        cpage = 1
+    rows = thread_page(rows, cpage)
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
     return render(request, "articles/article.html", {
         "article": item,
@@ -73,9 +79,10 @@ def article(request, pk, slug):
         "most_discussed": most_discussed_box(),
         # No visible comment means no thread: tombstones only show above live replies.
         "thread": rows,
-        "heads": heads,
+        "thread_page": cpage,
+        "thread_pages": pages,
         "viewer_moderates": moderates,  # asked once per page, not by the template again
-        "my_votes": votes_of(request.user, [row.comment for row in rows]),
+        "my_votes": votes_of(request.user, rows),
         "suspension": profile.suspended_reason or "No reason was given." if profile and profile.is_suspended else None,
         "sort": sort,
         "sorts": list(SORTS),

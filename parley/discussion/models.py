@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from parley.articles.models import Article
 
@@ -44,7 +45,8 @@ class Comment(models.Model):
         return f"Comment {self.pk} by {self.author_id} on {self.article_id}"
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#c{self.pk}"
+        """A permalink that keeps working as the thread grows: it redirects to the comment's page."""
+        return reverse("comment-link", args=[self.pk])
 
 
 class Vote(models.Model):

@@ -1,6 +1,8 @@
 """Turn an article's comments into the rows of a nested thread, in the order a reader chose."""
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from parley.discussion.models import Comment
 
@@ -53,10 +55,31 @@ def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[T
 
 
 THREAD_CACHE_SECONDS = 600  # an entry is replaced by a new version long before; this only bounds memory
+THREAD_PAGE_SIZE = 50  # top-level comments per page, each with all its replies
 
 
-def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> tuple[list[ThreadRow], dict]:
-    """Return (rows, {comment id: its shared HTML}) for the thread, drawn once per version.
+class Shown(NamedTuple):
+    """One comment of a cached thread: what the per-viewer controls need, and its shared HTML.
+
+    Plain values, not model instances, so a cached thread of hundreds of comments loads in a
+    fraction of a millisecond.
+    """
+    pk: int
+    depth: int
+    top: int  # the position of its top-level comment in the thread, from 0
+    author_id: int
+    is_hidden: bool
+    is_deleted: bool
+    body_markdown: str  # for its author's Edit form
+    head: str
+
+    @property
+    def removed(self) -> bool:
+        return self.is_deleted or self.is_hidden
+
+
+def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[Shown]:
+    """Return the thread's comments, each with its shared HTML drawn once per discussion version.
 
     The key carries `article.discussion_version`, which every discussion write moves in its own
     transaction, so a reader never gets a thread older than the last write they could see. What
@@ -65,15 +88,42 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
     """
     from django.core.cache import cache
     from django.template import engines
-    from markupsafe import Markup
 
     sort = sort if sort in SORTS else DEFAULT_SORT
     key = f"thread:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}"
     found = cache.get(key)
     if found is None:
-        rows = thread(article, sort, moderator=moderator)
         head = engines["jinja2"].env.get_template("discussion/_comment_head.html").module.head
-        found = (rows, {row.comment.pk: str(head(row.comment, moderator)) for row in rows})
+        found, top = [], -1
+        for row in thread(article, sort, moderator=moderator):
+            c = row.comment
+            if row.depth == 0 or not found:
+                top += 1
+            found.append(Shown(c.pk, row.depth, top, c.author_id, c.is_hidden, c.is_deleted, c.body_markdown,
+                               str(head(c, moderator))))
         cache.set(key, found, THREAD_CACHE_SECONDS)
-    rows, heads = found
-    return rows, {pk: Markup(html) for pk, html in heads.items()}
+    return found
+
+
+def page_count(rows: list[Shown]) -> int:
+    """How many pages of THREAD_PAGE_SIZE top-level comments the thread has (at least one)."""
+    return max(1, -(-(rows[-1].top + 1) // THREAD_PAGE_SIZE)) if rows else 1
+
+
+def thread_page(rows: list[Shown], page: int) -> list[Shown]:
+    """The rows under the page's top-level comments (pages count from 1)."""
+    first = (page - 1) * THREAD_PAGE_SIZE
+    start = bisect_left(rows, first, key=lambda r: r.top)
+    end = bisect_left(rows, first + THREAD_PAGE_SIZE, key=lambda r: r.top)
+    return rows[start:end]
+
+
+def comment_location(comment, sort: str = DEFAULT_SORT, moderator: bool = False) -> str:
+    """The article URL, with the thread page that shows this comment, and its anchor."""
+    from parley.articles.models import Article
+
+    article = Article.objects.get(pk=comment.article_id)  # fresh: its discussion version may have moved
+    rows = cached_thread(article, sort, moderator=moderator)
+    page = next((row.top // THREAD_PAGE_SIZE + 1 for row in rows if row.pk == comment.pk), 1)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{article.get_absolute_url()}{query}#c{comment.pk}"

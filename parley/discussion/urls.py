@@ -4,6 +4,7 @@ from parley.discussion import feeds, views
 
 urlpatterns = [
     path("a/<int:pk>/comments", views.post, name="comment-post"),
+    path("c/<int:pk>", views.comment_link, name="comment-link"),
     path("c/<int:pk>/edit", views.edit, name="comment-edit"),
     path("c/<int:pk>/delete", views.delete, name="comment-delete"),
     path("c/<int:pk>/vote", views.vote, name="comment-vote"),

@@ -15,6 +15,7 @@ from parley.discussion import services
 from parley.discussion.models import Comment, ModerationAction
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
 from parley.discussion.services import DiscussionError, is_moderator
+from parley.discussion.threads import comment_location
 
 MODERATION_LOG_PAGE = 100
 QUEUE_SIZE = 100
@@ -35,7 +36,12 @@ def post(request, pk):
         comment = services.post_comment(request.user, article, request.POST.get("text", ""), parent)
     except DiscussionError as exc:
         return _refused(request, article, str(exc), parent)
-    return redirect(comment.get_absolute_url())
+    return redirect(comment_location(comment))
+
+
+def comment_link(request, pk):
+    """Send a comment's permalink to the thread page that shows it now."""
+    return redirect(comment_location(get_object_or_404(Comment, pk=pk), moderator=is_moderator(request.user)))
 
 
 def _refused(request, article, reason, parent):
@@ -52,7 +58,7 @@ def _comment_action(request, pk, action, success):
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
-    return redirect(comment.get_absolute_url())
+    return redirect(comment_location(comment, moderator=is_moderator(request.user)))
 
 
 @require_POST

@@ -265,3 +265,62 @@ def test_the_cached_thread_is_redrawn_after_every_kind_of_write(client, article,
     assert "A reply" in page()
     services.hide_comment(moderator, comment, "Off topic")
     assert "Second words" not in page() and "[removed by a moderator]" in page()
+
+
+def test_long_thread_is_paged_by_top_level_comment(client, article, alice, bob, settings):
+    """Ensure a long thread shows THREAD_PAGE_SIZE top-level comments per page, each with its replies,
+    and permalinks, replies and odd page numbers all land on the page that shows the comment."""
+    from parley.discussion.threads import THREAD_PAGE_SIZE
+
+    settings.RATE_LIMITS_ENABLED = False
+    tops = [post_comment(alice, article, f"Top comment number {n}") for n in range(THREAD_PAGE_SIZE * 2 + 3)]
+    # "oldest" first is the order of posting; "best" with no votes is too (ties break by time).
+    reply = post_comment(bob, article, "A reply on the second page", tops[THREAD_PAGE_SIZE + 1])
+    url = article.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    assert first.count('class="comment depth-0') == THREAD_PAGE_SIZE
+    assert f'id="c{tops[0].pk}"' in first and f'id="c{tops[THREAD_PAGE_SIZE].pk}"' not in first
+    assert "Page 1 of 3" in first and "cpage=2" in first and 'rel="prev"' not in first
+
+    second = client.get(url + "?cpage=2").content.decode()
+    assert second.count('class="comment depth-0') == THREAD_PAGE_SIZE
+    assert f'id="c{reply.pk}"' in second and f'id="c{tops[THREAD_PAGE_SIZE].pk}"' in second
+    assert 'rel="prev"' in second and 'rel="next"' in second
+
+    last = client.get(url + "?cpage=3").content.decode()
+    assert last.count('class="comment depth-0') == 3 and 'rel="next"' not in last
+    for odd in ("abc", "0", "-4", "99999999999999999999"):  # clamped to a real page, never an error
+        assert client.get(url, {"cpage": odd}).status_code == 200
+    assert "Page 3 of 3" in client.get(url, {"cpage": "99"}).content.decode()
+
+    # The permalink and the redirect after a reply both find the comment's page.
+    assert client.get(reply.get_absolute_url())["Location"] == f"{url}?cpage=2#c{reply.pk}"
+    assert client.get(tops[0].get_absolute_url())["Location"] == f"{url}#c{tops[0].pk}"
+    client.force_login(alice)
+    response = client.post(f"/a/{article.pk}/comments", {"text": "Another reply", "parent": tops[-1].pk})
+    newest = Comment.objects.latest("pk")
+    assert response["Location"] == f"{url}?cpage=3#c{newest.pk}"
+    assert client.get("/c/999999").status_code == 404
+
+
+def test_thread_forms_carry_a_working_csrf_token_and_anonymous_pages_set_no_cookie(article, alice, bob):
+    """Ensure every form in a signed-in thread carries the CSRF token (drawn once per page) and it is
+    accepted by a client that enforces CSRF; an anonymous reader gets no CSRF cookie (pages stay cacheable)."""
+    from django.test import Client
+
+    top = post_comment(alice, article, "First")
+    anonymous = Client().get(article.get_absolute_url())
+    assert "csrftoken" not in anonymous.cookies and "csrfmiddlewaretoken" not in anonymous.content.decode()
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(bob)
+    page = browser.get(article.get_absolute_url()).content.decode()
+    html = page[page.index('id="discussion"'):]
+    html = html[:html.index("</section>")]
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert len(tokens) == html.count("<form method=\"post\"") >= 4 and len(set(tokens)) == 1
+    assert f'action="/c/{top.pk}/vote"' in html and f'action="/a/{article.pk}/comments"' in html
+    assert browser.post(f"/c/{top.pk}/vote", {"value": "up"}).status_code == 403  # no token: refused
+    assert browser.post(f"/c/{top.pk}/vote", {"value": "up", "csrfmiddlewaretoken": tokens[0]}).status_code == 302
+    assert Comment.objects.get(pk=top.pk).upvotes == 1

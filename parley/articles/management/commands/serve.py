@@ -1,4 +1,5 @@
 """`parley serve`: serve the site with gunicorn, and run a source worker beside it, restarted if it dies."""
+import gc
 import logging
 import multiprocessing
 import os
@@ -71,6 +72,25 @@ class ParleyServer(BaseApplication):
         return application
 
 
+def warm_and_freeze() -> None:
+    """Compile every template and the URL map in the master, then move everything alive to the
+    collector's permanent generation, before gunicorn forks its workers.
+
+    A full collection otherwise walks all of Django's startup objects: 50-65 ms in a web worker,
+    which was the 99th percentile of a busy article page. Frozen, it walks only what requests
+    leave behind (5 ms measured); the forks also share the frozen pages instead of copying them.
+    """
+    from django.template import engines
+    from django.urls import get_resolver
+
+    env = engines["jinja2"].env
+    for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".txt", ".xml"))):
+        env.get_template(name)
+    get_resolver().reverse_dict  # noqa: B018 (builds the reverse map)
+    gc.collect()
+    gc.freeze()
+
+
 class Command(BaseCommand):
     help = "Serve Parley over HTTP with gunicorn (the default verb of `parley`)."
 
@@ -91,6 +111,7 @@ class Command(BaseCommand):
         if worker is not None:
             worker.start()
         master = os.getpid()
+        warm_and_freeze()
         try:
             ParleyServer({
                 "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
