@@ -39,7 +39,7 @@ def environment(**options):
     env = Environment(**options)
     from parley.discussion.services import is_moderator
 
-    env.globals.update(static=static, url=url, site_name=settings.PARLEY_SITE_NAME, messages=get_messages,
+    env.globals.update(static=static, url=url, SITE_NAME=settings.PARLEY_SITE_NAME, messages=get_messages,
                        is_moderator=is_moderator)
     env.globals.update(profile_url=profile_url)
     env.filters.update(time_tag=time_tag)

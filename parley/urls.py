@@ -13,3 +13,7 @@ urlpatterns = [
     path("", include("parley.sources.urls")),
     path("", include("parley.enrichment.urls")),
 ]
+
+handler403 = "parley.articles.errors.forbidden"
+handler404 = "parley.articles.errors.not_found"
+handler500 = "parley.articles.errors.server_error"

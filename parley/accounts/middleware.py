@@ -1,5 +1,6 @@
 """Turn RateLimited into a 429 page with Retry-After."""
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from parley.accounts.ratelimit import RateLimited
 
@@ -14,6 +15,13 @@ class RateLimitMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, RateLimited):
             return None
-        response = render(request, "429.html", {"error": exception}, status=429)
+        # What the reader typed is given back, never thrown away with the refusal.
+        back = request.headers.get("Referer", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+        response = render(request, "429.html", {
+            "error": exception,
+            "kept_text": request.POST.get("text", "") if request.method == "POST" else "",
+            "back": back if safe else "",
+        }, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response

@@ -1,4 +1,5 @@
 """Sign-up, sign-in with rate limits, and public profiles."""
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
@@ -40,7 +41,12 @@ def safe_next(request, default: str = "home") -> str:
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, limited per client address (429) and per e-mail address (silently:
-    the answer is the same for every address, known or not, limited or not)."""
+    the answer is the same for every address, known or not, limited or not). The mail is signed
+    with the site's name, never with the host name the request happened to use."""
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.PARLEY_SITE_NAME}
 
     def post(self, request, *args, **kwargs):
         check_all([("reset-ip", client_ip(request), RESETS_PER_IP)])

@@ -8,6 +8,7 @@ urlpatterns = [
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feed.rss", feeds.LatestRss(), name="latest-rss"),
     path("feed.atom", feeds.LatestAtom(), name="latest-atom"),
     path("o/<slug:slug>/feed.rss", feeds.OutletRss(), name="outlet-rss"),

@@ -1,5 +1,4 @@
 """Reading pages: home, article, outlet, search."""
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -21,6 +20,13 @@ MORE_FROM_OUTLET = 5
 def healthz(request):
     """Answer "ok": a liveness check, and the floor that page benchmarks compare against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Send browsers that ask for /favicon.ico to the site's icon."""
+    from django.templatetags.static import static
+
+    return redirect(static("parley/favicon.svg"), permanent=True)
 
 
 def _listing(request, queryset, template, extra):
@@ -107,5 +113,4 @@ def search(request):
         "hits": hits[:SEARCH_PAGE_SIZE],
         "page": page,
         "has_next": len(hits) > SEARCH_PAGE_SIZE,
-        "site_name": settings.PARLEY_SITE_NAME,
     })

@@ -1,0 +1,108 @@
+"""Every main page on a phone-sized screen and through axe-core, signed out and signed in (Chromium).
+
+The pages are filled from the seed article (imported and enriched, so ticker, person and quote
+pages exist) and a short discussion, the way a reader would meet them.
+"""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+
+from parley.discussion.services import post_comment
+from parley.enrichment.models import Fact
+from parley.enrichment.services import enrich_article
+from parley.sources.services import import_path
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "correct-horse-battery-42"
+
+
+@pytest.fixture
+def site(seed_page, reference, make_article):
+    """Return the paths of every main page, with the seed article enriched and discussed."""
+    from parley.articles.models import Article
+
+    import_path([str(seed_page)], reference_date=reference)
+    article = Article.objects.get()
+    enrich_article(article)
+    reader = User.objects.create_user("reader", password=PASSWORD)
+    other = User.objects.create_user("other", password=PASSWORD)
+    top = post_comment(other, article, "A long word that must wrap: " + "x" * 120)
+    post_comment(reader, article, "A reply with a [link](https://example.com/a/very/long/path) in it.", top)
+    make_article(title="A second article to fill the lists")
+    ticker = Fact.objects.filter(kind="ticker").values_list("key", flat=True).first()
+    person = Fact.objects.filter(kind="person").values_list("key", flat=True).first()
+    assert ticker and person, "the seed should yield a ticker and a person"
+    outlet = article.outlet.get_absolute_url()
+    return [
+        "/", article.get_absolute_url(), outlet, "/search?q=" + ticker, "/most-discussed", "/active",
+        f"/t/{ticker}/", f"/p/{person}/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
+        "/u/reader/", "/moderation/log", "/no/such/page",
+    ]
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than the screen."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each."""
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def broken_references(page) -> list[str]:
+    """aria-describedby and aria-labelledby values naming no element on the page."""
+    return page.evaluate("""() => [...document.querySelectorAll('[aria-describedby], [aria-labelledby]')].flatMap(
+        el => ['aria-describedby', 'aria-labelledby'].flatMap(attr => (el.getAttribute(attr) || '').split(/\\s+/)
+            .filter(id => id && !document.getElementById(id)).map(id => `${attr}=${id}`)))""")
+
+
+def sign_in(page, base):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "reader")
+    page.fill("#id_password", PASSWORD)
+    page.click("form.account-form button[type=submit]")
+    page.wait_for_selector("nav.account a.me")
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
+def test_every_main_page_fits_a_phone_and_passes_axe(live_server, browser, site, signed_in):
+    """Ensure no main page is wider than a 390 px screen and none has a serious or critical axe-core
+    violation, signed out and signed in."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        if signed_in:
+            sign_in(page, live_server.url)
+        problems = {}
+        for path in site:
+            page.goto(live_server.url + path)
+            found = serious(page) + broken_references(page)
+            if overflow(page) > 0:
+                found.append(f"{overflow(page)} px wider than the screen")
+            if found:
+                problems[path] = found
+        assert problems == {}
+    finally:
+        context.close()
+
+
+def test_skip_link_favicon_and_site_name(live_server, page, site, settings):
+    """Ensure the skip link is the first thing a keyboard reaches and moves focus to the content, the
+    favicon answers, and error pages carry the site's header and a way home."""
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    icon = page.request.get(live_server.url + "/favicon.ico")
+    assert icon.ok and icon.headers["content-type"].startswith("image/svg")
+
+    missing = page.goto(live_server.url + "/no/such/page")
+    assert missing.status == 404
+    assert page.locator("header.site .brand").inner_text() == settings.PARLEY_SITE_NAME
+    assert page.locator("main a[href='/']").count() == 1
+    assert page.title().startswith("Not found")
