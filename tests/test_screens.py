@@ -106,3 +106,14 @@ def test_skip_link_favicon_and_site_name(live_server, page, site, settings):
     assert page.locator("header.site .brand").inner_text() == settings.PARLEY_SITE_NAME
     assert page.locator("main a[href='/']").count() == 1
     assert page.title().startswith("Not found")
+
+
+def test_recent_times_read_as_relative_with_the_exact_time_kept(live_server, page, site):
+    """Ensure time.js turns a comment posted just now into "just now", keeping the exact time as the
+    title, and leaves dates older than a week as dates."""
+    page.goto(live_server.url + site[1])
+    stamp = page.locator("li.comment .meta time").first
+    assert stamp.inner_text() == "just now"
+    assert stamp.get_attribute("title").endswith("UTC") and stamp.get_attribute("datetime")
+    published = page.locator("article .published time")
+    assert published.inner_text().startswith("Nov 25, 2025")  # a year-old article keeps its date

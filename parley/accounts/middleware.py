@@ -1,8 +1,39 @@
-"""Turn RateLimited into a 429 page with Retry-After."""
+"""Per-request account middleware: the reader's time zone, and RateLimited turned into a 429 page."""
+import zoneinfo
+
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from parley.accounts.ratelimit import RateLimited
+
+
+class ReaderTimeZoneMiddleware:
+    """Show times in the signed-in reader's chosen zone; everyone else sees the site's (TIME_ZONE)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = None
+        if request.user.is_authenticated:
+            profile = getattr(request.user, "profile", None)
+            zone = zone_named(profile.time_zone) if profile else None
+        if zone is not None:
+            timezone.activate(zone)
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+def zone_named(name: str):
+    """Return the ZoneInfo of an IANA name, or None for an empty or unknown one."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 class RateLimitMiddleware:

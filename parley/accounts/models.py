@@ -16,6 +16,8 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspended_reason = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, blank=True,
+                                 help_text="An IANA zone name for the dates this reader sees; empty: the site's.")
 
     def __str__(self):
         return f"Profile of {self.user}"

@@ -102,3 +102,17 @@ def fold_title(title: str) -> str:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+LEAD_CHARS = 280
+
+
+def lead_of(summary: str, paragraphs: list[str]) -> str:
+    """Return one line for lists and feeds: the summary, else the first paragraph, cut at a word
+    boundary to at most LEAD_CHARS characters (with an ellipsis when cut)."""
+    text = " ".join((summary or (paragraphs[0] if paragraphs else "")).split())
+    if len(text) <= LEAD_CHARS:
+        return text
+    cut = text[:LEAD_CHARS - 1]
+    cut = cut[:cut.rfind(" ")] if " " in cut[LEAD_CHARS // 2:] else cut
+    return cut.rstrip(" ,;:.-") + "…"

@@ -25,7 +25,8 @@ class LatestRss(Feed):
         return item.title
 
     def item_description(self, item):
-        return f"{item.outlet.name if item.outlet else ''}"
+        """The article's one-line lead (its summary, else its first paragraph), after the outlet's name."""
+        return " · ".join(part for part in (item.outlet.name if item.outlet else "", item.lead) if part)
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -89,6 +89,8 @@ class Article(models.Model):
     date_inferred = models.BooleanField(
         default=False, help_text="The year (or the whole date) was not on the page and was inferred.")
     summary = models.TextField(blank=True)
+    lead = models.CharField(max_length=300, blank=True, db_default="", default="",
+                            help_text="One line for lists and feeds: the summary, else the first paragraph, shortened.")
     body_html = models.TextField(help_text="Sanitised with nh3 before it is stored.")
     body_text = models.TextField(help_text="Plain text, paragraphs separated by blank lines.")
     # identity_key is the sha256 of the dedupe identity: canonical URL, else outlet+title+day, else content.

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 PAGE_SIZE = 20
 # Listings show headlines, not bodies: loading only what a list row shows keeps them cheap.
-LISTING_FIELDS = ("title", "slug", "url", "byline", "published_at", "date_inferred", "is_sample", "comment_count",
+LISTING_FIELDS = ("title", "slug", "url", "byline", "lead", "published_at", "date_inferred", "is_sample", "comment_count",
                   "participant_count", "last_activity_at", "outlet__name", "outlet__slug", "outlet__homepage")
 
 
@@ -49,6 +49,10 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(Q(**{f"{field}__lt": cursor.at}) | Q(**{field: cursor.at, "id__lt": cursor.id}))
 
+    def before(self, cursor: Cursor, field: str = "published_at"):
+        """Return the rows that come before a cursor in (field, id) descending order (newer ones)."""
+        return self.filter(Q(**{f"{field}__gt": cursor.at}) | Q(**{field: cursor.at, "id__gt": cursor.id}))
+
     def filtered(self, outlet: str | None = None, since: datetime | None = None, until: datetime | None = None):
         """Return articles of one outlet (by slug) and/or published within [since, until)."""
         qs = self
@@ -73,3 +77,32 @@ def page_of(queryset, cursor: Cursor | None, size: int = PAGE_SIZE, field: str =
     rows = rows[:size]
     following = Cursor(getattr(rows[-1], field), rows[-1].id) if more and rows else None
     return rows, following
+
+
+@dataclass
+class Page:
+    """One keyset page of a listing, with cursors both ways (None where there is nothing more)."""
+
+    rows: list
+    newer: Cursor | None
+    older: Cursor | None
+
+
+def page_both_ways(queryset, after: Cursor | None, before: Cursor | None, size: int = PAGE_SIZE,
+                   field: str = "published_at") -> Page:
+    """Return the page after `after` (older rows) or, given `before`, the page just before it (newer rows).
+
+    The queryset is ordered by (field, id) descending; a `before` page is read ascending from the
+    cursor and turned round, so both directions use the same index.
+    """
+    if before is not None:
+        rows = list(queryset.before(before, field).reverse()[: size + 1])
+        newer = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(rows, _mark(rows[0], field) if newer and rows else None, _mark(rows[-1], field) if rows else None)
+    rows, following = page_of(queryset, after, size, field)
+    return Page(rows, _mark(rows[0], field) if after is not None and rows else None, following)
+
+
+def _mark(row, field: str) -> Cursor:
+    return Cursor(getattr(row, field), row.id)

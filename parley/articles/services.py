@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from parley.articles.cleaning import (
     fold_title,
     html_to_paragraphs,
+    lead_of,
     normalize_space,
     normalize_url,
     paragraphs_to_html,
@@ -94,6 +95,7 @@ def clean_draft(draft: ArticleDraft) -> dict:
         "published_at": published_at,
         "date_inferred": date_inferred,
         "summary": normalize_space(draft.summary),
+        "lead": lead_of(normalize_space(draft.summary), paragraphs),
         "body_html": body_html,
         "body_text": body_text,
         "content_hash": sha256("\x00".join([title, draft.byline, body_text])),
@@ -166,7 +168,7 @@ def store_article(draft: ArticleDraft, into: Article | None = None) -> StoreResu
     return result
 
 
-EDITABLE = ("title", "slug", "byline", "summary", "body_html", "body_text", "content_hash")
+EDITABLE = ("title", "slug", "byline", "summary", "lead", "body_html", "body_text", "content_hash")
 
 
 def clean_drafts(drafts: list[ArticleDraft]) -> list:

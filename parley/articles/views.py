@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article, Outlet
-from parley.articles.queries import Cursor, page_of
+from parley.articles.queries import Cursor, page_both_ways
 from parley.articles.search import search_articles
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
@@ -29,12 +29,20 @@ def favicon(request):
     return redirect(static("parley/favicon.svg"), permanent=True)
 
 
+def listing_page(request, queryset, field: str = "published_at") -> dict:
+    """The rows of a listing page and its links both ways (?after= older, ?before= newer)."""
+    page = page_both_ways(queryset, Cursor.decode(request.GET.get("after", "")),
+                          Cursor.decode(request.GET.get("before", "")), field=field)
+    return {
+        "articles": page.rows,
+        "next_cursor": page.older.encode() if page.older else None,
+        "prev_cursor": page.newer.encode() if page.newer else None,
+    }
+
+
 def _listing(request, queryset, template, extra):
-    rows, following = page_of(queryset, Cursor.decode(request.GET.get("after", "")))
     context = {
-        "articles": rows,
-        "next_cursor": following.encode() if following else None,
-        "paged": bool(request.GET.get("after")),
+        **listing_page(request, queryset),
         "most_discussed": most_discussed_box(),
         **extra,
     }

@@ -1,4 +1,5 @@
 """RSS and Atom feeds of Most Discussed, through Django's syndication framework."""
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
@@ -6,8 +7,10 @@ from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
 
 
 class MostDiscussedRss(Feed):
-    title = "Most Discussed"
     description = "Articles readers are discussing most right now."
+
+    def title(self, window=None):
+        return f"{settings.PARLEY_SITE_NAME}: Most Discussed"
 
     def get_object(self, request):
         window = request.GET.get("window", DEFAULT_WINDOW)
@@ -23,7 +26,7 @@ class MostDiscussedRss(Feed):
         return entry.article.title
 
     def item_description(self, entry):
-        return entry.explanation
+        return " ".join(part for part in (entry.explanation + ".", entry.article.lead) if part)
 
     def item_link(self, entry):
         return entry.article.get_absolute_url()

@@ -88,9 +88,11 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
     """
     from django.core.cache import cache
     from django.template import engines
+    from django.utils import timezone
 
     sort = sort if sort in SORTS else DEFAULT_SORT
-    key = f"thread:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}"
+    # The shared HTML carries times in the reader's zone: one entry per zone in use.
+    key = f"thread:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}:{timezone.get_current_timezone_name()}"
     found = cache.get(key)
     if found is None:
         head = engines["jinja2"].env.get_template("discussion/_comment_head.html").module.head

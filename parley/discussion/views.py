@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
-from parley.articles.queries import Cursor, page_of
+from parley.articles.views import listing_page
 from parley.discussion import services
 from parley.discussion.models import Comment, ModerationAction
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
@@ -164,7 +164,4 @@ def most_discussed_page(request):
 @anonymous_page_cache
 def active(request):
     """Show discussed articles, latest comment first."""
-    rows, following = page_of(Article.objects.active(), Cursor.decode(request.GET.get("after", "")),
-                              field="last_activity_at")
-    return render(request, "discussion/active.html", {
-        "articles": rows, "next_cursor": following.encode() if following else None})
+    return render(request, "discussion/active.html", listing_page(request, Article.objects.active(), "last_activity_at"))

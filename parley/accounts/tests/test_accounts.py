@@ -62,3 +62,31 @@ def test_limit_slots_free_up_after_reset():
     hit("test", "someone else", limit)
     reset("test", "me", limit)
     hit("test", "me", limit)
+
+
+def test_a_reader_sees_times_in_their_chosen_zone(client, make_article, django_user_model):
+    """Ensure the settings page stores a time zone, every page (and the cached thread) then shows the
+    reader's times in it, other readers keep the site's zone, and an unknown zone is refused."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.test import Client
+
+    from parley.discussion.services import post_comment
+
+    article = make_article(title="Yen slides", published_at=datetime(2025, 11, 26, 14, 5, tzinfo=UTC))
+    tokyo = django_user_model.objects.create_user("tokyo", password="pw-for-tokyo-42",
+                                                  date_joined=datetime.now(UTC) - timedelta(days=30))
+    post_comment(tokyo, article, "Intervention soon?")
+    client.force_login(tokyo)
+    assert client.post("/accounts/settings/", {"time_zone": "Mars/Olympus"}).status_code == 200  # refused, shown again
+    assert client.post("/accounts/settings/", {"time_zone": "Asia/Tokyo"}).status_code == 302
+    assert 'value="Asia/Tokyo" selected' in client.get("/accounts/settings/").content.decode()
+
+    other = Client()
+    other.get(article.get_absolute_url())  # the thread is cached in the site's zone first
+    mine = client.get(article.get_absolute_url()).content.decode()
+    assert "Nov 26, 2025, 23:05 JST" in mine and "14:05 UTC" not in mine
+    comment_meta = mine[mine.index('class="comment depth-0'):]
+    assert "JST" in comment_meta[:600]
+    theirs = other.get(article.get_absolute_url()).content.decode()
+    assert "Nov 26, 2025, 14:05 UTC" in theirs and "JST" not in theirs

@@ -1,5 +1,6 @@
 """Attacks on sign-in, sign-up and password reset, each of which worked before its fix."""
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from parley.accounts.models import RateSlot
@@ -81,6 +82,9 @@ def test_password_resets_are_limited_and_answer_alike(client, victim, mailoutbox
     answers = [client.post("/accounts/password/reset/", {"email": "victim@example.com"}, REMOTE_ADDR=f"203.0.113.{n}")
                for n in range(5)]
     assert len(mailoutbox) == 3
+    # Signed with the site's name, never with the host name the request used.
+    assert "testserver" not in mailoutbox[0].subject and "The testserver team" not in mailoutbox[0].body
+    assert settings.PARLEY_SITE_NAME in mailoutbox[0].subject and f"The {settings.PARLEY_SITE_NAME} team" in mailoutbox[0].body
     unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"}, REMOTE_ADDR="203.0.113.50")
     assert {a.status_code for a in [*answers, unknown]} == {302}
     assert {a["Location"] for a in [*answers, unknown]} == {"/accounts/password/reset/sent/"}

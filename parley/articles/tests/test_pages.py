@@ -1,6 +1,6 @@
 """Reading pages rendered by the real views on the real database."""
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -131,3 +131,93 @@ def test_anonymous_page_cache_serves_stored_copy(client, make_article, settings)
     assert "Second headline" not in client.get("/").content.decode()
     client.cookies[settings.SESSION_COOKIE_NAME] = "someone"
     assert "Second headline" in client.get("/").content.decode()
+
+
+def test_error_pages_are_the_sites_own(client, settings):
+    """Ensure 404 and 403 are styled pages with the site's header and a way home, and a 500 is too,
+    drawn without the database, with its traceback logged by Django's request logger."""
+    from django.urls import path
+
+    import parley.urls
+
+    settings.PARLEY_SITE_NAME = "Ledger Talk"
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert "<title>Not found · Ledger Talk</title>" in html and 'class="brand"' in html and 'href="/">Back' in html
+    assert "/no/such/page" in html
+
+    def broken(request):
+        raise RuntimeError("boom")
+
+    settings.ROOT_URLCONF = type("Urls", (), {"urlpatterns": [path("boom", broken)] + parley.urls.urlpatterns,
+                                              "handler500": parley.urls.handler500})
+    client.raise_request_exception = False
+    failed = client.get("/boom")
+    assert failed.status_code == 500
+    assert "Something went wrong on our side" in failed.content.decode()
+    assert "Ledger Talk" in failed.content.decode() and "Sign in" not in failed.content.decode()
+
+
+def test_sign_in_page_is_titled_with_the_site_name(client, settings):
+    """Ensure Django's auth views no longer put the host name in the title."""
+    html = client.get("/accounts/login/").content.decode()
+    assert f"<title>Sign in · {settings.PARLEY_SITE_NAME}</title>" in html and "testserver" not in html
+
+
+def test_pagination_goes_both_ways(client, make_article):
+    """Ensure 'newer' links from any page lead back through exactly the pages 'older' links walked."""
+    same_time = timezone.make_aware(datetime(2025, 3, 3, 12, 0))
+    for n in range(PAGE_SIZE * 3 + 4):
+        make_article(title=f"Story {n:02d}", published_at=same_time if n % 4 else None)
+
+    def titles(html):
+        return re.findall(r'class="headline" href="[^"]+">(Story \d\d)<', html)
+
+    pages, url = [], "/"
+    while url:
+        html = client.get(url).content.decode()
+        pages.append(titles(html))
+        assert ('rel="prev"' in html) == (len(pages) > 1)
+        nxt = re.search(r'rel="next" href="([^"]+)"', html)
+        url = "/" + nxt.group(1).replace("&amp;", "&") if nxt else None
+    assert [len(p) for p in pages] == [PAGE_SIZE] * 3 + [4]
+    back = []
+    prev = re.search(r'rel="prev" href="([^"]+)"', html)
+    while prev:
+        html = client.get("/" + prev.group(1).replace("&amp;", "&")).content.decode()
+        back.append(titles(html))
+        prev = re.search(r'rel="prev" href="([^"]+)"', html)
+    assert back == pages[-2::-1]
+
+
+def test_list_items_show_lead_comments_and_honest_dates(client, make_article, django_user_model):
+    """Ensure a list item carries its one-line lead, its comment count, no clock time for a date-only
+    article, and a mark on an inferred date; the feeds describe items by their lead."""
+    from parley.discussion.services import post_comment
+
+    long_first = "Copper rose for a third day as " + "mines in Chile reported strikes and smelters cut output " * 8
+    dated = make_article(title="Copper rallies", body=long_first + "\n\nSecond paragraph.",
+                         published_at=timezone.make_aware(datetime(2025, 11, 25), UTC))
+    timed = make_article(title="Oil slips", summary="Brent fell after inventories rose.", body="Body text.",
+                         published_at=timezone.make_aware(datetime(2025, 11, 26, 14, 5), UTC))
+    guessed = make_article(title="Gold steady", date_inferred=True)
+    reader = django_user_model.objects.create_user("reader", date_joined=timezone.now() - timedelta(days=30))
+    post_comment(reader, dated, "Strikes again.")
+    post_comment(reader, dated, "And smelters.")
+
+    html = client.get("/").content.decode()
+    item = html[html.index("Copper rallies"):html.index("</li>", html.index("Copper rallies"))]
+    assert "Copper rose for a third day as mines in Chile" in item and "Second paragraph" not in item
+    assert re.search(r'class="teaser">[^<]{100,280}…</p>', item)
+    assert '<time datetime="2025-11-25">Nov 25, 2025</time>' in item and "00:00" not in item
+    assert '2 comments</a>' in item
+    oil = html[html.index("Oil slips"):html.index("</li>", html.index("Oil slips"))]
+    assert "Brent fell after inventories rose." in oil and "14:05 UTC" in oil and "comment" not in oil
+    gold = html[html.index("Gold steady"):html.index("</li>", html.index("Gold steady"))]
+    assert "date inferred" in gold and "date inferred" not in oil
+
+    rss = client.get("/feed.rss").content.decode()
+    assert "Brent fell after inventories rose." in rss and "Copper rose for a third day" in rss
+    assert guessed.lead == "Some body text."
+    assert timed.lead == "Brent fell after inventories rose."

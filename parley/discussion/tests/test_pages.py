@@ -65,9 +65,16 @@ def test_rate_limited_post_is_429_with_retry_after(client, article, reader):
     client.force_login(newcomer)
     for n in range(5):
         client.post(f"/a/{article.pk}/comments", {"text": f"Comment {n}"})
-    response = client.post(f"/a/{article.pk}/comments", {"text": "Sixth"})
+    response = client.post(f"/a/{article.pk}/comments", {"text": "Sixth <b>thoughts</b> on copper"},
+                           HTTP_REFERER=f"http://testserver{article.get_absolute_url()}")
     assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 600
-    assert "5 comments per 10 minutes" in response.content.decode()
+    html = response.content.decode()
+    assert "5 comments per 10 minutes" in html
+    # What the reader typed comes back (escaped), with a way back to the article.
+    assert "Sixth &lt;b&gt;thoughts&lt;/b&gt; on copper</textarea>" in html
+    assert f'href="http://testserver{article.get_absolute_url()}"' in html
+    off_site = client.post(f"/a/{article.pk}/comments", {"text": "Seventh"}, HTTP_REFERER="https://evil.example/")
+    assert "evil.example" not in off_site.content.decode() and "Seventh</textarea>" in off_site.content.decode()
 
 
 def test_a_vote_is_shown_changed_and_withdrawn(client, article, alice, bob):
