@@ -117,3 +117,14 @@ def test_recent_times_read_as_relative_with_the_exact_time_kept(live_server, pag
     assert stamp.get_attribute("title").endswith("UTC") and stamp.get_attribute("datetime")
     published = page.locator("article .published time")
     assert published.inner_text().startswith("Nov 25, 2025")  # a year-old article keeps its date
+
+
+def test_a_fact_link_lands_on_its_whole_sentence_clear_of_the_top(live_server, page, site):
+    """Ensure following a link to a fact highlights the whole sentence holding it, with room above it."""
+    quote = Fact.objects.filter(kind="quote").first() or Fact.objects.filter(kind="person").first()
+    page.goto(f"{live_server.url}{site[1]}#f{quote.pk}")
+    sentence = page.locator(f".sentence:has(#f{quote.pk})")
+    assert sentence.evaluate("el => getComputedStyle(el).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert len(sentence.inner_text()) >= len(page.locator(f"#f{quote.pk}").inner_text())
+    top = page.locator(f"#f{quote.pk}").evaluate("el => el.getBoundingClientRect().top")
+    assert top >= 60, f"the highlighted words sit {top}px from the top of the window"

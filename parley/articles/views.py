@@ -15,6 +15,7 @@ from parley.enrichment.queries import article_facts
 
 SEARCH_PAGE_SIZE = 20
 MORE_FROM_OUTLET = 5
+MAX_TOPICS = 3
 
 
 def healthz(request):
@@ -102,6 +103,8 @@ def article(request, pk, slug):
         "sorts": list(SORTS),
         "flag_reasons": Flag.REASONS,
         "facts": facts,
+        # At most three topics: those the article returns to most often, then the surest.
+        "top_topics": sorted(facts.get("topic", []), key=lambda e: (-len(e["spans"]), -e["fact"].confidence))[:MAX_TOPICS],
         # With facts, the body is drawn from its plain text so each fact's words can be anchored.
         "body": marked_body(item.body_text, spans) if spans else None,
     })

@@ -33,6 +33,8 @@ class Fact(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
     kind = models.CharField(max_length=16, choices=KINDS)
     key = models.CharField(max_length=200, help_text="What the fact is about: a ticker symbol, a topic name, …")
+    slug = models.SlugField(max_length=200, blank=True, db_default="", default="",
+                            help_text="The key as a lower-case URL word: person and topic pages are found by it.")
     text = models.TextField(help_text="The words as the article has them.")
     value = models.JSONField(default=dict, blank=True)
     start = models.PositiveIntegerField()
@@ -40,8 +42,20 @@ class Fact(models.Model):
     confidence = models.FloatField(default=1.0)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "key"], name="fact_kind_key")]
+        indexes = [models.Index(fields=["kind", "key"], name="fact_kind_key"),
+                   models.Index(fields=["kind", "slug"], name="fact_kind_slug")]
         ordering = ["start", "id"]
 
     def __str__(self):
         return f"{self.kind} {self.key} at {self.start}-{self.end}"
+
+    def save(self, *args, **kwargs):
+        self.slug = slug_of(self.key)
+        super().save(*args, **kwargs)
+
+
+def slug_of(key: str) -> str:
+    """The URL word of a fact's key: "Jerome Powell" and "jerome  POWELL" are both "jerome-powell"."""
+    from django.utils.text import slugify
+
+    return slugify(key)[:200]

@@ -19,7 +19,7 @@ from parley.enrichment.extractors.money import extract_money
 from parley.enrichment.extractors.quotes import extract_quotes
 from parley.enrichment.extractors.tickers import extract_explicit_tickers
 from parley.enrichment.extractors.topics import extract_topics
-from parley.enrichment.models import Enrichment, Fact
+from parley.enrichment.models import Enrichment, Fact, slug_of
 
 log = logging.getLogger("parley.enrichment")
 
@@ -51,7 +51,8 @@ def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
     with transaction.atomic():
         if found is not None:
             Fact.objects.filter(article=article).delete()
-            Fact.objects.bulk_create([Fact(article=article, kind=f.kind, key=f.key[:200], text=f.text, value=f.value,
+            Fact.objects.bulk_create([Fact(article=article, kind=f.kind, key=f.key[:200], slug=slug_of(f.key[:200]),
+                                           text=f.text, value=f.value,
                                            start=f.start, end=f.end, confidence=f.confidence) for f in found])
         state, _ = Enrichment.objects.update_or_create(article=article, defaults=defaults)
     return state

@@ -1,29 +1,74 @@
-"""Pages per ticker and per person, and quote search."""
+"""Company pages (per ticker), person pages and topic pages."""
+from datetime import timedelta
+
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from parley.articles.caching import anonymous_page_cache
-from parley.enrichment.models import Fact
-from parley.enrichment.queries import articles_for, person_role, quotes_by, sentence_around
+from parley.enrichment.charts import daily_bars
+from parley.enrichment.companies import company
+from parley.enrichment.models import Fact, slug_of
+from parley.enrichment.queries import (
+    daily_counts,
+    keys_in,
+    latest_with_sentence,
+    person_context,
+    person_named,
+    person_roles,
+    quotes_of,
+    ticker_context,
+)
+
+CHART_DAYS = 90
+
+
+def _chart(kind: str, label: str, **match):
+    today = timezone.localdate()
+    since = timezone.now() - timedelta(days=CHART_DAYS)
+    return daily_bars(daily_counts(kind, since, **match), today, CHART_DAYS, label)
 
 
 @anonymous_page_cache
 def ticker(request, symbol):
-    """Show the articles about a ticker, newest first, each with the sentence that mentions it."""
-    symbol = symbol.upper()
-    rows = [(f, f.article.body_text[slice(*sentence_around(f.article.body_text, f.start, f.end))].strip())
-            for f in articles_for("ticker", symbol)]
+    """A company's page: its name and exchange, mentions per day, who is quoted about it, what is
+    mentioned with it, and its latest articles with the sentence that mentions it."""
+    if symbol != symbol.upper():
+        return redirect("ticker", symbol.upper(), permanent=True)
+    rows = latest_with_sentence("ticker", key=symbol)
     if not rows:
         raise Http404("No article mentions this ticker.")
-    return render(request, "enrichment/ticker.html", {"symbol": symbol, "rows": rows})
+    return render(request, "enrichment/ticker.html", {
+        "symbol": symbol, "company": company(symbol), "rows": rows,
+        "chart": _chart("ticker", "articles", key=symbol), **ticker_context(symbol)})
 
 
 @anonymous_page_cache
 def person(request, name):
-    """Show a person's role and their quotes across articles; ?about= narrows the quotes."""
-    about = request.GET.get("about", "").strip()[:100]
-    if not Fact.objects.filter(kind="person", key=name).exists():
+    """A person's page at a case-insensitive slug: roles and organisations across articles, and their
+    quotes newest first; ?about= narrows the quotes. Other spellings of the URL redirect to the slug."""
+    slug = slug_of(name)
+    if not slug:
         raise Http404("Parley has not seen this person in any article.")
+    if name != slug:
+        return redirect("person", slug, permanent=True)
+    shown = person_named(slug)
+    if shown is None:
+        raise Http404("Parley has not seen this person in any article.")
+    about = request.GET.get("about", "").strip()[:100]
     return render(request, "enrichment/person.html", {
-        "name": name, "role": person_role(name), "quotes": quotes_by(name, about), "about": about,
-        "articles": articles_for("person", name)})
+        "name": shown, "slug": slug, "roles": person_roles(slug), "quotes": quotes_of(slug, about), "about": about,
+        "articles": latest_with_sentence("person", slug=slug, limit=10), **person_context(slug)})
+
+
+@anonymous_page_cache
+def topic(request, slug):
+    """A topic's page: articles per day and its latest articles with the sentence that placed them."""
+    if slug != slug_of(slug):
+        return redirect("topic", slug_of(slug), permanent=True)
+    rows = latest_with_sentence("topic", slug=slug)
+    if not rows:
+        raise Http404("No article has this topic.")
+    return render(request, "enrichment/topic.html", {
+        "topic": rows[0][0].key, "rows": rows, "chart": _chart("topic", "articles", slug=slug),
+        "tickers": keys_in("ticker", Fact.objects.filter(kind="topic", slug=slug).values("article_id"))})

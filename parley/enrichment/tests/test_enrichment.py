@@ -1,5 +1,6 @@
 """Enrichment of stored articles: idempotence, staleness, the command, pages, the seed and the labelled corpus."""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -131,8 +132,12 @@ def test_pages_and_api_show_what_was_found(client, make_article):
     page = client.get(article.get_absolute_url()).content.decode()
     assert 'class="chip ticker" href="/t/BA/"' in page and '<mark class="fact" id="f' in page
     assert "Who said what" in page and "Jane Porter" in page
-    assert "This is good for jobs" in client.get("/p/Jane Porter/").content.decode()
+    assert client.get("/p/Jane Porter/")["Location"] == "/p/jane-porter/"  # any spelling finds the slug
+    assert client.get("/p/JANE-PORTER/")["Location"] == "/p/jane-porter/"
+    assert "This is good for jobs" in client.get("/p/jane-porter/").content.decode()
+    assert client.get("/p/nobody-at-all/").status_code == 404
     assert article.title in client.get("/t/BA/").content.decode()
+    assert client.get("/t/ba/")["Location"] == "/t/BA/"
     assert client.get("/t/ZZZZ/").status_code == 404
     facts = client.get(f"/api/v1/articles/{article.pk}/facts").json()["facts"]
     quote = next(f for f in facts if f["kind"] == "quote")
@@ -151,3 +156,49 @@ def test_odd_bodies_never_crash(make_article, body):
     """Ensure non-English text, unbalanced quotes, leftover HTML and a 1 MB body are enriched without an error."""
     state = enrich_article(make_article(body=body.strip()))
     assert state.error == ""
+
+
+@pytest.mark.django_db
+def test_company_person_and_topic_pages(client, make_article):
+    """Ensure a company page names the company and exchange, charts its articles per day as SVG, lists
+    who is quoted about it and what is mentioned with it; a person page gathers roles, companies and
+    quotes newest first; chips link to these pages; at most three topics show; a fact link lands on
+    its whole sentence."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    older = make_article(title="Boeing and Airbus trade orders", published_at=now - timedelta(days=3), body=(
+        "Boeing (NYSE: BA) and Airbus traded orders as $AAL shopped for jets.\n\n"
+        "\"Demand is strong,\" said Kelly Ortberg, chief executive of Boeing."))
+    newer = make_article(title="Boeing deliveries rise", published_at=now - timedelta(days=1), body=(
+        "Boeing (NYSE: BA) delivered more jets in October, with earnings and inflation in focus. "
+        "Interest rates, tariffs and oil prices weighed on airline stocks.\n\n"
+        "\"We are stabilising the factory,\" Kelly Ortberg said on Tuesday."))
+    enrich_article(older)
+    enrich_article(newer)
+
+    page = client.get("/t/BA/").content.decode()
+    assert "Boeing" in page[page.index("<h1>"):page.index("</h1>")] and "NYSE: BA" in page
+    chart = page[page.index("<svg"):page.index("</svg>")]
+    assert chart.count("<rect") == 90 and 'role="img"' in chart and "2 articles in the last 90 days" in chart
+    assert 'href="/p/kelly-ortberg/"' in page and 'href="/t/AAL/"' in page
+    assert page.index("Boeing deliveries rise") < page.index("Boeing and Airbus trade orders")
+
+    person = client.get("/p/kelly-ortberg/").content.decode()
+    assert "<h1>Kelly Ortberg</h1>" in person and "chief executive of Boeing" in person
+    assert 'href="/t/BA/"' in person
+    assert person.index("We are stabilising the factory") < person.index("Demand is strong")
+
+    article = client.get(newer.get_absolute_url()).content.decode()
+    assert 'class="chip person" href="/p/kelly-ortberg/"' in article
+    assert article.count('class="chip topic"') <= 3
+    quote = Fact.objects.get(article=newer, kind="quote")
+    assert re.search(rf'<span class="sentence">[^<]*<mark class="fact" id="f{quote.pk}">', article)
+
+    topic = Fact.objects.filter(article=newer, kind="topic").first()
+    if topic is not None:
+        listing = client.get(f"/topic/{topic.slug}/").content.decode()
+        assert newer.title in listing and "<svg" in listing
+    assert client.get("/topic/no-such-topic/").status_code == 404
