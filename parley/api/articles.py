@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from parley.api.schemas import ArticleOut, ArticlePage, ErrorOut, OutletOut
+from parley.articles.finder import CAP, Filters, understand
 from parley.articles.models import Article, Outlet
 from parley.articles.queries import Cursor, page_of
 from parley.articles.search import matching_ids
@@ -19,7 +20,9 @@ class ArticleFilters(Schema):
     outlet: str | None = None  # outlet slug
     since: str | None = None  # ISO 8601; without an offset it is UTC, a date alone is its midnight UTC
     until: str | None = None
-    q: str | None = None  # web-search syntax, as on the search page
+    q: str | None = None  # web-search syntax, as on the search page; $BA, BA or "Boeing" also find the company's articles
+    ticker: str | None = None  # only articles that mention this ticker
+    topic: str | None = None  # only articles with this topic (its name or slug)
     cursor: str | None = None
     limit: int = 20
 
@@ -51,13 +54,18 @@ def cursor_of(token: str | None) -> Cursor | None:
 
 @router.get("/articles", response={200: ArticlePage, 400: ErrorOut})
 def list_articles(request, filters: Query[ArticleFilters]):
-    """List articles newest first, filtered by outlet, date range and search query."""
+    """List articles newest first, filtered by outlet, ticker, topic, date range and search query."""
     check_limit(filters.limit)
     cursor = cursor_of(filters.cursor)
     since, until = moment(filters.since, "since"), moment(filters.until, "until")
-    qs = Article.objects.filtered(filters.outlet, since, until)
+    qs = Filters(filters.outlet, (filters.ticker or "").lstrip("$") or None, filters.topic, since, until).apply(
+        Article.objects.all())
     if filters.q:
-        qs = qs.filter(id__in=matching_ids(filters.q))
+        understood = understand(filters.q)
+        ids = set(matching_ids(understood.text)) if understood.text else set()
+        if understood.symbol:
+            ids |= set(Fact.objects.filter(kind="ticker", key=understood.symbol).values_list("article_id", flat=True)[:CAP])
+        qs = qs.filter(id__in=ids)
     rows, following = page_of(qs.newest(), cursor, filters.limit)
     return {"items": rows, "next": following.encode() if following else None}
 

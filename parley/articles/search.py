@@ -122,6 +122,28 @@ def search_articles(query: str, limit: int = 20, offset: int = 0) -> list[Search
     return [SearchHit(articles[pk], _snippet_html(snip or "")) for pk, snip in rows if pk in articles]
 
 
+def snippets_for(query: str, ids: list[int]) -> dict[int, str]:
+    """Return {id: snippet HTML} of these articles for a query (only the rows a page shows)."""
+    if not ids or not query.strip():
+        return {}
+    with connection.cursor() as cur:
+        marks = ", ".join(["%s"] * len(ids))
+        if connection.vendor == "postgresql":
+            options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=…"
+            cur.execute(
+                f"SELECT a.id, ts_headline('english', a.body_text, q, %s) FROM articles_article a, "  # noqa: S608
+                f"websearch_to_tsquery('english', %s) AS q WHERE a.id IN ({marks})",
+                [options, query[:MAX_QUERY_CHARS], *ids])
+        else:
+            expr = fts5_query(query)
+            if not expr:
+                return {}
+            cur.execute(
+                f"SELECT rowid, snippet(article_fts, 1, %s, %s, '…', 24) FROM article_fts "  # noqa: S608
+                f"WHERE article_fts MATCH %s AND rowid IN ({marks})", [START, STOP, expr, *ids])
+        return {pk: _snippet_html(raw or "") for pk, raw in cur.fetchall()}
+
+
 def matching_ids(query: str, cap: int = 1000) -> list[int]:
     """Return the ids of up to `cap` best matches, for listings that combine search with filters."""
     return [pk for pk, _ in _run(query, cap, 0, snippets=False)]

@@ -1,11 +1,13 @@
 """Reading pages: home, article, outlet, search."""
+from datetime import date, datetime, time, timedelta
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article, Outlet
 from parley.articles.queries import Cursor, page_both_ways
-from parley.articles.search import search_articles
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
 from parley.discussion.services import is_moderator, votes_of
@@ -112,16 +114,33 @@ def article(request, pk, slug):
 
 @anonymous_page_cache
 def search(request):
-    """Show the articles matching a web-search query, with highlighted snippets."""
+    """Search that knows finance: a ticker, a company or a person first, then text, with filters."""
+    from parley.articles.finder import Filters, find
+
     query = request.GET.get("q", "").strip()[:300]
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1"))), 50)
     except ValueError:
         page = 1
-    hits = search_articles(query, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE) if query else []
+    errors = []
+    dates = {}
+    for name in ("since", "until"):
+        raw = request.GET.get(name, "").strip()
+        try:
+            dates[name] = datetime.combine(date.fromisoformat(raw), time.min, tzinfo=timezone.get_current_timezone()) \
+                if raw else None
+        except ValueError:
+            errors.append(f"“{raw}” is not a date (use YYYY-MM-DD); the {name} filter was left out.")
+            dates[name] = None
+    if dates["until"]:
+        dates["until"] += timedelta(days=1)  # "until" a day includes that day
+    filters = Filters(outlet=request.GET.get("outlet", "").strip() or None,
+                      ticker=request.GET.get("ticker", "").strip().lstrip("$").upper()[:10] or None,
+                      topic=request.GET.get("topic", "").strip()[:100] or None, **dates)
+    found = find(query, filters, page, SEARCH_PAGE_SIZE) if query or filters.any() else None
     return render(request, "articles/search.html", {
-        "query": query,
-        "hits": hits[:SEARCH_PAGE_SIZE],
-        "page": page,
-        "has_next": len(hits) > SEARCH_PAGE_SIZE,
+        "query": query, "found": found, "hits": found.hits if found else [], "page": page,
+        "has_next": found.has_next if found else False, "filters": filters, "errors": errors,
+        "outlets": Outlet.objects.order_by("name").values_list("slug", "name"),
+        "params": {k: v for k, v in request.GET.items() if k != "page" and v},
     })

@@ -1,4 +1,6 @@
 """Search through one function on SQLite FTS5 and PostgreSQL full text alike."""
+import re
+
 import pytest
 
 from parley.articles.search import fts5_query, matching_ids, search_articles
@@ -99,3 +101,71 @@ def test_index_survives_table_rebuilds(make_article):
     assert search_articles("nickel") == []
     ensure_search_index(sender=None)
     assert [h.article.title for h in search_articles("nickel")] == ["Orphaned nickel"]
+
+
+@pytest.fixture
+def finance(make_article):
+    """Articles about Boeing with and without its ticker (one not yet enriched, so it has no ticker
+    fact, though it is the newest), a look-alike "BA", and a quoted person."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parley.enrichment.services import enrich_article
+
+    now = timezone.now()
+    made = {
+        "ticker": make_article(title="Boeing lifts deliveries", outlet="Air Desk", published_at=now - timedelta(days=2),
+                               body="Boeing (NYSE: BA) delivered more jets as earnings beat forecasts."),
+        "named": make_article(title="Airlines wait for jets", outlet="Travel Wire", published_at=now - timedelta(days=1),
+                              body="Airlines said Boeing was still late with its deliveries this winter."),
+        "lookalike": make_article(title="Degrees pay", outlet="Travel Wire", published_at=now - timedelta(days=3),
+                                  body="A BA degree still pays, the survey of graduates found."),
+        "quoted": make_article(title="Senator on jobs", outlet="Air Desk", published_at=now - timedelta(days=5),
+                               body="\"This is good for jobs,\" Senator Jane Porter said of the factory plan."),
+    }
+    for name, article in made.items():
+        if name != "named":
+            enrich_article(article)
+    return made
+
+
+@pytest.mark.parametrize("query", ["$BA", "BA", "Boeing", "boeing", "$ba"])
+def test_a_ticker_or_company_name_finds_the_company_first(client, finance, query):
+    """Ensure $BA, BA and "Boeing" all put the article tagged $BA first, then the newer one that only
+    names Boeing in its text, and never the look-alike "BA degree"."""
+    html = client.get("/search", {"q": query}).content.decode()
+    found = re.findall(r'class="headline" href="[^"]+">([^<]+)<', html)
+    assert found == ["Boeing lifts deliveries", "Airlines wait for jets"]
+    assert 'href="/t/BA/"' in html and "(NYSE: BA)</mark>" in html
+
+
+def test_a_person_finds_what_they_said_and_filters_narrow(client, finance):
+    """Ensure a person's name shows their quotes; outlet, ticker and date filters narrow results and a
+    bad date is a message, not an error."""
+    html = client.get("/search", {"q": "jane porter"}).content.decode()
+    assert 'href="/p/jane-porter/"' in html and "This is good for jobs" in html
+
+    def headlines(params):
+        return re.findall(r'class="headline" href="[^"]+">([^<]+)<', client.get("/search", params).content.decode())
+
+    assert headlines({"q": "Boeing", "outlet": "travel-wire"}) == ["Airlines wait for jets"]
+    assert headlines({"ticker": "$BA"}) == ["Boeing lifts deliveries"]
+    day = finance["named"].published_at.date().isoformat()
+    assert headlines({"outlet": "travel-wire", "since": day, "until": day}) == ["Airlines wait for jets"]
+    bad = client.get("/search", {"q": "Boeing", "since": "yesterday"})
+    assert bad.status_code == 200 and "is not a date" in bad.content.decode()
+
+
+def test_the_api_knows_tickers_and_filters(client, finance):
+    """Ensure the API's q understands $BA, and ticker and topic filters keep only matching articles."""
+    def titles_of(params):
+        return {a["title"] for a in client.get("/api/v1/articles", params).json()["items"]}
+
+    assert titles_of({"q": "$BA"}) == {"Boeing lifts deliveries", "Airlines wait for jets"}
+    assert titles_of({"ticker": "BA"}) == {"Boeing lifts deliveries"}
+    assert titles_of({"ticker": "BA", "outlet": "travel-wire"}) == set()
+    from parley.enrichment.models import Fact
+    topic = Fact.objects.filter(kind="topic", article=finance["ticker"]).first()
+    if topic is not None:
+        assert "Boeing lifts deliveries" in titles_of({"topic": topic.key})
