@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from parley.articles.models import Article
-from parley.articles.search import SearchHit, matching_ids, search_articles, snippets_for
+from parley.articles.search import HIT_FIELDS, SearchHit, matching_ids, search_articles, snippets_for
 from parley.enrichment.companies import Company, company, symbol_named
 from parley.enrichment.models import Fact, slug_of
 from parley.enrichment.queries import person_named, sentence_around
 
 CAP = 1000  # at most this many matches of each kind are ordered and paged
-SYMBOL = re.compile(r"\$([A-Za-z]{1,5}(?:\.[A-Za-z])?)\b|\b([A-Z]{1,5}(?:\.[A-Z])?)\b")
+SYMBOL = re.compile(r"\$([A-Za-z]{1,5}(?:\.[A-Za-z])?)\b|^([A-Z]{2,5}(?:\.[A-Z])?)$")
 
 
 @dataclass
@@ -65,14 +65,14 @@ def _known_symbol(candidate: str) -> bool:
 
 
 def understand(query: str) -> Understood:
-    """Read a query: `$BA` anywhere, or an upper-case `BA` that is a known symbol, names a company;
+    """Read a query: `$BA` anywhere, or a whole query `BA` that is a known symbol, names a company;
     a whole query that is a company's name ("Boeing") does too; two or more words naming a person
     Parley has seen find that person. The company's name then joins the text search, so articles
     that name it without a ticker are found after those that carry it."""
     query = " ".join(query.split())
     for m in SYMBOL.finditer(query):
         candidate = (m.group(1) or m.group(2)).upper()
-        if (m.group(1) or len(candidate) >= 2) and _known_symbol(candidate):
+        if _known_symbol(candidate):
             rest = " ".join((query[:m.start()] + " " + query[m.end():]).split())
             found = company(candidate)
             name = found.names[0] if found and found.names else candidate
@@ -129,14 +129,15 @@ def find(query: str, filters: Filters | None = None, page: int = 1, size: int = 
     ordered = first + rest
     shown = ordered[offset:offset + size]
     found.has_next = len(ordered) > offset + size
-    articles = Article.objects.select_related("outlet").in_bulk(shown)
+    articles = Article.objects.select_related("outlet").only(*HIT_FIELDS).in_bulk(shown)
     by_ticker = set(first)
     facts = {}
     if understood.symbol:
         for fact in (Fact.objects.filter(kind="ticker", key=understood.symbol, article_id__in=[p for p in shown if p in by_ticker])
                      .select_related("article").order_by("start")):
             facts.setdefault(fact.article_id, fact)
-    snippets = snippets_for(understood.text, [p for p in shown if p not in by_ticker]) if understood.text else {}
+    snippets = snippets_for(understood.text, [articles[p] for p in shown if p in articles and p not in by_ticker]) \
+        if understood.text else {}
     for pk in shown:
         if pk in articles:
             snippet = _ticker_snippet(facts[pk]) if pk in facts else snippets.get(pk, html.escape(articles[pk].lead))

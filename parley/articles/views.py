@@ -15,7 +15,7 @@ from parley.discussion.threads import DEFAULT_SORT, SORTS, cached_thread, page_c
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.queries import article_facts
 
-SEARCH_PAGE_SIZE = 20
+SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snippets are what a reader scans
 MORE_FROM_OUTLET = 5
 MAX_TOPICS = 3
 
@@ -112,6 +112,17 @@ def article(request, pk, slug):
     })
 
 
+def outlet_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every outlet for the search filter; kept a minute, as outlets rarely change."""
+    from django.core.cache import cache
+
+    found = cache.get("outlet-choices")
+    if found is None:
+        found = list(Outlet.objects.order_by("name").values_list("slug", "name"))
+        cache.set("outlet-choices", found, 60)
+    return found
+
+
 @anonymous_page_cache
 def search(request):
     """Search that knows finance: a ticker, a company or a person first, then text, with filters."""
@@ -141,6 +152,6 @@ def search(request):
     return render(request, "articles/search.html", {
         "query": query, "found": found, "hits": found.hits if found else [], "page": page,
         "has_next": found.has_next if found else False, "filters": filters, "errors": errors,
-        "outlets": Outlet.objects.order_by("name").values_list("slug", "name"),
+        "outlets": outlet_choices(),
         "params": {k: v for k, v in request.GET.items() if k != "page" and v},
     })

@@ -71,6 +71,8 @@ def person_named(slug: str) -> str | None:
     """Return the name most articles give the person (or speaker) with this slug, or None."""
     from django.db.models import Count
 
+    if not Fact.objects.filter(kind__in=("person", "quote"), slug=slug).exists():
+        return None  # the common case for a search: two index probes, no aggregate
     found = (Fact.objects.filter(kind__in=("person", "quote"), slug=slug).values("key")
              .annotate(n=Count("id")).order_by("-n", "key").first())
     return found["key"] if found else None

@@ -65,10 +65,19 @@ def test_matching_ids_without_snippets(corpus):
     assert set(matching_ids("copper")) == {corpus["copper"].pk, corpus["both"].pk}
 
 
-def test_snippet_markers_become_marks_and_the_rest_is_escaped():
-    """Ensure only the database's match markers turn into HTML."""
-    from parley.articles.search import START, STOP, _snippet_html
-    assert _snippet_html(f"{START}AT&T{STOP} <script>x</script>") == "<mark>AT&amp;T</mark> &lt;script&gt;x&lt;/script&gt;"
+def test_snippets_mark_matches_and_escape_the_rest():
+    """Ensure a snippet is cut around the first match, marks every form of the query's words, leaves
+    excluded words and OR unmarked, and escapes everything else."""
+    from parley.articles.search import query_words, text_snippet
+
+    words = query_words('dividend "AT T" -bank OR x')
+    assert words == ["dividend", "AT", "T", "x"]
+    body = "Intro words. " * 30 + "The <script>x</script> bank raised its Dividends & buybacks at AT&T."
+    snippet = text_snippet(body, query_words("dividend -bank"))
+    assert snippet.startswith("…") and "<mark>Dividends</mark>" in snippet and "<mark>bank" not in snippet
+    assert "&lt;script&gt;" in snippet and "<script>" not in snippet and "&amp;" in snippet
+    assert text_snippet("No match here at all.", ["copper"]) == "No match here at all."
+    assert text_snippet("Q&A with amp makers", ["amp"]) == "Q&amp;A with <mark>amp</mark> makers"
 
 
 def test_fts5_query_quotes_every_word():
