@@ -71,16 +71,19 @@ def demo_drafts(now: datetime, count: int = 60) -> list[ArticleDraft]:
 
 READERS = ["ledger_lynx", "bond_vigilante", "quiet_quant", "dividend_dan", "macro_maya", "chartist_chen",
            "value_vera", "index_ike"]
-REMARKS = [
-    "The revenue line looks fine, but the guidance is doing a lot of work here.",
-    "Volume that high usually means funds are repositioning, not retail panic.",
-    "I'd wait for the next quarter before reading anything into this.",
-    "Margins are the story. Nobody in the article mentions **costs**.",
-    "The sector has priced this in for weeks; the move is noise.",
-    "Interesting that the analysts revised targets *after* the move, as usual.",
-    "Does anyone have the prior-year comparison? The article skips it.",
-    "This is exactly why I keep position sizes small around announcements.",
+# Comments are put together from three parts, so no two in the demo read the same.
+OPENERS = ["The revenue line looks fine, but", "Read the whole piece:", "Honestly,", "Counterpoint:", "From the numbers alone,",
+           "As someone who trades this sector,", "Before anyone gets excited,", "I went back to last year's filing and"]
+OBSERVATIONS = [
+    "the guidance is doing a lot of work here", "volume that high usually means funds are repositioning",
+    "margins are the story and nobody mentions **costs**", "the sector has priced this in for weeks",
+    "the analysts revised their targets *after* the move, as usual", "the prior-year comparison is missing",
+    "the currency effect explains half of the change", "the buyback is flattering the per-share figures",
+    "the cash flow statement tells a calmer story than the headline", "the debt maturities matter more than the quarter",
 ]
+CLOSERS = ["I'd wait for the next quarter.", "Position sizes small around announcements.", "Happy to be proven wrong.",
+           "Curious what others see.", "Not advice, just how I read it.", "The call transcript should settle it.", ""]
+REPLIES = ["Fair point, though", "Agreed, and", "Not sure about that:", "Good catch.", "Same here;", "Respectfully,"]
 
 
 def demo_discussion(now: datetime, article_ids: list[int]):
@@ -91,6 +94,17 @@ def demo_discussion(now: datetime, article_ids: list[int]):
     """
     rng = random.Random(SEED + 1)
     picked = rng.sample(article_ids, min(14, len(article_ids)))
+    said: set[str] = set()
+
+    def remark(reply: bool) -> str:
+        for _ in range(50):
+            opener = rng.choice(REPLIES) if reply else rng.choice(OPENERS)
+            text = " ".join(filter(None, [opener, rng.choice(OBSERVATIONS) + ".", rng.choice(CLOSERS)]))
+            if text not in said:
+                break
+        said.add(text)
+        return text
+
     for rank, article_id in enumerate(picked):
         count = max(1, 12 - rank) if rank < 10 else rng.randint(1, 3)
         hours_back = rng.uniform(0.5, 20) if rank < 8 else rng.uniform(30, 150)
@@ -99,4 +113,4 @@ def demo_discussion(now: datetime, article_ids: list[int]):
             when = now - timedelta(hours=hours_back) + timedelta(minutes=7 * n + rng.randint(0, 5))
             parent = rng.randrange(len(posted)) if posted and rng.random() < 0.4 else None
             posted.append(n)
-            yield rng.choice(READERS), article_id, parent, rng.choice(REMARKS), min(when, now)
+            yield rng.choice(READERS), article_id, parent, remark(parent is not None), min(when, now)

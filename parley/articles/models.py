@@ -93,7 +93,8 @@ class Article(models.Model):
                             help_text="One line for lists and feeds: the summary, else the first paragraph, shortened.")
     body_html = models.TextField(help_text="Sanitised with nh3 before it is stored.")
     body_text = models.TextField(help_text="Plain text, paragraphs separated by blank lines.")
-    # identity_key is the sha256 of the dedupe identity: canonical URL, else outlet+title+day, else content.
+    # identity_key is the sha256 of the dedupe identity (services.identity_of): canonical URL, else
+    # outlet+title+day (outlet+title+words when the date was inferred), else content.
     identity_key = models.CharField(max_length=64, unique=True)
     content_hash = models.CharField(max_length=64)
     origin = models.CharField(max_length=500, blank=True, help_text="Where it was imported from.")

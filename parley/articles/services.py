@@ -121,9 +121,16 @@ def notes_of(draft: ArticleDraft) -> list[str]:
 
 
 def identity_of(fields: dict, outlet_name: str) -> str:
-    """Return the dedupe identity: canonical URL, else outlet + title + day, else the content hash."""
+    """Return the dedupe identity: canonical URL, else outlet + title + day, else the content hash.
+
+    An inferred date (a page without its year, or without any date) is not part of the identity:
+    the same page imported again with another reference date would otherwise become a twin. Such
+    articles are one when their outlet, title and words are the same.
+    """
     if fields["url"]:
         return "url:" + fields["url"]
+    if outlet_name and fields.get("date_inferred"):
+        return f"otc:{fold_title(outlet_name)}|{fold_title(fields['title'])}|{fields['content_hash']}"
     if outlet_name:
         day = fields["published_at"].date().isoformat()
         return f"otd:{fold_title(outlet_name)}|{fold_title(fields['title'])}|{day}"

@@ -19,6 +19,9 @@ def test_demo_loads_sample_articles_over_the_last_week():
     now = timezone.now()
     assert all(now - timedelta(days=7) <= a.published_at <= now for a in articles)
     assert Disclaimer.objects.filter(is_default=True).exists()
+    from parley.discussion.models import Comment
+    texts = list(Comment.objects.values_list("body_markdown", flat=True))
+    assert len(texts) >= 50 and len(set(texts)) == len(texts), "demo comments repeat each other"
 
 
 def test_demo_is_deterministic_and_idempotent():

@@ -39,6 +39,24 @@ def test_seed_import_stores_article_and_disclaimer(seed_page, reference):
 
 
 @pytest.mark.django_db
+def test_a_year_less_page_imported_again_in_another_year_is_the_same_article(seed_page, reference, make_article):
+    """Ensure the seed (its date has no year) imported with reference dates in two years is one
+    article, keeping its first date, and "More from" its outlet never links it to a twin."""
+    from datetime import timedelta
+
+    from django.test import Client
+
+    assert only(import_path([str(seed_page)], reference_date=reference)).counts["imported"] == 1
+    again = only(import_path([str(seed_page)], reference_date=reference + timedelta(days=400)))
+    assert again.counts["imported"] == 0
+    article = Article.objects.get()
+    assert article.published_at.year == 2025
+    make_article(title="Another Deep News story", outlet="Deep News")
+    page = Client().get(article.get_absolute_url()).content.decode()
+    assert page.count(f'href="{article.get_absolute_url()}"') <= 1
+
+
+@pytest.mark.django_db
 def test_reimport_is_unchanged(tmp_path):
     """Ensure importing the same page twice stores one article and says 'unchanged'."""
     path = write(tmp_path, "page.txt", PAGE)
