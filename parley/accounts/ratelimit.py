@@ -29,11 +29,20 @@ class Limit:
     label: str  # for the 429 page: "5 comments per 10 minutes"
 
 
+def wait_words(seconds: int) -> str:
+    """A wait as a reader says it: "45 seconds", "9 minutes", "about 2 hours"."""
+    if seconds < 90:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} minutes"
+    return f"about {round(seconds / 3600)} hour{'' if round(seconds / 3600) == 1 else 's'}"
+
+
 class RateLimited(Exception):
     """Too many attempts; `retry_after` seconds until the next one is allowed."""
 
     def __init__(self, limit: Limit, retry_after: int):
-        super().__init__(f"Too many attempts: at most {limit.label}. Try again in {retry_after} seconds.")
+        super().__init__(f"Too many attempts: at most {limit.label}. Try again in {wait_words(retry_after)}.")
         self.limit = limit
         self.retry_after = retry_after
 

@@ -5,6 +5,7 @@ from parley.articles import feeds, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("a/<int:pk>/<slug:slug>/", views.article, name="article"),
+    path("a/<int:pk>/", views.article_by_id, name="article-by-id"),
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),

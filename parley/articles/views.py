@@ -65,6 +65,11 @@ def outlet(request, slug):
     return _listing(request, Article.objects.filter(outlet=source).newest(), "articles/outlet.html", {"outlet": source})
 
 
+def article_by_id(request, pk):
+    """Send /a/<id>/ (a link without its title part) to the article's address."""
+    return redirect(get_object_or_404(Article.objects.only("pk", "slug"), pk=pk), permanent=True)
+
+
 @anonymous_page_cache
 def article(request, pk, slug):
     """Show one article, its outlet's disclaimer after the body, and its discussion."""

@@ -25,6 +25,9 @@ def daily_bars(counts: dict[date, int], last_day: date, days: int = 90, label: s
     summary = (f"{total} {label} in the last {days} days" +
                (f", most on {busiest[0]:%b} {busiest[0].day} ({busiest[1]})" if busiest else ""))
     view = f"0 0 {days * (width + gap)} {height}"
+    first, last = series[0][0], series[-1][0]
     return Markup(f'<svg class="chart" viewBox="{view}" preserveAspectRatio="none" role="img" '
                   f'aria-label="{escape(summary)}"><line x1="0" y1="{height - 0.5}" x2="{days * (width + gap)}" '
-                  f'y2="{height - 0.5}" class="axis"/>{"".join(bars)}</svg>')
+                  f'y2="{height - 0.5}" class="axis"/>{"".join(bars)}</svg>'
+                  f'<p class="chart-axis" aria-hidden="true"><span>{first:%b} {first.day}</span>'
+                  f'<span>peak {peak} a day</span><span>{last:%b} {last.day}</span></p>')

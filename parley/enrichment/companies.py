@@ -5,6 +5,16 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
+# Words that name a kind of company, not one company: an alias made of one of them alone ("The
+# Bancorp, Inc." → "Bancorp") would tag every "Pinecrest Bancorp" as that company.
+GENERIC_NAMES = frozenset("""bancorp bancorporation bancshares bank banks holdings holding group corp corporation
+company companies trust financial capital partners industries international technologies systems
+energy resources realty properties pharmaceuticals therapeutics brands foods motors airlines""".split())
+
+
+def is_generic(name: str) -> bool:
+    """Tell whether a company alias is only a generic corporate word."""
+    return " ".join(name.split()).casefold() in GENERIC_NAMES
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,8 @@ def _by_name() -> dict[str, str]:
     out = {}
     for entry in _directory().values():
         for name in (entry.name, *entry.names):
-            out.setdefault(name.casefold(), entry.symbol)
+            if not is_generic(name):
+                out.setdefault(name.casefold(), entry.symbol)
     return out
 
 

@@ -105,10 +105,10 @@ def quotes_of(slug: str, about: str = "", limit: int = PAGE):
     return list(qs.order_by("-article__published_at", "start")[:limit])
 
 
-def latest_with_sentence(kind: str, limit: int = PAGE, **match) -> list[tuple]:
+def latest_with_sentence(kind: str, limit: int = PAGE, offset: int = 0, **match) -> list[tuple]:
     """Return (fact, sentence) for the newest articles with a fact of this kind (by key or slug)."""
     facts = (Fact.objects.filter(kind=kind, **match).values("article_id").annotate(first=Max("id"))
-             .order_by("-article__published_at")[:limit])
+             .order_by("-article__published_at", "-article_id")[offset:offset + limit])
     by_id = {f.pk: f for f in Fact.objects.select_related("article__outlet").filter(pk__in=[r["first"] for r in facts])}
     rows = []
     for r in facts:

@@ -21,6 +21,22 @@ from parley.enrichment.queries import (
 )
 
 CHART_DAYS = 90
+LIST_PAGE = 20
+MAX_PAGE = 100
+
+
+def _page(request) -> int:
+    try:
+        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _listed(request, kind: str, **match) -> dict:
+    """One page of an entity's latest articles (with their sentences) and its neighbours' numbers."""
+    page = _page(request)
+    rows = latest_with_sentence(kind, limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE, **match)
+    return {"rows": rows[:LIST_PAGE], "list_page": page, "has_more": len(rows) > LIST_PAGE}
 
 
 def _chart(kind: str, label: str, **match):
@@ -35,11 +51,13 @@ def ticker(request, symbol):
     mentioned with it, and its latest articles with the sentence that mentions it."""
     if symbol != symbol.upper():
         return redirect("ticker", symbol.upper(), permanent=True)
-    rows = latest_with_sentence("ticker", key=symbol)
-    if not rows:
+    listed = _listed(request, "ticker", key=symbol)
+    known = company(symbol)
+    if not listed["rows"] and known is None:
         raise Http404("No article mentions this ticker.")
+    # A listed company with no article yet still has its page (search links to it).
     return render(request, "enrichment/ticker.html", {
-        "symbol": symbol, "company": company(symbol), "rows": rows,
+        "symbol": symbol, "company": known, **listed,
         "chart": _chart("ticker", "articles", key=symbol), **ticker_context(symbol)})
 
 
@@ -58,7 +76,7 @@ def person(request, name):
     about = request.GET.get("about", "").strip()[:100]
     return render(request, "enrichment/person.html", {
         "name": shown, "slug": slug, "roles": person_roles(slug), "quotes": quotes_of(slug, about), "about": about,
-        "articles": latest_with_sentence("person", slug=slug, limit=10), **person_context(slug)})
+        **_listed(request, "person", slug=slug), **person_context(slug)})
 
 
 @anonymous_page_cache
@@ -66,9 +84,10 @@ def topic(request, slug):
     """A topic's page: articles per day and its latest articles with the sentence that placed them."""
     if slug != slug_of(slug):
         return redirect("topic", slug_of(slug), permanent=True)
-    rows = latest_with_sentence("topic", slug=slug)
-    if not rows:
+    listed = _listed(request, "topic", slug=slug)
+    name = Fact.objects.filter(kind="topic", slug=slug).values_list("key", flat=True).first()
+    if name is None:
         raise Http404("No article has this topic.")
     return render(request, "enrichment/topic.html", {
-        "topic": rows[0][0].key, "rows": rows, "chart": _chart("topic", "articles", slug=slug),
+        "topic": name, **listed, "chart": _chart("topic", "articles", slug=slug),
         "tickers": keys_in("ticker", Fact.objects.filter(kind="topic", slug=slug).values("article_id"))})

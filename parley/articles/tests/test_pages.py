@@ -221,3 +221,16 @@ def test_list_items_show_lead_comments_and_honest_dates(client, make_article, dj
     assert "Brent fell after inventories rose." in rss and "Copper rose for a third day" in rss
     assert guessed.lead == "Some body text."
     assert timed.lead == "Brent fell after inventories rose."
+
+
+def test_small_reader_fixes(client, make_article):
+    """Ensure /a/<id>/ finds the article, demo articles show no dead source link, waits read in
+    minutes, and a search past its last page says so."""
+    from parley.accounts.ratelimit import wait_words
+
+    article = make_article(title="Linked without its title", url="https://demo.parley.invalid/1", is_sample=True)
+    assert client.get(f"/a/{article.pk}/")["Location"] == article.get_absolute_url()
+    assert "Read at the source" not in client.get(article.get_absolute_url()).content.decode()
+    assert [wait_words(n) for n in (1, 45, 527, 3315, 7200)] == [
+        "1 second", "45 seconds", "9 minutes", "55 minutes", "about 2 hours"]
+    assert "No more results" in client.get("/search", {"q": "Linked", "page": "9"}).content.decode()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from parley.enrichment.companies import is_generic
 from parley.enrichment.extractors import Found
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -99,7 +100,7 @@ def gazetteers() -> Gazetteers:
     for row in rows:
         for name in row["names"]:
             key = fold(name)
-            if len(key) >= 2 and key not in companies:
+            if len(key) >= 2 and key not in companies and not is_generic(name):
                 companies[key] = Company(row["symbol"], row["name"], row["exchange"], row["rank"],
                                          row["flags"].get(name, []))
     first = set((DATA / "first_names.txt").read_text(encoding="utf-8").split())
@@ -107,7 +108,7 @@ def gazetteers() -> Gazetteers:
                if info["kind"] != "city" or info.get("population", 0) >= BIG_CITY]
     # Distinctive names of larger companies are found even when the recogniser missed them.
     distinctive = [n for row in rows if row["rank"] < 1500
-                   for n in row["names"] if n not in row["flags"] and len(n) >= 4 and not n.isupper()]
+                   for n in row["names"] if n not in row["flags"] and len(n) >= 4 and not n.isupper() and not is_generic(n)]
 
     def alternation(names):
         names = sorted({n for n in names if n}, key=len, reverse=True)

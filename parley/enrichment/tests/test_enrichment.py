@@ -202,3 +202,27 @@ def test_company_person_and_topic_pages(client, make_article):
         listing = client.get(f"/topic/{topic.slug}/").content.decode()
         assert newer.title in listing and "<svg" in listing
     assert client.get("/topic/no-such-topic/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_entity_pages_page_their_articles_and_known_companies_always_have_a_page(client, make_article):
+    """Ensure a company page lists its articles 20 at a time with a way to older ones, a listed
+    company without articles still has its page (search links there), and an unknown one is 404."""
+    for n in range(23):
+        enrich_article(make_article(title=f"Boeing note {n}", body=f"Boeing (NYSE: BA) note number {n}."))
+    first = client.get("/t/BA/").content.decode()
+    assert first.count('class="article-item"') == 20 and 'href="?page=2"' in first
+    second = client.get("/t/BA/?page=2").content.decode()
+    assert second.count('class="article-item"') == 3 and 'href="?page=1"' in second
+    assert client.get("/t/BA/?page=x").status_code == 200
+    empty = client.get("/t/AAPL/")
+    assert empty.status_code == 200 and "Apple" in empty.content.decode() and "No article yet" in empty.content.decode()
+    assert client.get("/t/ZZZZZ/").status_code == 404
+
+
+def test_a_generic_word_alias_never_names_a_company():
+    """Ensure "Pinecrest Bancorp" is not tagged as The Bancorp (whose only alias is "Bancorp")."""
+    found = extract(["Pinecrest Bancorp raised its dividend on Tuesday, and shares rose."])[0]
+    assert not [f for f in found if f.kind == "ticker" and f.key == "TBBK"]
+    from parley.enrichment.companies import symbol_named
+    assert symbol_named("Bancorp") is None and symbol_named("Boeing") == "BA"
