@@ -60,8 +60,9 @@ def account_key(name: str) -> str:
     return unicodedata.normalize("NFKC", name or "").strip().casefold()
 
 
-def _take_slot(keys: list[str], now: float, period: int) -> float | None:
-    """Take the first free or expired slot of `keys` in the table; return None, or the earliest expiry when all are live."""
+def _take_slot(keys: list[str], now: float, period: int) -> str | float:
+    """Take the first free or expired slot of `keys` in the table; return its key, or the earliest
+    expiry (a float) when all are live."""
     from parley.accounts.models import RateSlot
 
     moment = datetime.fromtimestamp(now, tz=UTC)
@@ -72,11 +73,11 @@ def _take_slot(keys: list[str], now: float, period: int) -> float | None:
             try:
                 with transaction.atomic():
                     RateSlot.objects.create(key=key, expires_at=until)
-                return None
+                return key
             except IntegrityError:  # another process took it first
                 continue
         if held[key] <= moment and RateSlot.objects.filter(key=key, expires_at__lte=moment).update(expires_at=until):
-            return None
+            return key
     live = [v.timestamp() for v in held.values() if v > moment]
     return min(live) if live else now + period
 
@@ -94,30 +95,45 @@ def _slot_keys(scope: str, ident: str, limit: Limit) -> list[str]:
     return [f"rl:{digest}:{limit.period}:{n}" for n in range(limit.limit)]
 
 
-def hit(scope: str, ident: str, limit: Limit) -> None:
-    """Count one attempt for (scope, ident); raise RateLimited when the limit is reached."""
+def hit(scope: str, ident: str, limit: Limit) -> str | None:
+    """Count one attempt for (scope, ident) and return the slot it took (None when limits are off);
+    raise RateLimited when the limit is reached."""
     if not settings.RATE_LIMITS_ENABLED:
-        return
+        return None
     now = time.time()
     keys = _slot_keys(scope, ident, limit)
     if _uses_redis():
         cache = _cache()
         for key in keys:
             if cache.add(key, now + limit.period, timeout=limit.period):
-                return
+                return key
         expiries = [v for v in cache.get_many(keys).values() if v]
         earliest = min(expiries) if expiries else now + limit.period
     else:
-        earliest = _take_slot(keys, now, limit.period)
-        if earliest is None:
-            return
+        taken = _take_slot(keys, now, limit.period)
+        if isinstance(taken, str):
+            return taken
+        earliest = taken
     raise RateLimited(limit, max(1, int(earliest - now + 0.999)))
 
 
-def check_all(hits: list[tuple[str, str, Limit]]) -> None:
-    """Count an attempt against several limits; raise for the first one exceeded."""
-    for scope, ident, limit in hits:
-        hit(scope, ident, limit)
+def refund(slots: list[str | None]) -> None:
+    """Give back exactly these slots (a sign-in that succeeded): only failed attempts then count, and
+    a success cannot free a slot that an earlier failure took."""
+    slots = [s for s in slots if s]
+    if not slots:
+        return
+    if _uses_redis():
+        _cache().delete_many(slots)
+    else:
+        from parley.accounts.models import RateSlot
+
+        RateSlot.objects.filter(key__in=slots).delete()
+
+
+def check_all(hits: list[tuple[str, str, Limit]]) -> list[str | None]:
+    """Count an attempt against several limits; raise for the first one exceeded. Return the slots taken."""
+    return [hit(scope, ident, limit) for scope, ident, limit in hits]
 
 
 def reset(scope: str, ident: str, limit: Limit) -> None:

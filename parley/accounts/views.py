@@ -10,9 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from parley.accounts.forms import ReaderSettingsForm, SignUpForm
-from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all, client_ip
+from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all, client_ip, refund
 
-# Guessing passwords must be slow for a script and invisible to a person who mistypes twice.
+# Guessing passwords must be slow for a script and invisible to a person who mistypes twice
+# (only failed sign-ins count: a success gives its slots back).
 LOGIN_PER_IP = Limit(4, 60, "4 sign-in attempts a minute")
 LOGIN_PER_ACCOUNT = Limit(4, 60, "4 sign-in attempts a minute for one account")
 SIGNUPS_PER_IP = Limit(5, 3600, "5 sign-ups an hour from one address")
@@ -23,13 +24,26 @@ PROFILE_COMMENTS = 50
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, counting every attempt per address and per account name."""
+    """Django's sign-in, counting failed attempts per address and per account name.
+
+    Every attempt takes its slots first (so concurrent guesses cannot slip past the count); a sign-in
+    that succeeds gives back exactly the slots it took, so a reader who signs in and out is never
+    locked out, while each failure keeps its slot.
+    """
 
     def post(self, request, *args, **kwargs):
         username = account_key(request.POST.get("username") or "")
-        check_all([("login-ip", client_ip(request), LOGIN_PER_IP),
-                   *([("login-user", username, LOGIN_PER_ACCOUNT)] if username else [])])
-        return super().post(request, *args, **kwargs)
+        taken = check_all([("login-ip", client_ip(request), LOGIN_PER_IP),
+                           *([("login-user", username, LOGIN_PER_ACCOUNT)] if username else [])])
+        self.signed_in = False
+        response = super().post(request, *args, **kwargs)
+        if self.signed_in:  # this attempt's password was right (a session signed in before proves nothing)
+            refund(taken)
+        return response
+
+    def form_valid(self, form):
+        self.signed_in = True
+        return super().form_valid(form)
 
 
 def safe_next(request, default: str = "home") -> str:

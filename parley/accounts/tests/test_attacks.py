@@ -107,3 +107,19 @@ def test_sign_up_follows_a_local_next(client):
     response = client.post("/accounts/signup/?next=/search/?q=oil", {"username": "newreader", "password1": PASSWORD,
                                                                      "password2": PASSWORD})
     assert response["Location"] == "/search/?q=oil"
+
+
+def test_only_failed_sign_ins_count(client, victim):
+    """Ensure signing in and out repeatedly never locks a reader out, while failures still do, and a
+    success in between gives back only its own slot (it cannot free the failures' slots)."""
+    from django.test import Client
+
+    for _ in range(6):  # more successes than the limit allows attempts
+        reader = Client(REMOTE_ADDR="198.51.100.20")
+        assert reader.post("/accounts/login/", {"username": "victim", "password": PASSWORD}).status_code == 302
+    guesser = Client(REMOTE_ADDR="198.51.100.21")
+    codes = []
+    for n in range(8):
+        password = PASSWORD if n % 2 else "wrong-guess"  # failure, success, failure, ...
+        codes.append(guesser.post("/accounts/login/", {"username": "victim", "password": password}).status_code)
+    assert codes[:7] == [200, 302, 200, 302, 200, 302, 200] and codes[7] == 429  # the 4th failure fills the slots
