@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-test lint bench clean
+.PHONY: run test install install-test lint bench clean wheel-check many-machines
 
 $(BIN)/parley: pyproject.toml requirements/nlp-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ run: install
 # Tests keep their own data folder so they never touch the demo database.
 test: install-test
 	PARLEY_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
+
+# The wheel a user installs, built and run from a fresh environment outside the checkout.
+wheel-check: install-test
+	.ci/wheel-smoke
+
+# Several machines on one database: two web nodes on one Redis (needs redis-server), two workers,
+# a worker killed mid-check. Set DATABASE_URL=postgres://… to run them on PostgreSQL.
+many-machines: install-test
+	PARLEY_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -p no:cacheprovider tests/test_many_machines.py \
+		tests/test_two_workers.py tests/test_worker_kill.py
 
 lint: install-test
 	$(BIN)/ruff check parley tests bench conftest.py

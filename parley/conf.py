@@ -1,8 +1,9 @@
 """The one table of environment variables that configure Parley.
 
-Every setting an operator can change is declared here, with its default and meaning; the README
-carries the same table and a test keeps the two in step. `settings.py` reads the environment only
-through `env()`, so an undeclared variable is an error, not a silent default.
+Every setting an operator can change is declared here, with its default and meaning, and this is
+the only place a default is written: `env_str()` and its siblings take it from here. The README
+carries the same table and a test keeps names and defaults in step. `settings.py` reads the
+environment only through `env()`, so an undeclared variable is an error, not a silent default.
 """
 import os
 import secrets
@@ -63,38 +64,57 @@ def env(name: str) -> str | None:
     return value if value not in (None, "") else None
 
 
-def env_str(name: str, default: str) -> str:
-    """Return a declared setting as text."""
+def default_of(name: str) -> str:
+    """Return a setting's default as the table writes it (the one place defaults are written)."""
+    return _BY_NAME[name].default
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    """Return a declared setting as text; unset, the table's default (or `default` for the few
+    whose default is computed, like DATABASE_URL's path)."""
     value = env(name)
-    return default if value is None else value
+    if value is not None:
+        return value
+    return default_of(name) if default is None else default
 
 
-def env_bool(name: str, default: bool = False) -> bool:
+def env_bool(name: str) -> bool:
     """Return a declared setting as a boolean (1/true/yes/on)."""
-    value = env(name)
-    return default if value is None else value.strip().lower() in TRUE_WORDS
+    return env_str(name).strip().lower() in TRUE_WORDS
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str) -> int:
     """Return a declared setting as an integer, refusing anything else."""
-    value = env(name)
-    if value is None:
-        return default
+    value = env_str(name)
     try:
         return int(value)
     except ValueError:
         raise ValueError(f"{name} must be a whole number, not {value!r}") from None
 
 
-def env_list(name: str, default: str) -> list[str]:
+def env_list(name: str) -> list[str]:
     """Return a declared comma-separated setting as a list."""
-    return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+    return [part.strip() for part in env_str(name).split(",") if part.strip()]
 
 
 def data_dir() -> Path:
-    """Return the data folder, creating it when missing."""
-    path = Path(env_str("PARLEY_DATA_DIR", "./var")).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    """Return the data folder, creating it (readable by its owner only) when missing."""
+    path = Path(env_str("PARLEY_DATA_DIR")).expanduser().resolve()
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create an empty file readable and writable by its owner only, unless it exists.
+
+    The SQLite database is created this way before SQLite opens it; SQLite gives its -wal and -shm
+    files the database file's permissions.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
     return path
 
 

@@ -12,6 +12,7 @@ from parley.conf import (
     env_int,
     env_list,
     env_str,
+    private_file,
     secret_key,
 )
 
@@ -19,9 +20,9 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
 SECRET_KEY = secret_key(DATA_DIR)
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,9 +81,13 @@ TEMPLATES = [
     },
 ]
 
+SQLITE_FILE = DATA_DIR / "parley.sqlite3"
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{SQLITE_FILE}")
+if DATABASE_URL == f"sqlite:///{SQLITE_FILE}":
+    private_file(SQLITE_FILE)  # created readable by its owner only, before SQLite opens it
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'parley.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -101,13 +106,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 CACHES = {
-    "default": cache_config(env_str("PARLEY_CACHE_URL", "locmem://")),
-    "shared": cache_config(env_str("PARLEY_SHARED_CACHE_URL", "db://")),
+    "default": cache_config(env_str("PARLEY_CACHE_URL")),
+    "shared": cache_config(env_str("PARLEY_SHARED_CACHE_URL")),
 }
 RATELIMIT_CACHE = "shared"
-RATE_LIMITS_ENABLED = env_bool("PARLEY_RATE_LIMITS", True)
-PARLEY_TRUSTED_PROXIES = [ipaddress.ip_network(p, strict=False) for p in env_list("PARLEY_TRUSTED_PROXIES", "")]
-PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS", 30)
+RATE_LIMITS_ENABLED = env_bool("PARLEY_RATE_LIMITS")
+PARLEY_TRUSTED_PROXIES = [ipaddress.ip_network(p, strict=False) for p in env_list("PARLEY_TRUSTED_PROXIES")]
+PAGE_CACHE_SECONDS = env_int("PARLEY_PAGE_CACHE_SECONDS")
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -117,8 +122,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = email_config(
-    env_str("PARLEY_EMAIL_URL", "console://"))
-DEFAULT_FROM_EMAIL = env_str("PARLEY_FROM_EMAIL", "parley@localhost")
+    env_str("PARLEY_EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env_str("PARLEY_FROM_EMAIL")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -128,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+TIME_ZONE = env_str("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
 
@@ -143,7 +148,7 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Security headers are always on; the HTTPS-only ones follow PARLEY_HTTPS.
-HTTPS = env_bool("PARLEY_HTTPS", False)
+HTTPS = env_bool("PARLEY_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -160,12 +165,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-PARLEY_SITE_NAME = env_str("PARLEY_SITE_NAME", "Parley")
-PARLEY_IMPORT_MAX_BYTES = env_int("PARLEY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-PARLEY_FETCH_ALLOW_HOSTS = env_list("PARLEY_FETCH_ALLOW_HOSTS", "")
-PARLEY_WORKER_LEASE_SECONDS = env_int("PARLEY_WORKER_LEASE_SECONDS", 600)
-PARLEY_FETCH_MAX_BYTES = env_int("PARLEY_FETCH_MAX_BYTES", 15 * 1024 * 1024)
-PARLEY_FETCH_TIMEOUT = env_int("PARLEY_FETCH_TIMEOUT", 20)
+PARLEY_SITE_NAME = env_str("PARLEY_SITE_NAME")
+PARLEY_IMPORT_MAX_BYTES = env_int("PARLEY_IMPORT_MAX_BYTES")
+PARLEY_FETCH_ALLOW_HOSTS = env_list("PARLEY_FETCH_ALLOW_HOSTS")
+PARLEY_WORKER_LEASE_SECONDS = env_int("PARLEY_WORKER_LEASE_SECONDS")
+PARLEY_FETCH_MAX_BYTES = env_int("PARLEY_FETCH_MAX_BYTES")
+PARLEY_FETCH_TIMEOUT = env_int("PARLEY_FETCH_TIMEOUT")
 
 LOGGING = {
     "version": 1,
@@ -173,7 +178,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "parley": {"handlers": ["console"], "level": env_str("PARLEY_LOG_LEVEL", "INFO")},
+        "parley": {"handlers": ["console"], "level": env_str("PARLEY_LOG_LEVEL")},
         # Server errors with their tracebacks (django.request), and Django's own warnings.
         "django": {"handlers": ["console"], "level": "WARNING"},
     },

@@ -76,8 +76,11 @@ def wait_for(predicate, deadline: float, step: float = 0.1):
 @pytest.mark.django_db(transaction=True)
 def test_killed_worker_is_restarted_and_sigterm_stops_everything(tmp_path):
     """Ensure serve replaces a SIGKILLed worker within 15 s, and on SIGTERM exits cleanly within 30 s leaving no worker."""
+    home = tmp_path / "home"
+    home.mkdir()
     env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
-           "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_LOG_LEVEL": "WARNING"}
+           "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_LOG_LEVEL": "WARNING", "HOME": str(home)}
+    env.pop("XDG_RUNTIME_DIR", None)
     command = [sys.executable, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{free_port()}", "--workers", "1"]
     seen: dict[int, int] = {}  # every child of serve seen: pid -> start time
     with open(tmp_path / "serve.log", "wb") as log:
@@ -95,6 +98,8 @@ def test_killed_worker_is_restarted_and_sigterm_stops_everything(tmp_path):
         seen.update(replaced)
         assert not alive(old_pid, old_start)
         assert serve.poll() is None, "serve itself died with its worker"
+        # No control socket shared by every instance of the user's ($HOME/.gunicorn/gunicorn.ctl).
+        assert not (home / ".gunicorn").exists()
 
         seen.update({pid: start for pid, (start, _) in children(serve.pid).items()})  # gunicorn's workers too
         serve.send_signal(signal.SIGTERM)

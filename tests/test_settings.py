@@ -28,6 +28,33 @@ def test_every_setting_is_in_the_readme():
     assert set(table) == {s.name for s in SETTINGS}
 
 
+def test_readme_defaults_are_the_tables():
+    """Ensure the README's default column says what parley/conf.py's table says, setting by setting."""
+    table = readme_settings_table()
+    for setting in SETTINGS:
+        cell = table[setting.name].split("|")[2].strip()
+        shown = "empty" if cell == "empty" else cell.replace("`", "").strip("()")
+        assert shown == ("empty" if setting.default == "" else setting.default.strip("()")), setting.name
+
+
+def test_defaults_are_written_once():
+    """Ensure settings.py passes no default of its own (it would be a second copy of the table's),
+    except DATABASE_URL, whose default path is computed from the data folder."""
+    text = (ROOT / "parley" / "settings.py").read_text()
+    second_copies = re.findall(r'env_(?:str|bool|int|list)\("([A-Z_]+)",', text)
+    assert second_copies == ["DATABASE_URL"]
+
+
+def test_data_folder_and_database_are_private(tmp_path):
+    """Ensure a new data folder, its SQLite database and secret key are readable by their owner only."""
+    data = tmp_path / "fresh"
+    done = subprocess.run([sys.executable, "-m", "parley.cli", "migrate", "-v0"], capture_output=True, text=True,
+                          env={"PATH": os.environ.get("PATH", ""), "PARLEY_DATA_DIR": str(data)}, check=False)
+    assert done.returncode == 0, done.stderr
+    for path in (data, data / "parley.sqlite3", data / "secret_key"):
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is {oct(path.stat().st_mode & 0o777)}"
+
+
 def test_code_reads_environment_only_through_conf():
     """Ensure no module but parley/conf.py reads os.environ, so every setting is a declared one."""
     offenders = []
@@ -51,7 +78,7 @@ def test_bad_integer_setting_says_which(monkeypatch):
     from parley.conf import env_int
     monkeypatch.setenv("PARLEY_PAGE_CACHE_SECONDS", "soon")
     with pytest.raises(ValueError, match="PARLEY_PAGE_CACHE_SECONDS must be a whole number"):
-        env_int("PARLEY_PAGE_CACHE_SECONDS", 30)
+        env_int("PARLEY_PAGE_CACHE_SECONDS")
 
 
 def test_secret_key_generated_once_and_kept(tmp_path):

@@ -1,0 +1,1 @@
+"""Parley: self-hosted financial news with community discussion."""

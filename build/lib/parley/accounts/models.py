@@ -1,0 +1,76 @@
+"""A reader's profile (suspension state) and API tokens."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+LAST_USED_PRECISION = timedelta(hours=1)
+
+
+class Profile(models.Model):
+    """What Parley keeps about a reader beyond Django's user."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, blank=True,
+                                 help_text="An IANA zone name for the dates this reader sees; empty: the site's.")
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="API token")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} of {self.user}"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str = "API token") -> tuple["ApiToken", str]:
+        """Create a token and return it with its key, which is shown once and never stored."""
+        key = "pt_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=cls.hash(key)), key
+
+    @classmethod
+    def user_for(cls, key: str):
+        """Return the active user a key belongs to, or None."""
+        token = cls.objects.select_related("user").filter(key_hash=cls.hash(key), user__is_active=True).first()
+        if token is None:
+            return None
+        now = timezone.now()
+        # Recording every use would make every API read a database write; once an hour says enough.
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
+
+
+class RateSlot(models.Model):
+    """One counted attempt of a rate limit, held until it expires (see `ratelimit.py`).
+
+    A table of its own, not a cache: a cache may evict entries to make room (Django's database
+    cache deletes a third of all keys past 300), and an evicted counter is a fresh budget.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key} until {self.expires_at:%H:%M:%S}"

@@ -1,0 +1,116 @@
+"""Sign-up, sign-in with rate limits, and public profiles."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from parley.accounts.forms import ReaderSettingsForm, SignUpForm
+from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all, client_ip, refund
+
+# Guessing passwords must be slow for a script and invisible to a person who mistypes twice
+# (only failed sign-ins count: a success gives its slots back).
+LOGIN_PER_IP = Limit(4, 60, "4 sign-in attempts a minute")
+LOGIN_PER_ACCOUNT = Limit(4, 60, "4 sign-in attempts a minute for one account")
+SIGNUPS_PER_IP = Limit(5, 3600, "5 sign-ups an hour from one address")
+RESETS_PER_IP = Limit(5, 3600, "5 password resets an hour from one address")
+# Per address asked for: past it the page answers as always, but no more mail goes to that inbox.
+RESETS_PER_EMAIL = Limit(3, 3600, "3 password reset mails an hour to one address")
+PROFILE_COMMENTS = 50
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, counting failed attempts per address and per account name.
+
+    Every attempt takes its slots first (so concurrent guesses cannot slip past the count); a sign-in
+    that succeeds gives back exactly the slots it took, so a reader who signs in and out is never
+    locked out, while each failure keeps its slot.
+    """
+
+    def post(self, request, *args, **kwargs):
+        username = account_key(request.POST.get("username") or "")
+        taken = check_all([("login-ip", client_ip(request), LOGIN_PER_IP),
+                           *([("login-user", username, LOGIN_PER_ACCOUNT)] if username else [])])
+        self.signed_in = False
+        response = super().post(request, *args, **kwargs)
+        if self.signed_in:  # this attempt's password was right (a session signed in before proves nothing)
+            refund(taken)
+        return response
+
+    def form_valid(self, form):
+        self.signed_in = True
+        return super().form_valid(form)
+
+
+def safe_next(request, default: str = "home") -> str:
+    """Return the `next` parameter when it points into this site, else the default (no open redirects)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per client address (429) and per e-mail address (silently:
+    the answer is the same for every address, known or not, limited or not). The mail is signed
+    with the site's name, never with the host name the request happened to use."""
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.PARLEY_SITE_NAME}
+
+    def post(self, request, *args, **kwargs):
+        check_all([("reset-ip", client_ip(request), RESETS_PER_IP)])
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            check_all([("reset-email", account_key(form.cleaned_data["email"]), RESETS_PER_EMAIL)])
+        except RateLimited:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Create an account and sign it in."""
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        check_all([("signup-ip", client_ip(request), SIGNUPS_PER_IP)])
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(safe_next(request))
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reader_settings(request):
+    """Let a reader choose the time zone their pages are shown in."""
+    from parley.accounts.models import Profile
+
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    form = ReaderSettingsForm(request.POST or None, initial={"time_zone": profile.time_zone})
+    if request.method == "POST" and form.is_valid():
+        profile.time_zone = form.cleaned_data["time_zone"]
+        profile.save(update_fields=["time_zone"])
+        messages.success(request, "Settings saved.")
+        return redirect("reader-settings")
+    return render(request, "registration/_form_page.html", {"form": form, "page_title": "Settings", "button": "Save"})
+
+
+def profile(request, username):
+    """Show a reader's profile and their latest visible comments."""
+    from parley.discussion.models import Comment
+
+    person = get_object_or_404(User, username=username)
+    comments = Comment.objects.visible().filter(author=person).select_related("article").order_by("-created_at")
+    return render(request, "accounts/profile.html", {
+        "person": person, "comments": comments[:PROFILE_COMMENTS], "total": comments.count(),
+    })

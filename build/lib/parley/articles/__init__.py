@@ -1,0 +1,1 @@
+"""Articles, outlets and disclaimers: what Parley shows."""

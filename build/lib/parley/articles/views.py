@@ -1,0 +1,162 @@
+"""Reading pages: home, article, outlet, search."""
+from datetime import date, datetime, time, timedelta
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from parley.articles.caching import anonymous_page_cache
+from parley.articles.models import Article, Outlet
+from parley.articles.queries import Cursor, page_both_ways
+from parley.discussion.models import Flag
+from parley.discussion.ranking import most_discussed_box
+from parley.discussion.services import is_moderator, votes_of
+from parley.discussion.threads import DEFAULT_SORT, SORTS, cached_thread, page_count, thread_page
+from parley.enrichment.highlight import marked_body
+from parley.enrichment.queries import article_facts
+
+SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snippets are what a reader scans
+MORE_FROM_OUTLET = 5
+MAX_TOPICS = 3
+
+
+def healthz(request):
+    """Answer "ok": a liveness check, and the floor that page benchmarks compare against."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Send browsers that ask for /favicon.ico to the site's icon."""
+    from django.templatetags.static import static
+
+    return redirect(static("parley/favicon.svg"), permanent=True)
+
+
+def listing_page(request, queryset, field: str = "published_at") -> dict:
+    """The rows of a listing page and its links both ways (?after= older, ?before= newer)."""
+    page = page_both_ways(queryset, Cursor.decode(request.GET.get("after", "")),
+                          Cursor.decode(request.GET.get("before", "")), field=field)
+    return {
+        "articles": page.rows,
+        "next_cursor": page.older.encode() if page.older else None,
+        "prev_cursor": page.newer.encode() if page.newer else None,
+    }
+
+
+def _listing(request, queryset, template, extra):
+    context = {
+        **listing_page(request, queryset),
+        "most_discussed": most_discussed_box(),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@anonymous_page_cache
+def home(request):
+    """Show the latest articles, newest first, and the Most Discussed box."""
+    return _listing(request, Article.objects.newest(), "articles/home.html", {})
+
+
+@anonymous_page_cache
+def outlet(request, slug):
+    """Show one outlet's articles, newest first."""
+    source = get_object_or_404(Outlet, slug=slug)
+    return _listing(request, Article.objects.filter(outlet=source).newest(), "articles/outlet.html", {"outlet": source})
+
+
+def article_by_id(request, pk):
+    """Send /a/<id>/ (a link without its title part) to the article's address."""
+    return redirect(get_object_or_404(Article.objects.only("pk", "slug"), pk=pk), permanent=True)
+
+
+@anonymous_page_cache
+def article(request, pk, slug):
+    """Show one article, its outlet's disclaimer after the body, and its discussion."""
+    item = get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer", "enrichment"), pk=pk)
+    if slug != item.slug:
+        return redirect(item, permanent=True)
+    more = []
+    if item.outlet_id:
+        more = list(Article.objects.filter(outlet_id=item.outlet_id).exclude(pk=item.pk).newest()[:MORE_FROM_OUTLET])
+    state = getattr(item, "enrichment", None)
+    facts = article_facts(item) if state and state.describes(item) else {}  # stale spans are never shown
+    spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    moderates = is_moderator(request.user)
+    # A moderator sees hidden comments even when none is visible, to restore them.
+    rows = cached_thread(item, sort, moderator=moderates) if item.comment_count or moderates else []
+    pages = page_count(rows)
+    try:
+        cpage = min(max(1, int(request.GET.get("cpage", "1"))), pages)
+    except ValueError:
+        cpage = 1
+    rows = thread_page(rows, cpage)
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    return render(request, "articles/article.html", {
+        "article": item,
+        "disclaimer": item.disclaimer_to_show(),
+        "more_from_outlet": more,
+        "most_discussed": most_discussed_box(),
+        # No visible comment means no thread: tombstones only show above live replies.
+        "thread": rows,
+        "thread_page": cpage,
+        "thread_pages": pages,
+        "viewer_moderates": moderates,  # asked once per page, not by the template again
+        "my_votes": votes_of(request.user, rows),
+        "suspension": profile.suspended_reason or "No reason was given." if profile and profile.is_suspended else None,
+        "sort": sort,
+        "sorts": list(SORTS),
+        "flag_reasons": Flag.REASONS,
+        "facts": facts,
+        # At most three topics: those the article returns to most often, then the surest.
+        "top_topics": sorted(facts.get("topic", []), key=lambda e: (-len(e["spans"]), -e["fact"].confidence))[:MAX_TOPICS],
+        # With facts, the body is drawn from its plain text so each fact's words can be anchored.
+        "body": marked_body(item.body_text, spans) if spans else None,
+    })
+
+
+def outlet_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every outlet for the search filter; kept a minute, as outlets rarely change."""
+    from django.core.cache import cache
+
+    found = cache.get("outlet-choices")
+    if found is None:
+        found = list(Outlet.objects.order_by("name").values_list("slug", "name"))
+        cache.set("outlet-choices", found, 60)
+    return found
+
+
+@anonymous_page_cache
+def search(request):
+    """Search that knows finance: a ticker, a company or a person first, then text, with filters."""
+    from parley.articles.finder import Filters, find
+
+    query = request.GET.get("q", "").strip()[:300]
+    try:
+        page = min(max(1, int(request.GET.get("page", "1"))), 50)
+    except ValueError:
+        page = 1
+    errors = []
+    dates = {}
+    for name in ("since", "until"):
+        raw = request.GET.get(name, "").strip()
+        try:
+            dates[name] = datetime.combine(date.fromisoformat(raw), time.min, tzinfo=timezone.get_current_timezone()) \
+                if raw else None
+        except ValueError:
+            errors.append(f"“{raw}” is not a date (use YYYY-MM-DD); the {name} filter was left out.")
+            dates[name] = None
+    if dates["until"]:
+        dates["until"] += timedelta(days=1)  # "until" a day includes that day
+    filters = Filters(outlet=request.GET.get("outlet", "").strip() or None,
+                      ticker=request.GET.get("ticker", "").strip().lstrip("$").upper()[:10] or None,
+                      topic=request.GET.get("topic", "").strip()[:100] or None, **dates)
+    found = find(query, filters, page, SEARCH_PAGE_SIZE) if query or filters.any() else None
+    return render(request, "articles/search.html", {
+        "query": query, "found": found, "hits": found.hits if found else [], "page": page,
+        "has_next": found.has_next if found else False, "filters": filters, "errors": errors,
+        "outlets": outlet_choices(),
+        "params": {k: v for k, v in request.GET.items() if k != "page" and v},
+    })

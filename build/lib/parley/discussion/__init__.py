@@ -1,0 +1,1 @@
+"""Discussions: threaded comments, votes, flags, moderation, and the Most Discussed ranking."""

@@ -1,0 +1,173 @@
+"""Most Discussed: which articles readers are arguing about right now.
+
+The formula, for a window W (24 hours by default, or 7 days):
+
+    score(article) = sum over counted comments c of 0.5 ** (age(c) / H),  H = W / 4
+
+- only visible comments posted inside W count (hidden and deleted ones are taken out when hidden
+  or deleted);
+- each participant counts for at most MAX_PER_PARTICIPANT comments per article per window (their
+  most recent ones), so one reader arguing with themselves cannot lift an article;
+- a comment's weight halves every H (6 hours in a 24-hour window, 42 hours in a 7-day one), so
+  what is discussed now outranks what was discussed this morning;
+- ties are broken by the latest comment, then by the newer article.
+
+Ages are measured from the middle of the hour a comment was posted in (comments are counted in
+hourly Participation buckets); a comment in the first half of the current hour has a negative age
+and weighs slightly more than 1. Ages are never clamped: every weight then decays at exactly the
+same rate, which is what makes a stored score an upper bound of every later one.
+
+Cost: every comment write stores the article's exact score as a Heat row (log2, moved to a fixed
+epoch, so all rows decay alike). Ranking reads the K hottest rows by index, recomputes those K
+articles exactly, and stops once the tenth exact score is at least the best heat left unread:
+exact scores can only be lower than heat (comments leave the window, never join it), so nothing
+unread can beat it. Rows whose heat is below the weight of the oldest comment a window can count
+cannot hold a score at all: the loop stops at them, and `prune_heat()` (run by the worker) deletes
+them. It reads neither the comments nor the archive.
+"""
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from parley.articles.models import Article
+from parley.discussion.models import Heat, Participation
+
+WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
+DEFAULT_WINDOW = "24h"
+MAX_PER_PARTICIPANT = 3
+HALF_LIFE_SHARE = 4  # H = W / 4
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+FIRST_CANDIDATES = 40
+# Every page shows the box; recomputing it once per this many seconds is plenty.
+BOX_CACHE_SECONDS = 15
+
+
+@dataclass
+class Discussed:
+    article: Article
+    score: float
+    comments: int  # visible comments in the window
+    participants: int
+    last_at: datetime
+    window: str
+
+    @property
+    def explanation(self) -> str:
+        """Return e.g. "14 comments from 9 people in the last 24 hours"."""
+        span = "24 hours" if self.window == "24h" else "7 days"
+        return (f"{self.comments} comment{'' if self.comments == 1 else 's'} from {self.participants} "
+                f"{'person' if self.participants == 1 else 'people'} in the last {span}")
+
+
+def _half_life(window: str) -> float:
+    return WINDOWS[window].total_seconds() / HALF_LIFE_SHARE
+
+
+def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None,
+           article_ids=None) -> dict[int, tuple[float, int, int, datetime]]:
+    """Return {article_id: (score, comments, participants, last_at)} of articles discussed in the window."""
+    now = now or timezone.now()
+    span, half_life = WINDOWS[window], _half_life(window)
+    rows = Participation.objects.filter(hour__gte=(now - span).replace(minute=0, second=0, microsecond=0),
+                                        comments__gt=0)
+    if article_ids is not None:
+        rows = rows.filter(article_id__in=list(article_ids))
+    per_person = defaultdict(list)  # (article, user) -> [(hour, comments, last_at)]
+    for article_id, user_id, hour, comments, last_at in rows.values_list(
+            "article_id", "user_id", "hour", "comments", "last_at").iterator(chunk_size=5000):
+        if now - span <= last_at <= now:
+            per_person[(article_id, user_id)].append((hour, comments, last_at))
+    totals: dict[int, list] = {}
+    for (article_id, _user), buckets in per_person.items():
+        buckets.sort(reverse=True)
+        remaining, weight = MAX_PER_PARTICIPANT, 0.0
+        for hour, comments, _last in buckets:
+            taken = min(comments, remaining)
+            age = (now - hour).total_seconds() - 1800
+            weight += taken * math.pow(0.5, age / half_life)
+            remaining -= taken
+            if not remaining:
+                break
+        entry = totals.setdefault(article_id, [0.0, 0, 0, buckets[0][2]])
+        entry[0] += weight
+        entry[1] += sum(c for _h, c, _l in buckets)
+        entry[2] += 1
+        entry[3] = max(entry[3], max(last for _h, _c, last in buckets))
+    return {k: tuple(v) for k, v in totals.items()}
+
+
+def _least_log_weight(window: str) -> float:
+    """Return log2 of the least weight a counted comment can have: its bucket's hour starts at most
+    an hour before the window does, so its age is under the window plus half an hour."""
+    return -(WINDOWS[window].total_seconds() + 3600) / _half_life(window)
+
+
+def prune_heat(now: datetime | None = None) -> int:
+    """Delete Heat rows too cold to hold any score (their articles have no comment left in the window)."""
+    now = now or timezone.now()
+    gone = 0
+    for window in WINDOWS:
+        shift = (now - EPOCH).total_seconds() / _half_life(window)
+        gone += Heat.objects.filter(window=window, log_heat__lt=shift + _least_log_weight(window)).delete()[0]
+    return gone
+
+
+def _log_heat(score: float, now: datetime, window: str) -> float:
+    return math.log2(score) + (now - EPOCH).total_seconds() / _half_life(window)
+
+
+def refresh_heat(article_id: int, now: datetime | None = None) -> None:
+    """Store an article's exact score in every window; call inside the write's transaction."""
+    now = now or timezone.now()
+    for window in WINDOWS:
+        found = scores(window, now, [article_id]).get(article_id)
+        if found and found[0] > 0:
+            Heat.objects.update_or_create(article_id=article_id, window=window,
+                                          defaults={"log_heat": _log_heat(found[0], now, window)})
+        else:
+            Heat.objects.filter(article_id=article_id, window=window).delete()
+
+
+def rebuild_heat(now: datetime | None = None) -> None:
+    """Recompute every Heat row from the participation buckets (for `parley recount`)."""
+    now = now or timezone.now()
+    Heat.objects.all().delete()
+    for window in WINDOWS:
+        Heat.objects.bulk_create([Heat(article_id=pk, window=window, log_heat=_log_heat(v[0], now, window))
+                                  for pk, v in scores(window, now).items() if v[0] > 0], batch_size=2000)
+
+
+def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime | None = None) -> list[Discussed]:
+    """Return the top articles of the window, best first, each able to explain its place."""
+    now = now or timezone.now()
+    shift = (now - EPOCH).total_seconds() / _half_life(window)
+    k = max(FIRST_CANDIDATES, limit * 4)
+    while True:
+        hot = list(Heat.objects.filter(window=window).order_by("-log_heat").values_list("article_id", "log_heat")[:k + 1])
+        exact = scores(window, now, [pk for pk, _ in hot[:k]])
+        ranked = sorted(exact.items(), key=lambda kv: (kv[1][0], kv[1][3], kv[0]), reverse=True)[:limit]
+        unread = hot[k][1] - shift if len(hot) > k else None
+        if unread is None or unread < _least_log_weight(window):  # nothing unread can hold a score
+            break
+        # Strictly above, with room for rounding: an unread article with an equal score could still
+        # win the tie-break (latest comment), so a tie means reading on.
+        if len(ranked) == limit and ranked[-1][1][0] > 2 ** unread * (1 + 1e-9):
+            break
+        k *= 4
+    articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in ranked])
+    return [Discussed(articles[pk], score, comments, people, last_at, window)
+            for pk, (score, comments, people, last_at) in ranked if pk in articles]
+
+
+def most_discussed_box(window: str = DEFAULT_WINDOW) -> list[Discussed]:
+    """Return the top ten for the box every page shows, recomputed at most every BOX_CACHE_SECONDS."""
+    key = f"most-discussed:{window}"
+    box = cache.get(key)
+    if box is None:
+        box = most_discussed(window)
+        cache.set(key, box, BOX_CACHE_SECONDS)
+    return box

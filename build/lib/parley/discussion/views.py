@@ -1,0 +1,167 @@
+"""Discussion pages and form actions; each action validates, calls one service, and redirects."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from parley.articles.caching import anonymous_page_cache
+from parley.articles.models import Article
+from parley.articles.views import listing_page
+from parley.discussion import services
+from parley.discussion.models import Comment, ModerationAction
+from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
+from parley.discussion.services import DiscussionError, is_moderator
+from parley.discussion.threads import comment_location
+
+MODERATION_LOG_PAGE = 100
+QUEUE_SIZE = 100
+
+
+@require_POST
+@login_required
+def post(request, pk):
+    """Post a comment or a reply; on a refusal, show the text again with the reason."""
+    article = get_object_or_404(Article, pk=pk)
+    parent = None
+    if request.POST.get("parent"):
+        raw = request.POST["parent"].strip()
+        parent = Comment.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+        if parent is None:
+            return _refused(request, article, "The comment you replied to does not exist.", None)
+    try:
+        comment = services.post_comment(request.user, article, request.POST.get("text", ""), parent)
+    except DiscussionError as exc:
+        return _refused(request, article, str(exc), parent)
+    return redirect(comment_location(comment))
+
+
+def comment_link(request, pk):
+    """Send a comment's permalink to the thread page that shows it now."""
+    return redirect(comment_location(get_object_or_404(Comment, pk=pk), moderator=is_moderator(request.user)))
+
+
+def _refused(request, article, reason, parent):
+    return render(request, "discussion/refused.html", {
+        "article": article, "reason": reason, "parent": parent, "text": request.POST.get("text", ""),
+    }, status=400)
+
+
+def _comment_action(request, pk, action, success):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    try:
+        action(comment)
+    except DiscussionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect(comment_location(comment, moderator=is_moderator(request.user)))
+
+
+@require_POST
+@login_required
+def edit(request, pk):
+    """Replace one's own comment's text."""
+    return _comment_action(request, pk, lambda c: services.edit_comment(request.user, c, request.POST.get("text", "")),
+                           "Comment updated.")
+
+
+@require_POST
+@login_required
+def delete(request, pk):
+    """Delete one's own comment."""
+    return _comment_action(request, pk, lambda c: services.delete_comment(request.user, c), "Comment deleted.")
+
+
+VOTE_VALUES = {"up": 1, "down": -1, "none": 0}
+
+
+@require_POST
+@login_required
+def vote(request, pk):
+    """Vote a comment up or down, change the vote, or withdraw it (value "none")."""
+    value = VOTE_VALUES.get(request.POST.get("value", ""))
+    if value is None:
+        return HttpResponseBadRequest("A vote is up, down or none.")
+    return _comment_action(request, pk, lambda c: services.vote(request.user, c, value),
+                           "Vote withdrawn." if value == services.NO_VOTE else "Vote counted.")
+
+
+@require_POST
+@login_required
+def flag(request, pk):
+    """Flag a comment for the moderators."""
+    return _comment_action(
+        request, pk, lambda c: services.flag(request.user, c, request.POST.get("reason", ""), request.POST.get("note", "")),
+        "Thanks: the moderators will look at it.")
+
+
+def _moderator_only(request):
+    if not is_moderator(request.user):
+        raise PermissionDenied("Only moderators can see this page.")
+
+
+@login_required
+def queue(request):
+    """List flagged comments, most flagged first, for moderators."""
+    _moderator_only(request)
+    flagged = (Comment.objects.filter(open_flags__gt=0, is_hidden=False)
+               .select_related("author", "article").prefetch_related("flags").order_by("-open_flags", "created_at", "pk"))
+    page = Paginator(flagged, QUEUE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "discussion/queue.html", {"flagged": page, "page": page})
+
+
+@require_POST
+@login_required
+def moderate_comment(request, pk, action):
+    """Hide, restore or dismiss the flags of a comment, with a reason for the public log."""
+    act = {"hide": services.hide_comment, "restore": services.restore_comment, "dismiss": services.dismiss_flags}.get(action)
+    if act is None:
+        raise Http404(f"No moderation action {action!r}: hide, restore or dismiss.")
+    return _comment_action(request, pk, lambda c: act(request.user, c, request.POST.get("reason", "")),
+                           "Done; it is in the moderation log.")
+
+
+@require_POST
+@login_required
+def moderate_user(request, username, action):
+    """Suspend a reader or lift a suspension, with a reason for the public log."""
+    person = get_object_or_404(User, username=username)
+    act = {"suspend": services.suspend_user, "unsuspend": services.unsuspend_user}.get(action)
+    if act is None:
+        raise Http404(f"No moderation action {action!r}: suspend or unsuspend.")
+    try:
+        act(request.user, person, request.POST.get("reason", ""))
+    except DiscussionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Done; it is in the moderation log.")
+    return redirect("profile", username=person.username)
+
+
+def moderation_log(request):
+    """Show the public moderation log: who did what, and why."""
+    actions = ModerationAction.objects.select_related("moderator", "target_user", "comment__article")
+    return render(request, "discussion/log.html", {"actions": actions[:MODERATION_LOG_PAGE]})
+
+
+def _window(request) -> str:
+    window = request.GET.get("window", DEFAULT_WINDOW)
+    return window if window in WINDOWS else DEFAULT_WINDOW
+
+
+@anonymous_page_cache
+def most_discussed_page(request):
+    """Show the Most Discussed ranking for a window, each entry explaining its place."""
+    window = _window(request)
+    return render(request, "discussion/most_discussed.html", {
+        "entries": most_discussed(window, limit=30), "window": window, "windows": list(WINDOWS)})
+
+
+@anonymous_page_cache
+def active(request):
+    """Show discussed articles, latest comment first."""
+    return render(request, "discussion/active.html", listing_page(request, Article.objects.active(), "last_activity_at"))

@@ -1,0 +1,1 @@
+"""Understanding articles: facts (tickers, money figures, topics, …) each traced to its span of text."""

@@ -1,0 +1,408 @@
+"""People (with roles), organisations, places and the listed companies behind them.
+
+The statistical recogniser (spaCy, see parley.enrichment.language) proposes people, organisations
+and places; gazetteers built from public data (data/, by scripts/build_enrichment_data.py) confirm,
+correct and complete them:
+
+- a proposed name that a gazetteer knows takes the gazetteer's kind (an "organisation" that is a
+  country is a place; a "place" that is an agency is an organisation);
+- organisations and countries, states, regions and cities of a million people the recogniser
+  missed are found by name; smaller cities only when the recogniser calls them places, so that
+  "Reading" or "Mobile" in ordinary prose stay words;
+- a person named once in full is the same person when a later sentence uses the surname alone;
+- a company links to its ticker when its name is in the SEC's list of US-listed companies; a name
+  that is also an everyday word, a given name, a place or an index needs company evidence (the
+  recogniser calls it an organisation, a corporate suffix, or words like "shares of" or "CEO").
+"""
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from parley.enrichment.companies import is_generic
+from parley.enrichment.extractors import Found
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "representative", "gov", "governor", "president",
+          "vice", "prime", "minister", "secretary", "chancellor", "judge", "justice", "gen", "general", "col",
+          "lt", "sgt", "officer", "det", "detective", "mayor", "ambassador", "prof", "professor", "sir", "dame",
+          "lord", "lady", "king", "queen", "prince", "princess", "pope", "chairman", "chairwoman", "ceo", "cfo",
+          "coach", "speaker", "leader", "chief", "deputy", "acting", "former", "u.s.", "us", "attorney", "st"}
+NOT_ORGS = {"AI", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "ETF", "USD", "EUR", "TV", "PM", "AM", "OK", "FY", "TTM",
+            "LNG", "EV", "EVS", "IT", "HR", "PR", "VP", "ESG", "ET", "PT", "CT", "GMT", "UTC", "EST", "EDT", "PST",
+            "PDT", "BST", "CET", "YTD", "YOY", "EPS", "PE", "DJI", "SPX", "NDX", "RUT", "VIX", "COVID", "COVID-19",
+            "LED", "USB", "SSD", "CPU", "GPU", "RAM", "PDF", "FAQ", "DIY", "NFL", "Q1", "Q2", "Q3", "Q4", "MVP",
+            "LGBT", "LGBTQ", "PhD", "MBA", "WiFi", "Wi-Fi", "GPS", "CEOs", "ID", "MW", "GW", "KW", "kWh", "MWh",
+            "GWh", "TWh", "HSI", "SHCOMP", "FTSE", "DAX", "CAC"}
+COMPANY_CONTEXT = re.compile(r"\b(?:shares?|stocks?|NYSE|Nasdaq|CEO|chief executive|company|companies|firm|Inc|"
+                             r"Corp|Corporation|earnings|revenue|investors?|chairman|subsidiary|maker|retailer|"
+                             r"brand|acquisition|acquired|products?|customers?)\b", re.I)
+SUFFIXED = r"(?:\s*,?\s+(?:Inc|Corp|Corporation|Co|Company|Companies|Ltd|plc|Group|Holdings)\b\.?)"
+ORG_WORDS = re.compile(r"\b(?:Department|Ministry|Agency|Bureau|Fund|Bank|Council|Institute|University|Committee|"
+                       r"Commission|Authority|Association|Corporation|Company|Group|Foundation|Office|Party|"
+                       r"Exchange|Board|Court|Times|Journal|News|Post|Inc|Corp|Co|LLC|Ltd|Partners|Capital)\b")
+FEATURES = re.compile(r"\b(?:Strait|Sea|Gulf|Ocean|Canal|Bay|Peninsula|River|Mountains|Desert|Islands?|Airport|"
+                      r"Valley|Lake|County|Province|Park)$")
+QUOTE_CHARS = "\"“”‘’'*"
+TITLED_NAME = re.compile(r"\b(?:President|Secretary|Senator|Sen\.|Rep\.|Gov\.|Governor|Mr\.|Mrs\.|Ms\.|Dr\.|Judge|"
+                         r"Justice|Mayor|Chancellor|Prime Minister|Ambassador|Gen\.|Speaker|Attorney General)\s+"
+                         r"(?P<name>(?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+(?:['’]s)?)")
+GIVEN_NAME = re.compile(r"(?<=[A-Za-z,;] )(?P<first>[A-Z][a-z]{2,})\s(?P<last>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?![\w’'-])")
+BIG_CITY = 1_000_000  # cities at least this large are places wherever they are named
+
+
+def fold(name: str) -> str:
+    """Return the form names are looked up in: no accents, case, punctuation or spaces ("J.P. Morgan" = "jpmorgan")."""
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    name = re.sub(r"['’]s$", "", name)
+    return re.sub(r"[^a-z0-9&+]", "", name.lower())
+
+
+@dataclass
+class Company:
+    symbol: str
+    name: str
+    exchange: str
+    rank: int
+    flags: list = field(default_factory=list)
+
+
+@dataclass
+class Gazetteers:
+    orgs: dict  # folded name -> canonical name
+    places: dict  # folded name -> {"kind", "name", "population"?}
+    companies: dict  # folded name -> Company
+    first_names: set
+    org_pattern: re.Pattern
+    place_pattern: re.Pattern
+    company_pattern: re.Pattern
+
+
+@cache
+def gazetteers() -> Gazetteers:
+    """Load the shipped data once per process."""
+    orgs, org_names = {}, []
+    for line in (DATA / "organizations.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            names = [n.strip() for n in line.split("|")]
+            org_names += names
+            for name in names:
+                orgs.setdefault(fold(name), names[0])
+    raw_places = json.loads((DATA / "places.json").read_text(encoding="utf-8"))
+    places = {}
+    for name, info in raw_places.items():
+        places.setdefault(fold(name), info)
+    companies = {}
+    rows = json.loads((DATA / "tickers.json").read_text(encoding="utf-8"))
+    for row in rows:
+        for name in row["names"]:
+            key = fold(name)
+            if len(key) >= 2 and key not in companies and not is_generic(name):
+                companies[key] = Company(row["symbol"], row["name"], row["exchange"], row["rank"],
+                                         row["flags"].get(name, []))
+    first = set((DATA / "first_names.txt").read_text(encoding="utf-8").split())
+    by_name = [n for n, info in raw_places.items()
+               if info["kind"] != "city" or info.get("population", 0) >= BIG_CITY]
+    # Distinctive names of larger companies are found even when the recogniser missed them.
+    distinctive = [n for row in rows if row["rank"] < 1500
+                   for n in row["names"] if n not in row["flags"] and len(n) >= 4 and not n.isupper() and not is_generic(n)]
+
+    def alternation(names):
+        names = sorted({n for n in names if n}, key=len, reverse=True)
+        return re.compile(r"(?<![\w&.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w&]|-\w|\.\w)")
+
+    return Gazetteers(orgs, places, companies, first, alternation(org_names), alternation(by_name),
+                      alternation(distinctive))
+
+
+@dataclass
+class Mention:
+    kind: str  # person, organization, place
+    text: str
+    start: int
+    end: int
+    label: str = ""  # the recogniser's label, "" when found by name
+    modifier: bool = False  # the words modify a noun after them ("Mobile phones")
+
+
+@dataclass
+class Person:
+    name: str
+    role: str = ""
+    first_start: int = 0
+
+
+@dataclass
+class Analysis:
+    """What the entity pass learnt about an article, for the quote pass to use."""
+
+    facts: list
+    people: dict  # full name -> Person
+    mentions: list  # Mention, in text order
+
+
+def _clean(text: str, start: int) -> tuple[str, int]:
+    """Strip quotes, a leading "the" and a trailing possessive from an entity's words; keep the span right."""
+    stripped = text.lstrip(QUOTE_CHARS + " ")
+    start += len(text) - len(stripped)
+    m = re.match(r"(?:the|The)\s+", stripped)
+    if m:
+        stripped, start = stripped[m.end():], start + m.end()
+    stripped = stripped.split(" (")[0]  # "Ministry of Trade (MOTIE": the name stops at a parenthesis
+    stripped = re.sub(r"(?:['’]s?|[\s" + re.escape(QUOTE_CHARS) + r",;:]+)$", "", stripped)
+    if stripped.endswith(".") and not re.search(r"(?:\b[A-Z]|\bJr|\bSr|\bInc|\bCo|\bCorp)\.$", stripped):
+        stripped = stripped[:-1]
+    return stripped, start
+
+
+def _strip_titles(words: list[str]) -> int:
+    """Return how many leading words of a name are titles ("Sen.", "President", "Dr")."""
+    n = 0
+    while n < len(words) - 1 and words[n].lower().rstrip(".") in TITLES:
+        n += 1
+    return n
+
+
+def _role(doc, ent) -> str:
+    """Return the role the parse gives a person: an apposition after the name or a title before it."""
+    head = ent.root
+    for child in head.children:
+        if child.dep_ == "appos" and child.i > ent.end - 1:
+            span = doc[child.left_edge.i:child.right_edge.i + 1]
+            if len(span) <= 15:
+                return span.text.strip(" ,")
+    left = [t for t in head.lefts if t.i < ent.start and t.dep_ in ("compound", "amod", "nmod", "poss")]
+    if left:
+        span = doc[left[0].left_edge.i:ent.start]
+        text = span.text.strip(" ,")
+        if 0 < len(text) <= 60 and not text.endswith("'s") and text[:1] != "“":
+            return text
+    return ""
+
+
+def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: str) -> Company | None:
+    """Return the listed company a name stands for, when the name and its context say it is one."""
+    company = g.companies.get(fold(name))
+    had_suffix = False
+    if company is None:
+        bare = re.sub(SUFFIXED + "+$", "", name)
+        company = g.companies.get(fold(bare)) if bare != name else None
+        if company is None:
+            return None
+        had_suffix = True
+    flags = set(company.flags)
+    if not flags:
+        return company
+    window = text[max(0, start - 40):min(len(text), end + 40)]
+    suffixed = had_suffix or re.match(SUFFIXED, text[end:end + 20])
+    adjacent = bool(suffixed) or bool(re.search(
+        rf"(?:shares\s+of|stake\s+in|CEO\s+of|\((?:NYSE|NASDAQ|Nasdaq)\s*:)\s*(?:the\s+)?{re.escape(name)}"
+        rf"|{re.escape(name)}(?:['’]s)?\s+(?:shares|stock|Inc|Corp|CEO|chief executive|\((?:NYSE|NASDAQ|Nasdaq))",
+        window))
+    if flags & {"place", "index"}:
+        return company if adjacent else None
+    if re.search(r"\bthe\s+$", text[max(0, start - 4):start]) and not adjacent:
+        return None  # "the Amazon", "the Gap": a thing, not a company
+    if label == "ORG" and (company.rank < 2000 or COMPANY_CONTEXT.search(window)):
+        return company
+    return company if adjacent else None
+
+
+def extract_entities(text: str, pieces) -> Analysis:
+    """Return people, organisations, places and company tickers in a text, from its parsed lines."""
+    g = gazetteers()
+    mentions: list[Mention] = []
+    roles: dict[tuple[int, int], str] = {}
+    for piece in pieces:
+        doc, base = piece.doc, piece.offset
+        for ent in doc.ents:
+            if ent.label_ not in ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"):
+                continue
+            name, start = _clean(ent.text, base + ent.start_char)
+            if not name or not any(c.isupper() for c in name) or len(name) < 2:
+                continue
+            kind = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "facility",
+                    "NORP": "group"}[ent.label_]
+            mention = Mention(kind, name, start, start + len(name), ent.label_,
+                              modifier=ent.root.dep_ in ("compound", "amod") and ent.root.head.i >= ent.end)
+            if kind == "person":
+                roles[(mention.start, mention.end)] = _role(doc, ent)
+            mentions.append(mention)
+    taken = [(m.start, m.end) for m in mentions]
+
+    def free(start, end):
+        return not any(s < end and start < e for s, e in taken)
+
+    # "Secretary Rubio", "Sen. Jane Roe": a title before capitalised words names a person the recogniser may miss.
+    for m in TITLED_NAME.finditer(text):
+        name, start = _clean(m["name"], m.start("name"))
+        if name and free(start, start + len(name)) and fold(name) not in g.orgs and not _is_place(g, name) \
+                and fold(name) not in g.companies:
+            mentions.append(Mention("person", name, start, start + len(name), "PERSON"))
+            taken.append((start, start + len(name)))
+    # "Elon Musk" the recogniser missed: a known given name and a capitalised surname, not a place or a body.
+    position = 0
+    while (m := GIVEN_NAME.search(text, position)) is not None:
+        position = m.start("last")  # "Chief James Hall": a failed pair still lets its second word start the next
+        first, last = m["first"], m["last"]
+        name = f"{first} {last}"
+        if first in g.first_names and free(m.start(), m.end()) and not _is_place(g, last) and fold(last) not in g.orgs \
+                and fold(name) not in g.companies and last.lower() not in TITLES:
+            mentions.append(Mention("person", name, m.start(), m.start() + len(name), "PERSON"))
+            taken.append((m.start(), m.start() + len(name)))
+    for pattern, kind in ((g.org_pattern, "organization"), (g.place_pattern, "place"),
+                          (g.company_pattern, "organization")):
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()) and not text[max(0, m.start() - 1):m.start()].isalpha():
+                mentions.append(Mention(kind, m.group(), m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    mentions.sort(key=lambda m: m.start)
+
+    facts: list[Found] = []
+    people: dict[str, Person] = {}
+    surnames: dict[str, str] = {}
+    # First pass: the people named in full, so that surnames anywhere resolve to them.
+    for m in mentions:
+        if m.label == "PERSON":
+            words = m.text.split()
+            cut = _strip_titles(words)
+            words = words[cut:]
+            if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_big_place(g, " ".join(words)):
+                full = " ".join(words)
+                if full not in people:
+                    people[full] = Person(full, roles.get((m.start, m.end), ""), m.start)
+                surnames.setdefault(words[-1], full)
+    # A surname alone, later or earlier, that the recogniser did not mark: the person named in full.
+    if surnames:
+        alone = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in surnames) + r")(?![\w-])")
+        extra = [Mention("person", m.group(), m.start(), m.end(), "PERSON") for m in alone.finditer(text)
+                 if free(m.start(), m.end())]
+        if extra:
+            mentions = sorted(mentions + extra, key=lambda m: m.start)
+    person_counts: dict[str, int] = {}
+    for m in mentions:
+        if m.label == "PERSON":
+            person_counts[m.text] = person_counts.get(m.text, 0) + 1
+
+    for m in mentions:
+        folded = fold(m.text)
+        if m.label == "PERSON":
+            words = m.text.split()
+            cut = _strip_titles(words)
+            name_words = words[cut:]
+            name = " ".join(name_words)
+            start = m.start + (len(m.text) - len(name))
+            if folded in g.orgs or (len(words) == 1 and g.companies.get(folded) and not g.companies[folded].flags):
+                facts.append(Found("organization", g.orgs.get(folded, m.text), m.text, m.start, m.end, confidence=0.6))
+                continue
+            if len(name_words) == 1 and _is_big_place(g, name):
+                facts.extend(_place(g, m, confidence=0.6))
+                continue
+            if len(name_words) >= 2:
+                full = name if name in people else surnames.get(name_words[-1], name)
+            elif name in surnames:
+                full = surnames[name]
+            elif cut or person_counts.get(m.text, 0) >= 2 or _titled(text, m.start):
+                full = name
+                people.setdefault(full, Person(full, "", m.start))
+            else:
+                continue
+            person = people.get(full) or people.setdefault(full, Person(full, "", m.start))
+            facts.append(Found("person", full, name, start, start + len(name),
+                               {"role": person.role} if person.role else {}, 0.85 if len(name_words) >= 2 else 0.75))
+            continue
+        if m.kind == "person":
+            continue
+        if folded in g.orgs:
+            facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end,
+                               {"evidence": "list"}, 0.9))
+            company = _company(g, m.text, text, m.start, m.end, "ORG")
+            if company and not company.flags:
+                facts.append(_ticker(company, m, "company name"))
+            continue
+        if m.label == "ORG" and (m.text in people or len(m.text.split()) == 1 and m.text in surnames):
+            full = m.text if m.text in people else surnames[m.text]
+            facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
+            continue
+        if m.label in ("ORG", "") or m.kind == "organization":
+            company = _company(g, m.text, text, m.start, m.end, m.label or ("ORG" if m.kind == "organization" else ""))
+            if company:
+                facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.8))
+                facts.append(_ticker(company, m, "company name"))
+                continue
+            if m.label == "ORG" and _is_place(g, m.text) and g.places[folded]["kind"] != "city":
+                facts.extend(_place(g, m, confidence=0.7))
+                continue
+            words = m.text.split()
+            if m.label == "ORG" and len(words) in (2, 3) and words[0] in g.first_names and not ORG_WORDS.search(m.text):
+                full = m.text if m.text in people else surnames.get(words[-1], m.text)
+                people.setdefault(full, Person(full, "", m.start))
+                facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
+                continue
+            if m.label == "ORG" and _plausible_org(m.text, people, surnames):
+                facts.append(Found("organization", m.text, m.text, m.start, m.end, {"evidence": "model"}, 0.6))
+            continue
+        if m.kind == "place" or m.label in ("GPE", "LOC"):
+            if m.label in ("GPE", "LOC") and g.companies.get(folded) and _company(g, m.text, text, m.start, m.end, ""):
+                company = g.companies[folded]
+                facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.7))
+                facts.append(_ticker(company, m, "company name"))
+                continue
+            if _is_place(g, m.text) or (m.label in ("GPE", "LOC") and _plausible_place(m.text)):
+                facts.extend(_place(g, m, confidence=0.8 if m.label else 0.9))
+            continue
+        if m.label == "FAC" and FEATURES.search(m.text):
+            facts.extend(_place(g, m, confidence=0.6))
+        elif m.label == "NORP" and folded in g.orgs:
+            facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end, {"evidence": "list"}, 0.8))
+    return Analysis(facts, people, mentions)
+
+
+def _titled(text: str, start: int) -> bool:
+    """Return whether a single name follows a title ("President Trump", "Mr. Putin")."""
+    before = text[max(0, start - 25):start].split()
+    return bool(before) and before[-1].lower().rstrip(".,") in TITLES
+
+
+def _is_place(g: Gazetteers, name: str) -> bool:
+    return fold(name) in g.places
+
+
+def _is_big_place(g: Gazetteers, name: str) -> bool:
+    """Return whether a name is a country, state, region or city of a million: a place even when read as a name."""
+    info = g.places.get(fold(name))
+    return bool(info) and (info["kind"] != "city" or info.get("population", 0) >= BIG_CITY)
+
+
+def _place(g: Gazetteers, m: Mention, confidence: float) -> list[Found]:
+    info = g.places.get(fold(m.text))
+    if info and info["kind"] == "city" and info.get("population", 0) < BIG_CITY and (
+            m.label not in ("GPE", "LOC") or m.modifier):
+        return []
+    canonical = info["name"] if info else m.text
+    return [Found("place", canonical, m.text, m.start, m.end, {"type": info["kind"] if info else "place"}, confidence)]
+
+
+def _plausible_org(name: str, people: dict, surnames: dict) -> bool:
+    """Return whether a name the recogniser calls an organisation can be one."""
+    words = name.split()
+    if name in NOT_ORGS or name.upper() in NOT_ORGS or len(words) > 8 or name in people or name in surnames:
+        return False
+    if not name[0].isupper() and not name[0].isdigit():
+        return False
+    if re.search(r"\d", name) or re.search(r"\b(?:Index|Composite|Average)$|^(?:Group|Path|Pool) [A-Z]$", name):
+        return False  # scores, units and market indices are not organisations
+    return True
+
+
+def _plausible_place(name: str) -> bool:
+    return name[0].isupper() and not re.search(r"\d", name) and len(name.split()) <= 5
+
+
+def _ticker(company: Company, m: Mention, evidence: str) -> Found:
+    return Found("ticker", company.symbol, m.text, m.start, m.end,
+                 {"evidence": evidence, "exchange": company.exchange, "company": company.name},
+                 confidence=0.75 if company.flags else 0.85)

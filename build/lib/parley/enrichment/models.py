@@ -1,0 +1,61 @@
+"""What enrichment found in an article, and when it last ran."""
+from django.db import models
+
+from parley.articles.models import Article
+
+
+class Enrichment(models.Model):
+    """The state of an article's enrichment: when it ran, with which version, and any failure."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="enrichment")
+    version = models.PositiveIntegerField()
+    enriched_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, help_text="The article's content hash when enriched: "
+                                    "facts of another text are stale and never shown.")
+    truncated = models.BooleanField(default=False, help_text="The body was longer than the enrichment limit.")
+
+    def __str__(self):
+        return f"Enrichment of {self.article_id}" + (f" (failed: {self.error})" if self.error else "")
+
+    def describes(self, article) -> bool:
+        """Return whether these results are of the article's current text (else they are stale)."""
+        return self.content_hash == article.content_hash
+
+
+class Fact(models.Model):
+    """One thing an article states, with the character span of the words it came from."""
+
+    TICKER, MONEY, PERCENT, TOPIC = "ticker", "money", "percent", "topic"
+    PERSON, ORGANIZATION, PLACE, QUOTE = "person", "organization", "place", "quote"
+    KINDS = [(TICKER, "ticker"), (MONEY, "money figure"), (PERCENT, "percentage"), (TOPIC, "topic"),
+             (PERSON, "person"), (ORGANIZATION, "organisation"), (PLACE, "place"), (QUOTE, "quote")]
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField(max_length=16, choices=KINDS)
+    key = models.CharField(max_length=200, help_text="What the fact is about: a ticker symbol, a topic name, …")
+    slug = models.SlugField(max_length=200, blank=True, db_default="", default="",
+                            help_text="The key as a lower-case URL word: person and topic pages are found by it.")
+    text = models.TextField(help_text="The words as the article has them.")
+    value = models.JSONField(default=dict, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    confidence = models.FloatField(default=1.0)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"], name="fact_kind_key"),
+                   models.Index(fields=["kind", "slug"], name="fact_kind_slug")]
+        ordering = ["start", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} at {self.start}-{self.end}"
+
+    def save(self, *args, **kwargs):
+        self.slug = slug_of(self.key)
+        super().save(*args, **kwargs)
+
+
+def slug_of(key: str) -> str:
+    """The URL word of a fact's key: "Jerome Powell" and "jerome  POWELL" are both "jerome-powell"."""
+    from django.utils.text import slugify
+
+    return slugify(key)[:200]

@@ -1,0 +1,119 @@
+"""Listings over facts: an article's facts grouped; what company, person and topic pages show."""
+from collections import defaultdict
+
+from django.db.models import Max
+
+from parley.enrichment.models import Fact
+
+PAGE = 30
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the span of the sentence holding [start, end)."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    return left + 1 if left >= 0 else 0, (min(right_candidates) + 1) if right_candidates else len(text)
+
+
+def article_facts(article) -> dict:
+    """Return an article's facts by kind, one entry per key, with every place it occurs."""
+    grouped = defaultdict(dict)
+    for fact in Fact.objects.filter(article=article).order_by("start"):
+        entry = grouped[fact.kind].setdefault(fact.key if fact.kind != "quote" and fact.kind != "money" else
+                                              f"{fact.key}:{fact.start}", {"fact": fact, "spans": []})
+        entry["spans"].append((fact.start, fact.end))
+    return {kind: list(entries.values()) for kind, entries in grouped.items()}
+
+
+
+
+
+def daily_counts(kind: str, since, **match) -> dict:
+    """Return {local day: number of distinct articles} with a fact of this kind (and key or slug)
+    among the articles published since `since`."""
+    from django.utils import timezone
+
+    per_day = defaultdict(set)
+    for article_id, at in Fact.objects.filter(kind=kind, article__published_at__gte=since, **match).values_list(
+            "article_id", "article__published_at"):
+        per_day[timezone.localdate(at)].add(article_id)
+    return {day: len(ids) for day, ids in per_day.items()}
+
+
+def _articles_with(kind: str, **match):
+    return Fact.objects.filter(kind=kind, **match).values("article_id")
+
+
+def speakers_in(article_ids, limit: int = 10) -> list[dict]:
+    """Return who is quoted in these articles, most articles first: [{name, slug, articles, quotes}]."""
+    from django.db.models import Count
+
+    return list(Fact.objects.filter(kind="quote", article_id__in=article_ids).values("key", "slug")
+                .annotate(articles=Count("article_id", distinct=True), quotes=Count("id"))
+                .order_by("-articles", "-quotes", "key")[:limit])
+
+
+def keys_in(kind: str, article_ids, exclude: str = "", limit: int = 10) -> list[dict]:
+    """Return the keys of one kind found in these articles, most articles first: [{key, slug, articles}]."""
+    from django.db.models import Count
+
+    return list(Fact.objects.filter(kind=kind, article_id__in=article_ids).exclude(key=exclude).values("key", "slug")
+                .annotate(articles=Count("article_id", distinct=True)).order_by("-articles", "key")[:limit])
+
+
+def ticker_context(symbol: str) -> dict:
+    """What a company page shows beside its articles: who is quoted about it, what is mentioned with it."""
+    ids = _articles_with("ticker", key=symbol)
+    return {"speakers": speakers_in(ids), "with_tickers": keys_in("ticker", ids, exclude=symbol)}
+
+
+def person_named(slug: str) -> str | None:
+    """Return the name most articles give the person (or speaker) with this slug, or None."""
+    from django.db.models import Count
+
+    if not Fact.objects.filter(kind__in=("person", "quote"), slug=slug).exists():
+        return None  # the common case for a search: two index probes, no aggregate
+    found = (Fact.objects.filter(kind__in=("person", "quote"), slug=slug).values("key")
+             .annotate(n=Count("id")).order_by("-n", "key").first())
+    return found["key"] if found else None
+
+
+def person_roles(slug: str, limit: int = 8) -> list[dict]:
+    """Return the roles articles give a person, newest first, each once: [{role, articles, latest}]."""
+    roles: dict[str, dict] = {}
+    for value, at in (Fact.objects.filter(kind="person", slug=slug).exclude(value={})
+                      .order_by("-article__published_at").values_list("value", "article__published_at")):
+        role = " ".join(str((value or {}).get("role", "")).split())
+        if role:
+            entry = roles.setdefault(role.casefold(), {"role": role, "articles": 0, "latest": at})
+            entry["articles"] += 1
+    return list(roles.values())[:limit]
+
+
+def person_context(slug: str) -> dict:
+    """The organisations, companies and topics found in the articles that mention a person."""
+    ids = Fact.objects.filter(kind__in=("person", "quote"), slug=slug).values("article_id")
+    return {"organisations": keys_in("organization", ids, limit=8), "tickers": keys_in("ticker", ids, limit=8),
+            "topics": keys_in("topic", ids, limit=5)}
+
+
+def quotes_of(slug: str, about: str = "", limit: int = PAGE):
+    """Return a person's quotes, newest article first; `about` keeps those containing the words."""
+    qs = Fact.objects.filter(kind="quote", slug=slug).select_related("article__outlet")
+    for word in about.split()[:5]:
+        qs = qs.filter(text__icontains=word)
+    return list(qs.order_by("-article__published_at", "start")[:limit])
+
+
+def latest_with_sentence(kind: str, limit: int = PAGE, offset: int = 0, **match) -> list[tuple]:
+    """Return (fact, sentence) for the newest articles with a fact of this kind (by key or slug)."""
+    facts = (Fact.objects.filter(kind=kind, **match).values("article_id").annotate(first=Max("id"))
+             .order_by("-article__published_at", "-article_id")[offset:offset + limit])
+    by_id = {f.pk: f for f in Fact.objects.select_related("article__outlet").filter(pk__in=[r["first"] for r in facts])}
+    rows = []
+    for r in facts:
+        fact = by_id.get(r["first"])
+        if fact is not None:
+            text = fact.article.body_text
+            rows.append((fact, text[slice(*sentence_around(text, fact.start, fact.end))].strip()))
+    return rows

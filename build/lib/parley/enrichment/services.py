@@ -1,0 +1,94 @@
+"""`enrich_article()` / `enrich_articles()`: find what articles state and replace what was known before.
+
+`extract()` is the pure part (texts in, facts out; no database): the rules that need no parse
+(explicit tickers, money, topics) run on the text, then one spaCy pass over every text's lines feeds
+the entity and quote extractors. Enrichment is stale when the article's text changed since it ran
+(its content hash differs) or when it ran with an older VERSION; workers redo stale articles in the
+background after new ones, and `parley enrich --stale` does it on demand.
+"""
+import logging
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from parley.enrichment import language
+from parley.enrichment.extractors import Found
+from parley.enrichment.extractors.entities import extract_entities
+from parley.enrichment.extractors.money import extract_money
+from parley.enrichment.extractors.quotes import extract_quotes
+from parley.enrichment.extractors.tickers import extract_explicit_tickers
+from parley.enrichment.extractors.topics import extract_topics
+from parley.enrichment.models import Enrichment, Fact, slug_of
+
+log = logging.getLogger("parley.enrichment")
+
+VERSION = 3  # bump when extractors change: workers then re-enrich every article in the background
+MAX_CHARS = 100_000  # longer bodies are enriched up to here (about 15 s of parsing), and the article says so
+BATCH = 16  # articles parsed together by a worker
+TEXT_RULES = [extract_explicit_tickers, extract_money, extract_topics]
+
+
+def extract(texts: list[str]) -> list[list[Found]]:
+    """Return the facts each text states (texts are cut at MAX_CHARS)."""
+    texts = [t[:MAX_CHARS] for t in texts]
+    parsed = language.parse(texts)
+    out = []
+    for text, pieces in zip(texts, parsed, strict=True):
+        found = [f for rule in TEXT_RULES for f in rule(text)]
+        analysis = extract_entities(text, pieces)
+        explicit = {f.key for f in found if f.kind == "ticker"}
+        found += [f for f in analysis.facts if not (f.kind == "ticker" and f.key in explicit and f.confidence < 0.9)]
+        found += extract_quotes(text, pieces, analysis)
+        out.append(sorted(found, key=lambda f: (f.start, f.kind)))
+    return out
+
+
+def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
+    now = timezone.now()
+    defaults = {"version": VERSION, "enriched_at": now, "error": error, "content_hash": article.content_hash,
+                "truncated": len(article.body_text) > MAX_CHARS}
+    with transaction.atomic():
+        if found is not None:
+            Fact.objects.filter(article=article).delete()
+            Fact.objects.bulk_create([Fact(article=article, kind=f.kind, key=f.key[:200], slug=slug_of(f.key[:200]),
+                                           text=f.text, value=f.value,
+                                           start=f.start, end=f.end, confidence=f.confidence) for f in found])
+        state, _ = Enrichment.objects.update_or_create(article=article, defaults=defaults)
+    return state
+
+
+def enrich_articles(articles) -> list[Enrichment]:
+    """Enrich articles together (one parse for all); a failure is recorded on its article, never raised."""
+    articles = list(articles)
+    try:
+        results = extract([a.body_text for a in articles])
+    except Exception as exc:  # one bad text must not fail the batch: retry one by one to find it
+        if len(articles) > 1:
+            return [state for a in articles for state in enrich_articles([a])]
+        log.exception("enrichment of article %s failed", articles[0].pk)
+        return [_record(articles[0], None, f"{type(exc).__name__}: {exc}")]
+    return [_record(article, found) for article, found in zip(articles, results, strict=True)]
+
+
+def enrich_article(article) -> Enrichment:
+    """Find the facts an article states; a re-run replaces them. A failure is recorded, never raised."""
+    return enrich_articles([article])[0]
+
+
+def stale(queryset):
+    """Return the articles of a queryset whose enrichment is missing, older than VERSION or of another text."""
+    return queryset.filter(Q(enrichment__isnull=True) | Q(enrichment__version__lt=VERSION)
+                           | ~Q(enrichment__content_hash=F("content_hash")))
+
+
+def enrich_pending(limit: int = 50) -> int:
+    """Enrich up to `limit` articles: never enriched first, newest first, then stale ones; return how many."""
+    from parley.articles.models import Article
+
+    pending = list(Article.objects.filter(enrichment__isnull=True).order_by("-id")[:limit])
+    if len(pending) < limit:
+        pending += list(stale(Article.objects.filter(enrichment__isnull=False)).order_by("-id")[:limit - len(pending)])
+    for start in range(0, len(pending), BATCH):
+        enrich_articles(pending[start:start + BATCH])
+    return len(pending)

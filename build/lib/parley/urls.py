@@ -1,0 +1,19 @@
+"""URL map: reading pages at the root, the API under /api/v1/, the admin under /admin/."""
+from django.contrib import admin
+from django.urls import include, path
+
+from parley.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("parley.accounts.urls")),
+    path("", include("parley.discussion.urls")),
+    path("", include("parley.articles.urls")),
+    path("", include("parley.sources.urls")),
+    path("", include("parley.enrichment.urls")),
+]
+
+handler403 = "parley.articles.errors.forbidden"
+handler404 = "parley.articles.errors.not_found"
+handler500 = "parley.articles.errors.server_error"
