@@ -44,13 +44,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+DATABASE_URLS: dict[Path, str] = {}  # data folder -> its PostgreSQL database (absent: SQLite in the folder)
+
+
 def env_for(data_dir: Path, cache_seconds: int) -> dict:
-    return {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_PAGE_CACHE_SECONDS": str(cache_seconds),
-            "PARLEY_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_PAGE_CACHE_SECONDS": str(cache_seconds),
+           "PARLEY_LOG_LEVEL": "WARNING"}
+    env.pop("DATABASE_URL", None)
+    if data_dir in DATABASE_URLS:
+        env["DATABASE_URL"] = DATABASE_URLS[data_dir]
+    return env
 
 
-def build(size: int) -> Path:
-    data_dir = OUT / f"serve-{size}"
+def build(size: int, database: str = "sqlite") -> Path:
+    data_dir = OUT / (f"serve-{size}" if database == "sqlite" else f"serve-pg-{size}")
+    if database == "postgresql":
+        from pg import database as pg_database
+
+        DATABASE_URLS[data_dir] = pg_database(f"parley_bench_serve_{size}")
     subprocess.run([PY, str(ROOT / "bench" / "corpus.py"), str(size)], env=env_for(data_dir, 0), check=True)
     subprocess.run([PY, "-m", "parley.cli", "collectstatic", "--no-input", "-v0"], env=env_for(data_dir, 0), check=True)
     return data_dir
@@ -131,6 +142,8 @@ def main() -> None:
     parser.add_argument("--pages", nargs="+", default=None, help="only these pages (floor is always measured)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: parley serve's)")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: parley serve's)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="postgresql: one database per size on PARLEY_BENCH_PG (bench/pg.py)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -138,7 +151,7 @@ def main() -> None:
                    *(["--threads", str(args.threads)] if args.threads else [])]
     results = {}
     for size in args.sizes:
-        data_dir = build(size)
+        data_dir = build(size, args.database)
         paths = sample_paths(data_dir)
         if args.pages:
             paths = {page: urls for page, urls in paths.items() if page == "floor" or page in args.pages}
@@ -161,7 +174,7 @@ def main() -> None:
                 proc.terminate()
                 proc.wait(timeout=20)
 
-    print(f"\nServing over 127.0.0.1, gunicorn (parley serve {' '.join(server_args)}), wrk -c{args.connections}, "
+    print(f"\nServing over 127.0.0.1 from {args.database}, gunicorn (parley serve {' '.join(server_args)}), wrk -c{args.connections}, "
           f"{args.duration}s per row, {os.cpu_count()} cores")
     print(f"{'articles':>9} {'cache':>9} {'page':>10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of floor':>9} {'errors':>7}")
     for (size, mode, page), r in sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1] != "uncached",

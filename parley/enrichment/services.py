@@ -82,13 +82,27 @@ def stale(queryset):
                            | ~Q(enrichment__content_hash=F("content_hash")))
 
 
+CLAIM_SECONDS = 300  # a worker that dies mid-batch leaves its articles to others after this
+
+
 def enrich_pending(limit: int = 50) -> int:
-    """Enrich up to `limit` articles: never enriched first, newest first, then stale ones; return how many."""
+    """Enrich up to `limit` articles: never enriched first, newest first, then stale ones; return how many.
+
+    Several workers share the pending articles: each takes a lease on an article before enriching
+    it (`claim`), so none is enriched twice at once and more workers enrich more articles.
+    """
+    from parley.accounts.ratelimit import claim
     from parley.articles.models import Article
 
-    pending = list(Article.objects.filter(enrichment__isnull=True).order_by("-id")[:limit])
-    if len(pending) < limit:
-        pending += list(stale(Article.objects.filter(enrichment__isnull=False)).order_by("-id")[:limit - len(pending)])
+    candidates = list(Article.objects.filter(enrichment__isnull=True).order_by("-id")[:limit * 4])
+    if len(candidates) < limit * 4:
+        candidates += list(stale(Article.objects.filter(enrichment__isnull=False)).order_by("-id")[:limit * 4 - len(candidates)])
+    pending = []
+    for article in candidates:
+        if len(pending) == limit:
+            break
+        if claim(f"enrich:{article.pk}:{article.content_hash}:{VERSION}", CLAIM_SECONDS):
+            pending.append(article)
     for start in range(0, len(pending), BATCH):
         enrich_articles(pending[start:start + BATCH])
     return len(pending)

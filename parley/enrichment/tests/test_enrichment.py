@@ -226,3 +226,16 @@ def test_a_generic_word_alias_never_names_a_company():
     assert not [f for f in found if f.kind == "ticker" and f.key == "TBBK"]
     from parley.enrichment.companies import symbol_named
     assert symbol_named("Bancorp") is None and symbol_named("Boeing") == "BA"
+
+
+@pytest.mark.django_db
+def test_workers_share_pending_articles_instead_of_enriching_them_twice(make_article):
+    """Ensure an article another worker has claimed is left to it, and the claim is the only guard:
+    a lease taken twice is refused, and a new text is a new piece of work."""
+    from parley.accounts.ratelimit import claim
+
+    first, second = make_article(title="One"), make_article(title="Two")
+    assert claim(f"enrich:{second.pk}:{second.content_hash}:{VERSION}", 300)  # another worker holds it
+    assert enrich_pending() == 1
+    assert Enrichment.objects.filter(article=first).exists() and not Enrichment.objects.filter(article=second).exists()
+    assert claim("same-lease", 300) and not claim("same-lease", 300)
