@@ -101,6 +101,8 @@ for start in range(0, count, BATCH):
                         [(a, u, h, v[0], v[1]) for (a, u, h), v in buckets.items()])
     print(f"\r{min(count, start + BATCH)}/{count} articles", end="", flush=True)
 print()
+if connection.vendor == "postgresql":
+    cur.execute("ANALYZE")  # fresh statistics, as autovacuum would leave them
 from parley.discussion.ranking import rebuild_heat, refresh_heat
 if count <= WRITES_UP_TO:
     # Heat as production writes leave it: each article's row as of its last comment, stale rows
@@ -189,20 +191,30 @@ end
 
 
 def env_for(data_dir: Path, **extra) -> dict:
-    return {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_LOG_LEVEL": "WARNING", "PARLEY_PAGE_CACHE_SECONDS": "0",
-            "PARLEY_RATE_LIMITS": "false", "DJANGO_SETTINGS_MODULE": "parley.settings", **extra}
+    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_LOG_LEVEL": "WARNING", "PARLEY_PAGE_CACHE_SECONDS": "0",
+           "PARLEY_RATE_LIMITS": "false", "DJANGO_SETTINGS_MODULE": "parley.settings", **extra}
+    if "DATABASE_URL" not in extra:
+        env.pop("DATABASE_URL", None)
+    return env
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
     parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="postgresql: one database per size on PARLEY_BENCH_PG (bench/pg.py)")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
-        data_dir = OUT / f"discussion-{size}"
+        data_dir = OUT / (f"discussion-{size}" if args.database == "sqlite" else f"discussion-pg-{size}")
         data_dir.mkdir(parents=True, exist_ok=True)
-        env = env_for(data_dir)
+        if args.database == "postgresql":
+            from pg import database as pg_database
+
+            env = env_for(data_dir, DATABASE_URL=pg_database(f"parley_bench_discussion_{size}"))
+        else:
+            env = env_for(data_dir)
         subprocess.run([PY, "-c", BUILD, str(size), str(READERS), str(COMMENTS_PER_ARTICLE), str(BUSY_COMMENTS)],
                        env=env, check=True, cwd=ROOT)
         measured = json.loads(subprocess.run([PY, "-c", MEASURE], env=env, check=True, cwd=ROOT, capture_output=True,
@@ -240,7 +252,7 @@ def main() -> None:
             server.wait(timeout=20)
         rows.append((size, measured, posts, page16, page1, signed16, last16))
 
-    print(f"\nDiscussion benchmark, SQLite, gunicorn (parley serve), {os.cpu_count()} cores, {args.duration}s per HTTP row")
+    print(f"\nDiscussion benchmark, {args.database}, gunicorn (parley serve), {os.cpu_count()} cores, {args.duration}s per HTTP row")
     print(f"{'articles':>10} {'comments':>10} {'ranked':>7} {'MD 24h p50/p99 ms':>18} {'MD 7d p50/p99 ms':>17} "
           f"{'posts/s':>8} {'post p99':>9} {'errors':>6} {'page200 c16 r/s p99':>20} {'page200 c1 p50/p99':>19} {'busy':>5}")
     for size, m, posts, p16, p1, *_ in rows:

@@ -148,12 +148,16 @@ def _search_sqlite(query: str, limit: int, offset: int) -> list[int]:
 
 def _search_postgresql(query: str, limit: int, offset: int) -> list[int]:
     with connection.cursor() as cur:
-        # Take the window of newest matches, rank it, and cut one page.
+        # The matches come from the GIN index (MATERIALIZED keeps them a set: left to itself the
+        # planner walks the primary key backwards and tests every row's tsvector, 170 ms for a
+        # common word at 100,000 articles against 6 ms); then the window of newest matches is
+        # ranked and one page cut.
         cur.execute(
-            "SELECT w.id FROM ("
-            "  SELECT id, q, search_tsv, published_at FROM articles_article, websearch_to_tsquery('english', %s) AS q"
-            "  WHERE search_tsv @@ q ORDER BY id DESC LIMIT %s) AS w"
-            " ORDER BY ts_rank_cd(w.search_tsv, w.q) DESC, w.published_at DESC LIMIT %s OFFSET %s",
+            "WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q),"
+            " m AS MATERIALIZED (SELECT a.id FROM articles_article a, q WHERE a.search_tsv @@ q.q),"
+            " w AS (SELECT id FROM m ORDER BY id DESC LIMIT %s)"
+            " SELECT a.id FROM w JOIN articles_article a USING (id), q"
+            " ORDER BY ts_rank_cd(a.search_tsv, q.q) DESC, a.published_at DESC LIMIT %s OFFSET %s",
             [query[:MAX_QUERY_CHARS], SEARCH_WINDOW, limit, offset],
         )
         return [row[0] for row in cur.fetchall()]
