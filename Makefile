@@ -52,6 +52,7 @@ bench: install-test
 	$(BIN)/python bench/enrich.py
 	$(BIN)/pip install --quiet reader sgmllib3k  # the peer feed reader, for bench/ingest.py only
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/workers.py --databases sqlite
 
 clean:
 	rm -rf $(VENV) var *.egg-info
