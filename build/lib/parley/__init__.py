@@ -1,1 +1,0 @@
-"""Parley: self-hosted financial news with community discussion."""

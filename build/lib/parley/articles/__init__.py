@@ -1,1 +1,0 @@
-"""Articles, outlets and disclaimers: what Parley shows."""

@@ -1,1 +1,0 @@
-"""Discussions: threaded comments, votes, flags, moderation, and the Most Discussed ranking."""

@@ -1,1 +1,0 @@
-"""Understanding articles: facts (tickers, money figures, topics, …) each traced to its span of text."""

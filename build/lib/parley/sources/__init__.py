@@ -1,1 +1,0 @@
-"""Where articles come from: readers for saved files, and (later) feeds and web pages."""
