@@ -14,7 +14,7 @@ from parley.articles.models import Article
 from parley.articles.search import HIT_FIELDS, SearchHit, matching_ids, search_articles, snippets_for
 from parley.enrichment.companies import Company, company, symbol_named
 from parley.enrichment.models import Fact, slug_of
-from parley.enrichment.queries import person_named, sentence_around
+from parley.enrichment.queries import articles_with, person_named, sentence_around
 
 CAP = 1000  # at most this many matches of each kind are ordered and paged
 SYMBOL = re.compile(r"\$([A-Za-z]{1,5}(?:\.[A-Za-z])?)\b|^([A-Z]{2,5}(?:\.[A-Z])?)$")
@@ -34,9 +34,9 @@ class Filters:
     def apply(self, qs):
         qs = qs.filtered(self.outlet, self.since, self.until)
         if self.ticker:
-            qs = qs.filter(id__in=Fact.objects.filter(kind="ticker", key=self.ticker.upper()).values("article_id"))
+            qs = qs.filter(id__in=articles_with("ticker", key=self.ticker.upper()))
         if self.topic:
-            qs = qs.filter(id__in=Fact.objects.filter(kind="topic", slug=slug_of(self.topic)).values("article_id"))
+            qs = qs.filter(id__in=articles_with("topic", slug=slug_of(self.topic)))
         return qs
 
 
@@ -113,7 +113,7 @@ def find(query: str, filters: Filters | None = None, page: int = 1, size: int = 
     base = filters.apply(Article.objects.all())
     first: list[int] = []
     if understood.symbol:
-        about = base.filter(id__in=Fact.objects.filter(kind="ticker", key=understood.symbol).values("article_id"))
+        about = base.filter(id__in=articles_with("ticker", key=understood.symbol))
         if understood.rest:
             about = about.filter(id__in=matching_ids(understood.rest, CAP))
         first = list(about.order_by("-published_at", "-id").values_list("id", flat=True)[:CAP])

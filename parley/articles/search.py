@@ -83,14 +83,12 @@ def text_snippet(text: str, words: list[str]) -> str:
     every shown body and was two thirds of an uncached search. A word matches with any ending
     ("dividend" marks "dividends"), as the stemmed index matched it.
     """
-    pattern = _words_pattern(tuple(w.lower() for w in words)) if words else None
-    low = text.lower()
-    # Matching on the lower-cased text is several times faster than a case-blind regex; a text whose
-    # length lower() changes (a few Unicode letters do) is matched as it is.
-    at = _first_word(low, [w.lower() for w in words]) if len(low) == len(text) else None
-    if at is None and pattern and len(low) != len(text):
-        found = re.search(pattern.pattern, text, re.IGNORECASE)
-        at = found.start() if found else None
+    words = [w.lower() for w in words]
+    pattern = _words_pattern(tuple(words)) if words else None
+    at = None
+    if pattern:
+        low = text.lower()
+        at = _first_word(low, words) if len(low) == len(text) else next((m.start() for m in _matches(pattern, text)), None)
     start = max(0, text.rfind(" ", 0, max(0, at - 80)) + 1) if at is not None else 0
     # Only a window around the match is read: about SNIPPET_WORDS words, whatever the body's length.
     end = start + SNIPPET_WORDS * 14
@@ -99,15 +97,20 @@ def text_snippet(text: str, words: list[str]) -> str:
         cut = cut[:-1]  # the window ended inside a word
     piece = " ".join(cut[:SNIPPET_WORDS])
     out, pos = [], 0
-    low = piece.lower()
-    found = () if not pattern else pattern.finditer(low) if len(low) == len(piece) else \
-        re.finditer(pattern.pattern, piece, re.IGNORECASE)
-    for m in found:  # marks placed on the text, the pieces between escaped
+    for m in (_matches(pattern, piece) if pattern else ()):  # marks placed on the text, the pieces between escaped
         out += [html.escape(piece[pos:m.start()], quote=False), "<mark>", html.escape(piece[m.start():m.end()], quote=False),
                 "</mark>"]
         pos = m.end()
     out = "".join(out) + html.escape(piece[pos:], quote=False)
     return ("…" if start else "") + out + ("…" if end < len(text) else "")
+
+
+def _matches(pattern: re.Pattern, text: str):
+    """Where the (lower-case) pattern matches the text, case-blind: on the lower-cased text when
+    lower() keeps its length (several times faster than a case-blind regex; a few Unicode letters
+    change length), else on the text itself."""
+    low = text.lower()
+    return pattern.finditer(low) if len(low) == len(text) else re.finditer(pattern.pattern, text, re.IGNORECASE)
 
 
 def _first_word(low: str, words: list[str]) -> int | None:

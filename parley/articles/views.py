@@ -18,6 +18,7 @@ from parley.enrichment.queries import article_facts
 SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snippets are what a reader scans
 MORE_FROM_OUTLET = 5
 MAX_TOPICS = 3
+MAX_SEARCH_PAGE = 50
 
 
 def healthz(request):
@@ -30,6 +31,14 @@ def favicon(request):
     from django.templatetags.static import static
 
     return redirect(static("parley/favicon.svg"), permanent=True)
+
+
+def page_number(request, last: int, name: str = "page") -> int:
+    """A page number from the query string, kept within 1..last; anything that is not a number is 1."""
+    try:
+        return min(max(1, int(request.GET.get(name, "1"))), last)
+    except ValueError:
+        return 1
 
 
 def listing_page(request, queryset, field: str = "published_at") -> dict:
@@ -88,10 +97,7 @@ def article(request, pk, slug):
     # A moderator sees hidden comments even when none is visible, to restore them.
     rows = cached_thread(item, sort, moderator=moderates) if item.comment_count or moderates else []
     pages = page_count(rows)
-    try:
-        cpage = min(max(1, int(request.GET.get("cpage", "1"))), pages)
-    except ValueError:
-        cpage = 1
+    cpage = page_number(request, pages, "cpage")
     rows = thread_page(rows, cpage)
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
     return render(request, "articles/article.html", {
@@ -134,10 +140,7 @@ def search(request):
     from parley.articles.finder import Filters, find
 
     query = request.GET.get("q", "").strip()[:300]
-    try:
-        page = min(max(1, int(request.GET.get("page", "1"))), 50)
-    except ValueError:
-        page = 1
+    page = page_number(request, MAX_SEARCH_PAGE)
     errors = []
     dates = {}
     for name in ("since", "until"):

@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.utils import timezone
+
 from parley.discussion.models import Comment
 
 SORTS = {
@@ -88,7 +90,6 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
     """
     from django.core.cache import cache
     from django.template import engines
-    from django.utils import timezone
 
     sort = sort if sort in SORTS else DEFAULT_SORT
     # The shared HTML carries times in the reader's zone: one entry per zone in use.

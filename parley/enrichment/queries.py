@@ -1,7 +1,8 @@
 """Listings over facts: an article's facts grouped; what company, person and topic pages show."""
 from collections import defaultdict
 
-from django.db.models import Max
+from django.db.models import Count, Max
+from django.utils import timezone
 
 from parley.enrichment.models import Fact
 
@@ -25,14 +26,9 @@ def article_facts(article) -> dict:
     return {kind: list(entries.values()) for kind, entries in grouped.items()}
 
 
-
-
-
 def daily_counts(kind: str, since, **match) -> dict:
     """Return {local day: number of distinct articles} with a fact of this kind (and key or slug)
     among the articles published since `since`."""
-    from django.utils import timezone
-
     per_day = defaultdict(set)
     for article_id, at in Fact.objects.filter(kind=kind, article__published_at__gte=since, **match).values_list(
             "article_id", "article__published_at"):
@@ -40,14 +36,13 @@ def daily_counts(kind: str, since, **match) -> dict:
     return {day: len(ids) for day, ids in per_day.items()}
 
 
-def _articles_with(kind: str, **match):
+def articles_with(kind: str, **match):
+    """The ids of the articles with a fact of this kind (and key or slug), as a subquery."""
     return Fact.objects.filter(kind=kind, **match).values("article_id")
 
 
 def speakers_in(article_ids, limit: int = 10) -> list[dict]:
     """Return who is quoted in these articles, most articles first: [{name, slug, articles, quotes}]."""
-    from django.db.models import Count
-
     return list(Fact.objects.filter(kind="quote", article_id__in=article_ids).values("key", "slug")
                 .annotate(articles=Count("article_id", distinct=True), quotes=Count("id"))
                 .order_by("-articles", "-quotes", "key")[:limit])
@@ -55,22 +50,18 @@ def speakers_in(article_ids, limit: int = 10) -> list[dict]:
 
 def keys_in(kind: str, article_ids, exclude: str = "", limit: int = 10) -> list[dict]:
     """Return the keys of one kind found in these articles, most articles first: [{key, slug, articles}]."""
-    from django.db.models import Count
-
     return list(Fact.objects.filter(kind=kind, article_id__in=article_ids).exclude(key=exclude).values("key", "slug")
                 .annotate(articles=Count("article_id", distinct=True)).order_by("-articles", "key")[:limit])
 
 
 def ticker_context(symbol: str) -> dict:
     """What a company page shows beside its articles: who is quoted about it, what is mentioned with it."""
-    ids = _articles_with("ticker", key=symbol)
+    ids = articles_with("ticker", key=symbol)
     return {"speakers": speakers_in(ids), "with_tickers": keys_in("ticker", ids, exclude=symbol)}
 
 
 def person_named(slug: str) -> str | None:
     """Return the name most articles give the person (or speaker) with this slug, or None."""
-    from django.db.models import Count
-
     if not Fact.objects.filter(kind__in=("person", "quote"), slug=slug).exists():
         return None  # the common case for a search: two index probes, no aggregate
     found = (Fact.objects.filter(kind__in=("person", "quote"), slug=slug).values("key")

@@ -94,15 +94,20 @@ def enrich_pending(limit: int = 50) -> int:
     from parley.accounts.ratelimit import claim
     from parley.articles.models import Article
 
-    candidates = list(Article.objects.filter(enrichment__isnull=True).order_by("-id")[:limit * 4])
-    if len(candidates) < limit * 4:
-        candidates += list(stale(Article.objects.filter(enrichment__isnull=False)).order_by("-id")[:limit * 4 - len(candidates)])
-    pending = []
-    for article in candidates:
-        if len(pending) == limit:
+    # Ids first: only the articles this worker wins a lease on are loaded, bodies and all.
+    want = limit * 4
+    candidates = list(Article.objects.filter(enrichment__isnull=True).order_by("-id").values_list("id", "content_hash")[:want])
+    if len(candidates) < want:
+        candidates += list(stale(Article.objects.filter(enrichment__isnull=False)).order_by("-id")
+                           .values_list("id", "content_hash")[:want - len(candidates)])
+    claimed = []
+    for pk, content_hash in candidates:
+        if len(claimed) == limit:
             break
-        if claim(f"enrich:{article.pk}:{article.content_hash}:{VERSION}", CLAIM_SECONDS):
-            pending.append(article)
+        if claim(f"enrich:{pk}:{content_hash}:{VERSION}", CLAIM_SECONDS):
+            claimed.append(pk)
+    loaded = Article.objects.in_bulk(claimed)
+    pending = [loaded[pk] for pk in claimed if pk in loaded]  # never-enriched first, as chosen
     for start in range(0, len(pending), BATCH):
         enrich_articles(pending[start:start + BATCH])
     return len(pending)

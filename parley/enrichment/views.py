@@ -6,10 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from parley.articles.caching import anonymous_page_cache
+from parley.articles.views import page_number
 from parley.enrichment.charts import daily_bars
 from parley.enrichment.companies import company
 from parley.enrichment.models import Fact, slug_of
 from parley.enrichment.queries import (
+    articles_with,
     daily_counts,
     keys_in,
     latest_with_sentence,
@@ -25,16 +27,9 @@ LIST_PAGE = 20
 MAX_PAGE = 100
 
 
-def _page(request) -> int:
-    try:
-        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
-    except ValueError:
-        return 1
-
-
 def _listed(request, kind: str, **match) -> dict:
     """One page of an entity's latest articles (with their sentences) and its neighbours' numbers."""
-    page = _page(request)
+    page = page_number(request, MAX_PAGE)
     rows = latest_with_sentence(kind, limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE, **match)
     return {"rows": rows[:LIST_PAGE], "list_page": page, "has_more": len(rows) > LIST_PAGE}
 
@@ -90,4 +85,4 @@ def topic(request, slug):
         raise Http404("No article has this topic.")
     return render(request, "enrichment/topic.html", {
         "topic": name, **listed, "chart": _chart("topic", "articles", slug=slug),
-        "tickers": keys_in("ticker", Fact.objects.filter(kind="topic", slug=slug).values("article_id"))})
+        "tickers": keys_in("ticker", articles_with("topic", slug=slug))})
