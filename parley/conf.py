@@ -38,7 +38,8 @@ SETTINGS = [
     Setting("PARLEY_RATE_LIMITS", "true", "Rate limits on sign-in, sign-up and comments. Turn off only for load tests."),
     Setting("PARLEY_TRUSTED_PROXIES", "", "Comma-separated addresses or networks (10.0.0.0/8) of your reverse proxies; only from them is X-Forwarded-For believed, for rate limits."),
     Setting("PARLEY_EMAIL_URL", "console://",
-            "How mail (password resets) is sent: `console://` prints it; `smtp://user:password@host:587?tls=1`."),
+            "How mail (password resets, verification, digests) is sent: `console://` prints it; "
+            "`file:///folder` writes one file per mail; `smtp://user:password@host:587?tls=1`."),
     Setting("PARLEY_FROM_EMAIL", "parley@localhost", "Sender address of Parley's mail."),
     Setting("PARLEY_PAGE_CACHE_SECONDS", "30", "How long anonymous readers may be served a cached page; 0 turns it off."),
     Setting("PARLEY_IMPORT_MAX_BYTES", "10485760", "Largest file `parley import` accepts (bytes); larger files are refused."),
@@ -50,6 +51,8 @@ SETTINGS = [
     Setting("PARLEY_WORKER_LEASE_SECONDS", "600",
             "How long a worker's claim on a source lasts; a killed worker's sources are free again after it."),
     Setting("PARLEY_SITE_NAME", "Parley", "Name shown in the page header and feeds."),
+    Setting("PARLEY_SITE_URL", "http://127.0.0.1:8000",
+            "The site's public address, for links in mail (digests, verification, unsubscribe)."),
     Setting("PARLEY_LOG_LEVEL", "INFO", "Level of Parley's own log messages (DEBUG, INFO, WARNING, ERROR)."),
 ]
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -159,8 +162,11 @@ def email_config(url: str) -> tuple:
     parts = urlsplit(url)
     if parts.scheme == "console":
         return ("django.core.mail.backends.console.EmailBackend", "localhost", 25, "", "", False)
+    if parts.scheme == "file":
+        # Django's file backend; the folder goes in EMAIL_FILE_PATH (see settings.py).
+        return ("django.core.mail.backends.filebased.EmailBackend", "localhost", 25, "", "", False)
     if parts.scheme == "smtp":
         tls = parse_qs(parts.query).get("tls", ["0"])[0].lower() in TRUE_WORDS
         return ("django.core.mail.backends.smtp.EmailBackend", parts.hostname or "localhost", parts.port or 25,
                 unquote(parts.username or ""), unquote(parts.password or ""), tls)
-    raise ValueError(f"PARLEY_EMAIL_URL must start with console:// or smtp://, not {url!r}")
+    raise ValueError(f"PARLEY_EMAIL_URL must start with console://, file:// or smtp://, not {url!r}")

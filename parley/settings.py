@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "parley.accounts",
     "parley.discussion",
     "parley.enrichment",
+    "parley.following",
     "parley.api",
 ]
 
@@ -124,6 +125,8 @@ LOGOUT_REDIRECT_URL = "home"
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = email_config(
     env_str("PARLEY_EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env_str("PARLEY_FROM_EMAIL")
+if env_str("PARLEY_EMAIL_URL").startswith("file://"):
+    EMAIL_FILE_PATH = env_str("PARLEY_EMAIL_URL").removeprefix("file://")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -166,6 +169,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 PARLEY_SITE_NAME = env_str("PARLEY_SITE_NAME")
+PARLEY_SITE_URL = env_str("PARLEY_SITE_URL").rstrip("/")
 PARLEY_IMPORT_MAX_BYTES = env_int("PARLEY_IMPORT_MAX_BYTES")
 PARLEY_FETCH_ALLOW_HOSTS = env_list("PARLEY_FETCH_ALLOW_HOSTS")
 PARLEY_WORKER_LEASE_SECONDS = env_int("PARLEY_WORKER_LEASE_SECONDS")

@@ -7,6 +7,7 @@ from parley.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("parley.following.urls")),
     path("", include("parley.accounts.urls")),
     path("", include("parley.discussion.urls")),
     path("", include("parley.articles.urls")),

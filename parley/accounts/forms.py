@@ -5,7 +5,8 @@ from django.contrib.auth.models import User
 
 
 class SignUpForm(UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional; needed only to reset a forgotten password.")
+    email = forms.EmailField(required=False, help_text="Optional; needed to reset a forgotten password and for digests "
+                             "(we mail a link to confirm it).")
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -19,8 +20,3 @@ def zone_choices() -> list[tuple[str, str]]:
     from django.conf import settings
 
     return [("", f"The site's time ({settings.TIME_ZONE})")] + [(z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones())]
-
-
-class ReaderSettingsForm(forms.Form):
-    time_zone = forms.ChoiceField(choices=zone_choices, required=False, label="Time zone",
-                                  help_text="Dates and times on every page are shown in this zone.")

@@ -19,8 +19,16 @@ class Profile(models.Model):
     time_zone = models.CharField(max_length=64, blank=True,
                                  help_text="An IANA zone name for the dates this reader sees; empty: the site's.")
 
+    verified_email = models.EmailField(blank=True, db_default="", default="",
+                                       help_text="The address this reader proved is theirs; mail goes only to it.")
+
     def __str__(self):
         return f"Profile of {self.user}"
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the account's current address is the one verified (a changed address is not)."""
+        return bool(self.verified_email) and self.verified_email.lower() == (self.user.email or "").lower()
 
     @property
     def is_suspended(self) -> bool:
@@ -74,3 +82,17 @@ class RateSlot(models.Model):
 
     def __str__(self):
         return f"{self.key} until {self.expires_at:%H:%M:%S}"
+
+
+class Block(models.Model):
+    """A reader who does not want to hear from another: no notification from them reaches the blocker."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair")]
+
+    def __str__(self):
+        return f"{self.blocker_id} blocks {self.blocked_id}"

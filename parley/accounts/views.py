@@ -3,13 +3,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from parley.accounts.forms import ReaderSettingsForm, SignUpForm
+from parley.accounts.forms import SignUpForm
 from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all, client_ip, refund
 
 # Guessing passwords must be slow for a script and invisible to a person who mistypes twice
@@ -85,24 +84,13 @@ def signup(request):
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if user.email:
+                from parley.following.mail import send_verification
+
+                send_verification(user)
+                messages.info(request, f"We sent a confirmation link to {user.email}; open it to get digests.")
             return redirect(safe_next(request))
     return render(request, "registration/signup.html", {"form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def reader_settings(request):
-    """Let a reader choose the time zone their pages are shown in."""
-    from parley.accounts.models import Profile
-
-    profile, _ = Profile.objects.get_or_create(user=request.user)
-    form = ReaderSettingsForm(request.POST or None, initial={"time_zone": profile.time_zone})
-    if request.method == "POST" and form.is_valid():
-        profile.time_zone = form.cleaned_data["time_zone"]
-        profile.save(update_fields=["time_zone"])
-        messages.success(request, "Settings saved.")
-        return redirect("reader-settings")
-    return render(request, "registration/_form_page.html", {"form": form, "page_title": "Settings", "button": "Save"})
 
 
 def profile(request, username):
@@ -111,6 +99,9 @@ def profile(request, username):
 
     person = get_object_or_404(User, username=username)
     comments = Comment.objects.visible().filter(author=person).select_related("article").order_by("-created_at")
+    from parley.accounts.models import Block
+
+    blocked = request.user.is_authenticated and Block.objects.filter(blocker=request.user, blocked=person).exists()
     return render(request, "accounts/profile.html", {
-        "person": person, "comments": comments[:PROFILE_COMMENTS], "total": comments.count(),
+        "person": person, "comments": comments[:PROFILE_COMMENTS], "total": comments.count(), "blocked": blocked,
     })

@@ -60,8 +60,9 @@ def rate_limited(request, exc):
     return response
 
 
-from parley.api import articles, discussion, sources  # noqa: E402  (routes register on `api`)
+from parley.api import articles, discussion, following, sources  # noqa: E402  (routes register on `api`)
 
 api.add_router("", articles.router)
 api.add_router("", discussion.router)
 api.add_router("", sources.router)
+api.add_router("", following.router)

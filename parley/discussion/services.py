@@ -15,9 +15,10 @@ from parley.accounts.models import Profile
 from parley.accounts.ratelimit import Limit, check_all
 from parley.accounts.setup import MODERATORS
 from parley.articles.models import Article
-from parley.discussion.markdown import render_markdown
 from parley.discussion.models import Comment, Flag, ModerationAction, Participation, Vote
 from parley.discussion.ranking import rebuild_heat, refresh_heat
+from parley.following import events
+from parley.following.mentions import TooManyMentions, render_comment
 
 MAX_COMMENT_CHARS = 10_000
 # Replies deeper than this continue at this depth, so threads stay readable on a phone.
@@ -140,13 +141,23 @@ def post_comment(user, article: Article, text: str, parent: Comment | None = Non
         _rate_limit(user)
     # Locking the article row serialises comment writes per article, so its counters stay exact.
     Article.objects.select_for_update().filter(pk=article.pk).first()
+    rendered = _render(text)
     comment = Comment.objects.create(
         article=article, author=user, parent=parent,
         depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0,
-        body_markdown=text, body_html=render_markdown(text), created_at=at or timezone.now(),
+        body_markdown=text, body_html=rendered.html, created_at=at or timezone.now(),
     )
     _count(comment, +1)
+    events.comment_posted(comment)  # replies, mentions and followers are told by a worker
+    comment.unknown_mentions = rendered.unknown
     return comment
+
+
+def _render(text: str):
+    try:
+        return render_comment(text)
+    except TooManyMentions as exc:
+        raise DiscussionError(str(exc)) from None
 
 
 def _own_live_comment(user, comment: Comment) -> None:
@@ -170,11 +181,14 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
     if len(text) > MAX_COMMENT_CHARS:
         raise DiscussionError(f"A comment can be at most {MAX_COMMENT_CHARS:,} characters.")
     now = timezone.now()
-    comment.body_markdown, comment.body_html = text, render_markdown(text)
+    rendered = _render(text)
+    comment.body_markdown, comment.body_html = text, rendered.html
     if now - comment.created_at > EDIT_GRACE:
         comment.edited_at = now
     comment.save(update_fields=["body_markdown", "body_html", "edited_at"])
     _touch(comment.article_id)
+    events.comment_edited(comment)
+    comment.unknown_mentions = rendered.unknown
     return comment
 
 
@@ -186,6 +200,7 @@ def delete_comment(user, comment: Comment) -> Comment:
     comment.is_deleted, comment.body_markdown, comment.body_html = True, "", ""
     comment.save(update_fields=["is_deleted", "body_markdown", "body_html"])
     _count(comment, -1)
+    events.withdraw(comment)
     return comment
 
 
@@ -290,6 +305,7 @@ def hide_comment(moderator, comment: Comment, reason: str) -> ModerationAction:
     comment.save(update_fields=["is_hidden"])
     if not comment.is_deleted:
         _count(comment, -1)
+    events.withdraw(comment)  # a hidden comment notifies no one, before or after delivery
     _resolve_flags(comment)
     return ModerationAction.objects.create(moderator=moderator, action=ModerationAction.HIDE, comment=comment,
                                            target_user_id=comment.author_id, reason=reason)

@@ -36,7 +36,15 @@ def post(request, pk):
         comment = services.post_comment(request.user, article, request.POST.get("text", ""), parent)
     except DiscussionError as exc:
         return _refused(request, article, str(exc), parent)
+    _say_unknown_mentions(request, comment)
     return redirect(comment_location(comment))
+
+
+def _say_unknown_mentions(request, comment) -> None:
+    unknown = getattr(comment, "unknown_mentions", [])
+    if unknown:
+        names = ", ".join(f"@{name}" for name in unknown[:10])
+        messages.info(request, f"No reader is called {names}; nobody was notified for {'it' if len(unknown) == 1 else 'them'}.")
 
 
 def comment_link(request, pk):
@@ -65,8 +73,10 @@ def _comment_action(request, pk, action, success):
 @login_required
 def edit(request, pk):
     """Replace one's own comment's text."""
-    return _comment_action(request, pk, lambda c: services.edit_comment(request.user, c, request.POST.get("text", "")),
-                           "Comment updated.")
+    def edit_and_say(comment):
+        _say_unknown_mentions(request, services.edit_comment(request.user, comment, request.POST.get("text", "")))
+
+    return _comment_action(request, pk, edit_and_say, "Comment updated.")
 
 
 @require_POST

@@ -59,3 +59,34 @@ def slug_of(key: str) -> str:
     from django.utils.text import slugify
 
     return slugify(key)[:200]
+
+
+class Subject(models.Model):
+    """One thing an article is about (a ticker, a person, a topic), once per article, with its date.
+
+    Written with the article's facts. It is what a reader's feed reads: the newest articles about
+    one followed thing are a range of the index below, whatever the size of the archive.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(max_length=16)
+    key = models.CharField(max_length=200, help_text="A ticker symbol, or a person's or topic's slug.")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "kind", "key"], name="one_subject_per_article")]
+        indexes = [models.Index(fields=["kind", "key", "-published_at", "-article"], name="subject_newest")]
+
+    def __str__(self):
+        return f"{self.article_id} is about {self.kind} {self.key}"
+
+
+# The fact kinds a reader can follow, and the field of a fact that names the thing followed.
+SUBJECT_KINDS = {Fact.TICKER: "key", Fact.PERSON: "slug", Fact.TOPIC: "slug"}
+
+
+def subjects_of(article, facts) -> list[Subject]:
+    """The Subject rows of an article with these facts: one per followed kind and key."""
+    seen = {(f.kind, getattr(f, SUBJECT_KINDS[f.kind])) for f in facts if f.kind in SUBJECT_KINDS}
+    return [Subject(article=article, kind=kind, key=key, published_at=article.published_at)
+            for kind, key in sorted(seen) if key]

@@ -19,7 +19,7 @@ from parley.enrichment.extractors.money import extract_money
 from parley.enrichment.extractors.quotes import extract_quotes
 from parley.enrichment.extractors.tickers import extract_explicit_tickers
 from parley.enrichment.extractors.topics import extract_topics
-from parley.enrichment.models import Enrichment, Fact, slug_of
+from parley.enrichment.models import Enrichment, Fact, Subject, slug_of, subjects_of
 
 log = logging.getLogger("parley.enrichment")
 
@@ -50,11 +50,18 @@ def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
                 "truncated": len(article.body_text) > MAX_CHARS}
     with transaction.atomic():
         if found is not None:
+            facts = [Fact(article=article, kind=f.kind, key=f.key[:200], slug=slug_of(f.key[:200]), text=f.text,
+                          value=f.value, start=f.start, end=f.end, confidence=f.confidence) for f in found]
             Fact.objects.filter(article=article).delete()
-            Fact.objects.bulk_create([Fact(article=article, kind=f.kind, key=f.key[:200], slug=slug_of(f.key[:200]),
-                                           text=f.text, value=f.value,
-                                           start=f.start, end=f.end, confidence=f.confidence) for f in found])
-        state, _ = Enrichment.objects.update_or_create(article=article, defaults=defaults)
+            Fact.objects.bulk_create(facts)
+            Subject.objects.filter(article=article).delete()
+            Subject.objects.bulk_create(subjects_of(article, facts))
+        state, created = Enrichment.objects.update_or_create(article=article, defaults=defaults)
+        if created and found is not None:
+            # Followers hear of a new article once its subjects are known (parley.following.events).
+            from parley.following.events import article_understood
+
+            article_understood(article)
     return state
 
 

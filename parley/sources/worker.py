@@ -9,6 +9,8 @@ from django.utils import timezone
 from parley.accounts.ratelimit import prune as prune_rate_slots
 from parley.discussion.ranking import prune_heat
 from parley.enrichment.services import enrich_pending
+from parley.following.digest import send_due as send_digests
+from parley.following.events import process_events
 from parley.sources.checker import Checker
 from parley.sources.ingest import claim_due, new_worker_id
 from parley.sources.models import Source
@@ -19,6 +21,8 @@ IDLE_SLEEP = 30.0  # seconds; a newly added source waits at most this long
 # them busier (bench/ingest.py: 25 beat 10 by about 6%); 25 checks still fit the default lease.
 DEFAULT_BATCH = 25
 ERROR_SLEEP = 5.0  # seconds to wait after the database itself failed, before trying again
+EVENT_POLL = 2.0  # seconds: how often an idle worker delivers notifications (replies should feel live)
+DIGEST_EVERY = 600.0  # seconds between looks for due digests (`parley digest` from cron does the same)
 
 
 class Worker:
@@ -29,6 +33,7 @@ class Worker:
         self.id = new_worker_id()
         self.stopping = False
         self.checker = Checker(processes)
+        self.digests_checked = 0.0
 
     def stop(self, *_):
         self.stopping = True
@@ -78,9 +83,20 @@ class Worker:
         except Exception:  # one article the pipeline cannot take must not stop gathering
             log.exception("worker %s: enrichment failed", self.id)
             enriched = 0
-        return checked, enriched
+        delivered = process_events()  # notifications: after enrichment, so new articles reach followers
+        if time.monotonic() - self.digests_checked > DIGEST_EVERY:
+            self.digests_checked = time.monotonic()
+            send_digests()
+        return checked, enriched + delivered
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
+        polled = time.monotonic()
         while not self.stopping and time.monotonic() < deadline:
             time.sleep(0.25)
+            if time.monotonic() - polled > EVENT_POLL:
+                polled = time.monotonic()
+                try:
+                    process_events()
+                except DatabaseError:
+                    log.exception("worker %s: could not deliver notifications", self.id)

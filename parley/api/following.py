@@ -1,0 +1,117 @@
+"""The reader's own endpoints under /me: what they follow, their feed, their notifications.
+Nothing here shows one reader's follows to another."""
+from datetime import datetime
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from parley.api.api import AUTH
+from parley.api.articles import check_limit, cursor_of
+from parley.api.schemas import ArticleSummaryOut, ErrorOut
+from parley.following import follows
+from parley.following.feed import my_feed
+from parley.following.inbox import describe_notification, inbox_page, mark_read, target_url, unread_count
+from parley.following.models import Follow
+
+router = Router(tags=["following"], auth=AUTH)
+
+
+class FollowIn(Schema):
+    kind: str  # ticker, person, topic, outlet or article
+    key: str  # BA, a person's or topic's name or slug, an outlet's slug, an article's id
+
+
+class FollowOut(Schema):
+    kind: str
+    key: str
+    label: str
+    link: str | None
+    created_at: datetime
+
+
+class FeedItemOut(Schema):
+    article: ArticleSummaryOut
+    because: list[str]  # what the reader follows that put it here: "$BA", "Jerome Powell"
+
+
+class FeedPage(Schema):
+    items: list[FeedItemOut]
+    next: str | None
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    count: int
+    link: str
+    unread: bool
+    updated_at: datetime
+
+
+class InboxOut(Schema):
+    unread: int
+    items: list[NotificationOut]
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None  # none: all
+
+
+class ReadOut(Schema):
+    marked: int
+
+
+def _out(follow: Follow, described) -> dict:
+    item = described[follow.kind, follow.key]
+    return {"kind": follow.kind, "key": follow.key, "label": item.label, "link": item.url, "created_at": follow.created_at}
+
+
+@router.get("/me/follows", response=list[FollowOut])
+def list_follows(request):
+    """What you follow (only you can see it)."""
+    rows = list(Follow.objects.filter(user=request.user).order_by("kind", "key"))
+    described = follows.describe((f.kind, f.key) for f in rows)
+    return [_out(f, described) for f in rows]
+
+
+@router.post("/me/follows", response={200: FollowOut, 201: FollowOut, 400: ErrorOut, 401: ErrorOut})
+def add_follow(request, payload: FollowIn):
+    """Follow a ticker, person, topic, outlet or article's discussion (201; 200 when already followed)."""
+    try:
+        follow, created = follows.follow(request.user, payload.kind, payload.key)
+    except follows.FollowError as exc:
+        raise HttpError(400, str(exc)) from None
+    return (201 if created else 200), _out(follow, follows.describe([(follow.kind, follow.key)]))
+
+
+@router.delete("/me/follows/{kind}/{key}", response={204: None, 404: ErrorOut, 401: ErrorOut})
+def remove_follow(request, kind: str, key: str):
+    """Stop following (also what was since deleted)."""
+    if not follows.unfollow(request.user, kind, key):
+        raise HttpError(404, "You do not follow that.")
+    return 204, None
+
+
+@router.get("/me/feed", response={200: FeedPage, 400: ErrorOut, 401: ErrorOut})
+def feed(request, cursor: str | None = None, limit: int = 20):
+    """Articles about what you follow, newest first; pass `next` back as `cursor` for more."""
+    check_limit(limit)
+    page = my_feed(request.user, after=cursor_of(cursor), size=limit)
+    return {"items": [{"article": item.article, "because": [label for _, _, label in item.reasons]} for item in page.rows],
+            "next": page.older.encode() if page.older else None}
+
+
+@router.get("/me/notifications", response={200: InboxOut, 401: ErrorOut})
+def notifications(request, page: int = 1):
+    """Your notifications, latest activity first, 30 a page, with the unread count."""
+    rows, _ = inbox_page(request.user, max(1, min(page, 50)))
+    return {"unread": unread_count(request.user), "items": [
+        {"id": n.pk, "kind": n.kind, "text": describe_notification(n), "count": n.count,
+         "link": target_url(n), "unread": n.read_at is None, "updated_at": n.updated_at} for n in rows]}
+
+
+@router.post("/me/notifications/read", response={200: ReadOut, 401: ErrorOut})
+def read(request, payload: ReadIn):
+    """Mark the given notifications (or, without ids, all) read."""
+    return {"marked": mark_read(request.user, payload.ids)}

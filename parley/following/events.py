@@ -1,0 +1,186 @@
+"""The outbox: changes write an Event in their own transaction; workers turn events into
+notifications in the background, each event exactly once.
+
+Design: fan-out on write, grouped. A comment notifies its parent's author, the readers it mentions
+and the readers who follow its discussion; an article notifies the followers of its tickers and
+people. Each is one set-based INSERT … SELECT (and one UPDATE for groups already unread), so a
+ticker with 10,000 followers costs two statements, not 10,000 (bench/following.py). Grouping keeps
+the inbox to one row per thing while unread ("5 new articles about $BA").
+
+Exactly once: a worker claims an event with a conditional UPDATE (done_at IS NULL) inside the
+transaction that writes its notifications. A second worker's UPDATE waits for that transaction and
+then matches nothing; a crash rolls both back, and the event is taken again.
+"""
+import logging
+from datetime import timedelta
+
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+
+from parley.accounts.models import Block, Profile
+from parley.discussion.models import Comment
+from parley.enrichment.models import Subject
+from parley.following.mentions import render_comment
+from parley.following.models import Event, Follow, Notification, Preferences
+
+log = logging.getLogger("parley.following")
+
+# Only articles published this recently notify: re-enriching or importing an archive must not
+# flood inboxes with old news.
+FRESH = timedelta(days=2)
+BATCH = 500
+NOTIFYING_SUBJECTS = ("ticker", "person")
+
+
+def comment_posted(comment: Comment) -> None:
+    """Queue the notifications of a new comment; call inside the transaction that stored it."""
+    Event.objects.create(kind=Event.COMMENT, article_id=comment.article_id, comment=comment)
+
+
+def comment_edited(comment: Comment) -> None:
+    """Queue the mentions an edit added (a reader mentioned before is not told again)."""
+    Event.objects.create(kind=Event.EDIT, article_id=comment.article_id, comment=comment)
+
+
+def article_understood(article) -> None:
+    """Queue the news of a fresh article to the followers of its subjects; call where its subjects are stored."""
+    if article.published_at >= timezone.now() - FRESH:
+        Event.objects.create(kind=Event.ARTICLE, article=article)
+
+
+def withdraw(comment: Comment) -> int:
+    """Remove the unread reply and mention notifications of a comment that was hidden or deleted."""
+    deleted, _ = Notification.objects.filter(comment=comment, kind__in=[Notification.REPLY, Notification.MENTION],
+                                             read_at__isnull=True).delete()
+    return deleted
+
+
+def process_events(limit: int = BATCH) -> int:
+    """Deliver up to `limit` pending events, oldest first; return how many this worker delivered."""
+    pending = list(Event.objects.filter(done_at__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
+    delivered = 0
+    for pk in pending:
+        try:
+            with transaction.atomic():
+                if not Event.objects.filter(pk=pk, done_at__isnull=True).update(done_at=timezone.now()):
+                    continue  # another worker has it
+                event = Event.objects.select_related("comment", "comment__parent", "article").get(pk=pk)
+                count = HANDLERS[event.kind](event)
+                Event.objects.filter(pk=pk).update(delivered=count)
+            delivered += 1
+        except DatabaseError:
+            raise
+        except Exception as exc:  # a bad event is recorded (admin, log) and never retried in a loop
+            log.exception("event %s could not be delivered", pk)
+            Event.objects.filter(pk=pk, done_at__isnull=True).update(
+                done_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000])
+    return delivered
+
+
+def _settings(user_ids, kind: str) -> dict[int, str]:
+    chosen = dict(Preferences.objects.filter(user_id__in=user_ids).values_list("user_id", kind))
+    default = Preferences._meta.get_field(kind).default
+    return {uid: chosen.get(uid, default) for uid in user_ids}
+
+
+def _tell(user_id: int, kind: str, comment: Comment) -> int:
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            Notification.objects.create(user_id=user_id, kind=kind, group_key=f"{kind}:{comment.pk}",
+                                        article_id=comment.article_id, comment=comment, actor_id=comment.author_id,
+                                        created_at=now, updated_at=now)
+        return 1
+    except IntegrityError:  # already told, unread
+        return 0
+
+
+def _speaks(comment: Comment) -> bool:
+    """Whether a comment may notify anyone: visible now, by an active reader who is not suspended."""
+    if comment is None or comment.is_deleted or comment.is_hidden:
+        return False
+    if not comment.author.is_active:
+        return False
+    return not Profile.objects.filter(user_id=comment.author_id, suspended_at__isnull=False).exists()
+
+
+def _mentioned(comment: Comment) -> list[int]:
+    try:
+        return [pk for pk, _ in render_comment(comment.body_markdown).mentioned]
+    except ValueError:  # over the limit (an old comment): nobody is told
+        return []
+
+
+def on_comment(event: Event) -> int:
+    comment = event.comment
+    if not _speaks(comment):
+        return 0
+    author = comment.author_id
+    blocked_by = set(Block.objects.filter(blocked_id=author).values_list("blocker_id", flat=True))
+    told, count = {author}, 0
+    if comment.parent_id:
+        parent_author = comment.parent.author_id
+        if parent_author not in told | blocked_by and _settings([parent_author], "reply")[parent_author] != "off":
+            count += _tell(parent_author, Notification.REPLY, comment)
+        told.add(parent_author)  # a reply is news enough: not also a mention or a discussion update
+    mentioned = [uid for uid in _mentioned(comment) if uid not in told | blocked_by]
+    for uid, choice in _settings(mentioned, "mention").items():
+        if choice != "off":
+            count += _tell(uid, Notification.MENTION, comment)
+        told.add(uid)
+    return count + _fan_out(Notification.DISCUSSION, f"discussion:{comment.article_id}", Follow.ARTICLE,
+                            str(comment.article_id), comment.article_id, comment, exclude=told, author=author)
+
+
+def on_edit(event: Event) -> int:
+    comment = event.comment
+    if not _speaks(comment):
+        return 0
+    blocked_by = set(Block.objects.filter(blocked_id=comment.author_id).values_list("blocker_id", flat=True))
+    told = set(Notification.objects.filter(comment=comment).values_list("user_id", flat=True))
+    told |= {comment.author_id, comment.parent.author_id if comment.parent_id else None}
+    fresh = [uid for uid in _mentioned(comment) if uid not in told | blocked_by]
+    return sum(_tell(uid, Notification.MENTION, comment) for uid, choice in _settings(fresh, "mention").items()
+               if choice != "off")
+
+
+def on_article(event: Event) -> int:
+    article = event.article
+    subjects = Subject.objects.filter(article=article, kind__in=NOTIFYING_SUBJECTS).values_list("kind", "key")
+    return sum(_fan_out(Notification.ARTICLES, f"{kind}:{key}", kind, key, article.pk, None)
+               for kind, key in subjects)
+
+
+HANDLERS = {Event.COMMENT: on_comment, Event.EDIT: on_edit, Event.ARTICLE: on_article}
+
+
+def _fan_out(kind: str, group_key: str, follow_kind: str, follow_key: str, article_id: int,
+             comment: Comment | None, exclude=(), author: int | None = None) -> int:
+    """Tell every follower of one thing, in two statements: grow the unread group of those who have
+    one, and insert one for the rest. Readers who turned this kind off, who block the author, or
+    who are in `exclude` are skipped. Return the notifications created or grown."""
+    # Only our models' table names and a Preferences column (a notification kind) are written into
+    # the SQL; every value is a parameter.
+    assert kind in {k for k, _ in Notification.KINDS}
+    n, f, p, b = (m._meta.db_table for m in (Notification, Follow, Preferences, Block))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    default = Preferences._meta.get_field(kind).default
+    excluded = sorted({x for x in exclude if x is not None}) or [0]
+    holes = ", ".join(["%s"] * len(excluded))
+    who = (f"FROM {f} f WHERE f.kind = %s AND f.key = %s AND f.user_id NOT IN ({holes})"
+           f" AND COALESCE((SELECT p.{kind} FROM {p} p WHERE p.user_id = f.user_id), %s) <> 'off'"
+           + (f" AND NOT EXISTS (SELECT 1 FROM {b} b WHERE b.blocker_id = f.user_id AND b.blocked_id = %s)"
+              if author else ""))
+    who_params = [follow_kind, follow_key, *excluded, default, *([author] if author else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {n} SET count = count + 1, updated_at = %s WHERE read_at IS NULL AND group_key = %s"
+            f" AND user_id IN (SELECT f.user_id {who})", [now, group_key, *who_params])
+        grown = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {n} (user_id, kind, group_key, article_id, comment_id, actor_id, count, created_at,"
+            f" updated_at) SELECT f.user_id, %s, %s, %s, %s, %s, 1, %s, %s {who}"
+            f" AND NOT EXISTS (SELECT 1 FROM {n} n WHERE n.user_id = f.user_id AND n.group_key = %s"
+            f" AND n.read_at IS NULL)",
+            [kind, group_key, article_id, comment.pk if comment else None, author, now, now, *who_params, group_key])
+        return grown + cursor.rowcount

@@ -1,0 +1,222 @@
+"""Following things: checking what a reader asks to follow, naming it, the watchlist, and the
+CSV of tickers a watchlist imports and exports."""
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+
+from parley.articles.models import Article, Outlet, url_for
+from parley.enrichment.companies import company, symbol_named
+from parley.enrichment.models import Fact, Subject, slug_of
+from parley.following.models import Follow
+
+MAX_FOLLOWS = 500  # per reader: enough for any watchlist, and it bounds the feed's query
+TICKER = re.compile(r"^[A-Z][A-Z0-9]{0,5}([.-][A-Z0-9]{1,3})?$")
+MAX_CSV_BYTES = 100_000
+MAX_CSV_ROWS = 1_000
+NEW_CAP = 99  # "99+ new" is all a watchlist needs to say
+
+
+class FollowError(ValueError):
+    """What a reader asked to follow cannot be followed, with the reason to show."""
+
+
+def normalise(kind: str, key: str) -> tuple[str, str]:
+    """Check that a thing exists and can be followed; return its (kind, key) as pages name it."""
+    key = (key or "").strip()
+    if kind == Follow.TICKER:
+        symbol = key.lstrip("$").upper()
+        if not TICKER.match(symbol):
+            raise FollowError(f"“{key[:40]}” is not a ticker symbol.")
+        if company(symbol) is None and not Fact.objects.filter(kind="ticker", key=symbol).exists():
+            raise FollowError(f"Parley knows no company with the ticker {symbol}.")
+        return kind, symbol
+    if kind in (Follow.PERSON, Follow.TOPIC):
+        slug = slug_of(key)
+        if not slug or not Fact.objects.filter(kind=kind, slug=slug).exists():
+            raise FollowError(f"No article mentions the {kind} “{key[:80]}”.")
+        return kind, slug
+    if kind == Follow.OUTLET:
+        if not Outlet.objects.filter(slug=key).exists():
+            raise FollowError(f"There is no outlet “{key[:80]}”.")
+        return kind, key
+    if kind == Follow.ARTICLE:
+        if not key.isdigit() or not Article.objects.filter(pk=int(key)).exists():
+            raise FollowError("That article does not exist.")
+        return kind, str(int(key))
+    raise FollowError("You can follow a ticker, a person, a topic, an outlet or a discussion.")
+
+
+def follow(user, kind: str, key: str) -> tuple[Follow, bool]:
+    """Follow a thing; return (the follow, whether it is new). Following twice is not an error."""
+    kind, key = normalise(kind, key)
+    existing = Follow.objects.filter(user=user, kind=kind, key=key).first()
+    if existing:
+        return existing, False
+    if Follow.objects.filter(user=user).count() >= MAX_FOLLOWS:
+        raise FollowError(f"You follow {MAX_FOLLOWS} things already, the most Parley keeps; drop some first.")
+    try:
+        with transaction.atomic():
+            return Follow.objects.create(user=user, kind=kind, key=key), True
+    except IntegrityError:  # a double submit
+        return Follow.objects.get(user=user, kind=kind, key=key), False
+
+
+def unfollow(user, kind: str, key: str) -> bool:
+    """Stop following; return whether anything was followed. Works for things since deleted."""
+    if kind == Follow.TICKER:
+        key = key.lstrip("$").upper()
+    elif kind in (Follow.PERSON, Follow.TOPIC):
+        key = slug_of(key)
+    deleted, _ = Follow.objects.filter(user=user, kind=kind, key=key.strip()).delete()
+    return bool(deleted)
+
+
+def is_following(user, kind: str, key: str) -> bool:
+    return bool(user.is_authenticated) and Follow.objects.filter(user=user, kind=kind, key=key).exists()
+
+
+@dataclass
+class Followed:
+    kind: str
+    key: str
+    label: str
+    url: str | None  # None: the thing is gone (a deleted article)
+    new: int = 0  # articles (or comments, for a discussion) since the reader's last visit
+
+    @property
+    def new_text(self) -> str:
+        return f"{NEW_CAP}+" if self.new > NEW_CAP else str(self.new)
+
+
+def describe(pairs) -> dict[tuple[str, str], Followed]:
+    """Name followed things for pages, a few queries for any number: {(kind, key): Followed}."""
+    pairs = list(pairs)
+    by_kind = {}
+    for kind, key in pairs:
+        by_kind.setdefault(kind, []).append(key)
+    names = {}
+    for kind in (Follow.PERSON, Follow.TOPIC):
+        if kind in by_kind:
+            for slug, key in Fact.objects.filter(kind=kind, slug__in=by_kind[kind]).values_list("slug", "key"):
+                names.setdefault((kind, slug), key)
+    if Follow.OUTLET in by_kind:
+        names.update({(Follow.OUTLET, slug): name for slug, name in
+                      Outlet.objects.filter(slug__in=by_kind[Follow.OUTLET]).values_list("slug", "name")})
+    articles = {}
+    if Follow.ARTICLE in by_kind:
+        articles = Article.objects.only("title", "slug").in_bulk([int(k) for k in by_kind[Follow.ARTICLE]])
+    out = {}
+    for kind, key in pairs:
+        if kind == Follow.TICKER:
+            known = company(key)
+            out[kind, key] = Followed(kind, key, f"${key}" + (f" · {known.name}" if known else ""), url_for("ticker", key))
+        elif kind == Follow.ARTICLE:
+            article = articles.get(int(key))
+            out[kind, key] = Followed(kind, key, article.title if article else "A removed article",
+                                      article.get_absolute_url() if article else None)
+        else:
+            route = {Follow.PERSON: "person", Follow.TOPIC: "topic", Follow.OUTLET: "outlet"}[kind]
+            label = names.get((kind, key))
+            out[kind, key] = Followed(kind, key, label or f"{key} (no longer found)", url_for(route, key) if label else None)
+    return out
+
+
+def reason_label(kind: str, key: str, described: dict) -> str:
+    """How the feed says why an article is there: "$BA", "Jerome Powell", "Deep News"."""
+    found = described.get((kind, key))
+    if kind == Follow.TICKER:
+        return f"${key}"
+    return found.label if found else key
+
+
+def watchlist(user, since) -> list[Followed]:
+    """What a reader follows, grouped by kind, each with how much is new since `since`."""
+    pairs = list(Follow.objects.filter(user=user).order_by("kind", "key").values_list("kind", "key"))
+    described = describe(pairs)
+    outlet_ids = dict(Outlet.objects.filter(slug__in=[k for kind, k in pairs if kind == Follow.OUTLET])
+                      .values_list("slug", "id"))
+    rows = []
+    for kind, key in pairs:
+        item = described[kind, key]
+        if since is not None:
+            if kind in (Follow.TICKER, Follow.PERSON, Follow.TOPIC):
+                newer = Subject.objects.filter(kind=kind, key=key, published_at__gt=since)
+            elif kind == Follow.OUTLET:
+                newer = Article.objects.filter(outlet_id=outlet_ids.get(key), published_at__gt=since)
+            else:
+                from parley.discussion.models import Comment
+                newer = Comment.objects.visible().filter(article_id=int(key), created_at__gt=since)
+            item.new = newer[:NEW_CAP + 1].count()
+        rows.append(item)
+    return rows
+
+
+def counts(user) -> dict[str, int]:
+    return dict(Follow.objects.filter(user=user).values_list("kind").annotate(n=Count("id")))
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+def export_csv(user) -> str:
+    """The reader's followed tickers as CSV: a `ticker` header, then one symbol per row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["ticker", "name"])
+    for symbol in Follow.objects.filter(user=user, kind=Follow.TICKER).order_by("key").values_list("key", flat=True):
+        known = company(symbol)
+        writer.writerow([symbol, known.name if known else ""])
+    return out.getvalue()
+
+
+@dataclass
+class ImportResult:
+    added: list
+    already: list
+    skipped: list  # (row number, text, why)
+
+
+def import_csv(user, data: bytes) -> ImportResult:
+    """Follow the tickers of a CSV: the first cell of each row (a `ticker`/`symbol` column when the
+    header names one), as `BA`, `$BA` or a company's name. Rows that are no ticker are reported, not
+    guessed; nothing is followed twice."""
+    if len(data) > MAX_CSV_BYTES:
+        raise FollowError(f"That file is {len(data):,} bytes; a watchlist CSV can be at most {MAX_CSV_BYTES:,}.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FollowError("That file is not UTF-8 text; save it as CSV (UTF-8) and try again.") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise FollowError(f"That file is not CSV: {exc}.") from None
+    if len(rows) > MAX_CSV_ROWS:
+        raise FollowError(f"That file has {len(rows):,} rows; a watchlist CSV can have at most {MAX_CSV_ROWS:,}.")
+    column, start = 0, 0
+    if rows:
+        header = [cell.strip().lower() for cell in rows[0]]
+        for name in ("ticker", "symbol"):
+            if name in header:
+                column, start = header.index(name), 1
+                break
+    result = ImportResult([], [], [])
+    for number, row in enumerate(rows[start:], start=start + 1):
+        cell = row[column].strip() if len(row) > column else ""
+        if not cell or cell.startswith("#"):
+            continue
+        symbol = cell.lstrip("$").upper() if TICKER.match(cell.lstrip("$").upper()) else symbol_named(cell)
+        if symbol is None:
+            result.skipped.append((number, cell[:60], "not a ticker or a company Parley knows"))
+            continue
+        try:
+            _, created = follow(user, Follow.TICKER, symbol)
+        except FollowError as exc:
+            result.skipped.append((number, cell[:60], str(exc)))
+            if "the most Parley keeps" in str(exc):
+                break
+            continue
+        (result.added if created else result.already).append(symbol)
+    return result

@@ -1,0 +1,62 @@
+"""A reader's inbox: notifications in words, where each leads, reading them, the unread count."""
+from django.utils import timezone
+
+from parley.articles.models import url_for
+from parley.following.models import Notification
+
+INBOX_PAGE = 30
+UNREAD_CAP = 99  # the header says "99+" past this; counting further is work nobody reads
+
+
+def describe_notification(note: Notification) -> str:
+    title = note.article.title if note.article_id and note.article else "an article"
+    who = note.actor.username if note.actor_id and note.actor else "Someone"
+    if note.kind == Notification.REPLY:
+        return f"{who} replied to your comment on “{title}”"
+    if note.kind == Notification.MENTION:
+        return f"{who} mentioned you on “{title}”"
+    if note.kind == Notification.DISCUSSION:
+        return f"{note.count} new comment{'s' if note.count != 1 else ''} on “{title}”"
+    kind, _, key = note.group_key.partition(":")
+    about = f"${key}" if kind == "ticker" else (_person_name(key) or key)
+    return f"{note.count} new article{'s' if note.count != 1 else ''} about {about}"
+
+
+def _person_name(slug: str) -> str | None:
+    from parley.enrichment.models import Fact
+
+    return Fact.objects.filter(kind="person", slug=slug).values_list("key", flat=True).first()
+
+
+def target_url(note: Notification) -> str:
+    """Where a notification leads: the comment, the discussion from the first unread comment, or the
+    ticker's or person's page."""
+    if note.kind in (Notification.REPLY, Notification.MENTION, Notification.DISCUSSION) and note.comment_id:
+        return url_for("comment-link", note.comment_id)
+    if note.kind == Notification.ARTICLES:
+        kind, _, key = note.group_key.partition(":")
+        return url_for("ticker" if kind == "ticker" else "person", key)
+    return note.article.get_absolute_url() if note.article_id else "/"
+
+
+def inbox_page(user, page: int):
+    """One page of a reader's notifications, latest activity first."""
+    start = (page - 1) * INBOX_PAGE
+    rows = list(Notification.objects.filter(user=user).select_related("article", "actor")
+                .order_by("-updated_at", "-id")[start:start + INBOX_PAGE + 1])
+    return rows[:INBOX_PAGE], len(rows) > INBOX_PAGE
+
+
+def unread_count(user) -> int:
+    """Unread notifications, counted up to UNREAD_CAP + 1 (through the partial unread index)."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True)[:UNREAD_CAP + 1].count()
+
+
+def mark_read(user, ids=None) -> int:
+    """Mark some (or all) of a reader's notifications read; return how many changed. Others' ids are ignored."""
+    scope = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        scope = scope.filter(pk__in=list(ids))
+    return scope.update(read_at=timezone.now())

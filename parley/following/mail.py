@@ -1,0 +1,99 @@
+"""Parley's own mail: e-mail verification and digests. Every mail carries a signed one-click
+unsubscribe link (no sign-in needed) and the List-Unsubscribe headers (RFC 2369, RFC 8058);
+only a verified address gets any."""
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from parley.accounts.models import Profile
+
+UNSUBSCRIBE_SALT = "parley.following.unsubscribe"
+UNSUBSCRIBE_DAYS = 90  # older links say so and point to the settings page
+VERIFY_SALT = "parley.following.verify"
+VERIFY_DAYS = 3
+FEED_SALT = "parley.following.feed"
+
+
+def absolute(path: str) -> str:
+    return settings.PARLEY_SITE_URL + path
+
+
+# -- signed links ------------------------------------------------------------------------
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_user(token: str):
+    """The user an unsubscribe link names; raises signing.SignatureExpired or signing.BadSignature."""
+    from django.contrib.auth.models import User
+
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_DAYS * 86400)
+    return User.objects.get(pk=data["u"])
+
+
+def verify_token(user) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=VERIFY_SALT)
+
+
+def feed_token(user, generation: int) -> str:
+    """The secret of a reader's private feed URL; raising the generation revokes older ones."""
+    return signing.Signer(salt=FEED_SALT).sign(f"{user.pk}.{generation}")
+
+
+def feed_owner(token: str):
+    """Return the reader whose current private feed link this is, or None."""
+    from parley.following.models import Preferences
+
+    try:
+        pk, generation = (int(x) for x in signing.Signer(salt=FEED_SALT).unsign(token).split("."))
+    except (signing.BadSignature, ValueError):
+        return None
+    prefs = Preferences.objects.select_related("user").filter(user_id=pk, feed_generation=generation,
+                                                              private_feed=True).first()
+    if prefs is None or not prefs.user.is_active:
+        return None
+    return prefs.user
+
+
+# -- sending -----------------------------------------------------------------------------
+
+def can_mail(user) -> bool:
+    """Only to an active reader's verified address."""
+    if not user.is_active or not user.email:
+        return False
+    profile = Profile.objects.filter(user=user).first()
+    return bool(profile and profile.email_verified)
+
+
+def send(user, subject: str, text: str, html_template: str, context: dict, *, verified_only: bool = True) -> bool:
+    """Send one mail (plain text, and HTML from a template) to a reader, with the unsubscribe link
+    and headers; return whether it was sent."""
+    if verified_only and not can_mail(user):
+        return False
+    unsubscribe = absolute(reverse("unsubscribe", args=[unsubscribe_token(user)]))
+    settings_url = absolute(reverse("reader-settings"))
+    context = {**context, "user": user, "site_name": settings.PARLEY_SITE_NAME, "unsubscribe_url": unsubscribe,
+               "settings_url": settings_url, "absolute": absolute}
+    text += (f"\n\n--\nChange what {settings.PARLEY_SITE_NAME} sends you: {settings_url}\n"
+             f"Stop all mail from {settings.PARLEY_SITE_NAME} with one click: {unsubscribe}\n")
+    message = EmailMultiAlternatives(f"{subject} · {settings.PARLEY_SITE_NAME}", text, to=[user.email], headers={
+        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated"})
+    message.attach_alternative(render_to_string(f"following/mail/{html_template}.html", context), "text/html")
+    message.send()
+    return True
+
+
+def send_verification(user) -> bool:
+    """Mail a reader the link that proves their address is theirs."""
+    if not user.email:
+        return False
+    link = absolute(reverse("verify-email", args=[verify_token(user)]))
+    text = (f"Hello {user.username},\n\nConfirm that {user.email} is your address on {settings.PARLEY_SITE_NAME} "
+            f"by opening this link within {VERIFY_DAYS} days:\n\n{link}\n\n"
+            "Until then Parley sends you no digest. If you did not sign up, ignore this mail.")
+    return send(user, "Confirm your e-mail address", text, "verify", {"link": link, "days": VERIFY_DAYS},
+                verified_only=False)

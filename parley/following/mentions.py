@@ -1,0 +1,105 @@
+"""`@name` in comments: found in the rendered text (never inside code or links), linked to the
+reader's profile when such a reader exists, and limited per comment."""
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db.models.functions import Lower
+
+from parley.discussion.markdown import render_markdown
+from parley.jinja import profile_url
+
+# Django user names: letters, digits and @.+-_. A name follows a space or punctuation, never a
+# letter (an e-mail address) or a slash (a URL), and does not end with the sentence's full stop.
+MENTION = re.compile(r"(?<![\w@/.+-])@([\w][\w.+-]{0,149})")
+TAG = re.compile(r"(<[^>]+>)")
+SKIP_INSIDE = {"code", "pre", "a"}
+MAX_MENTIONS = 10  # distinct names per comment; more is a mass ping, refused with the count
+
+
+@dataclass
+class Rendered:
+    html: str
+    mentioned: list = field(default_factory=list)  # [(user id, username)] of readers who exist
+    unknown: list = field(default_factory=list)  # names no reader has
+
+
+def _clean(name: str) -> str:
+    return name.rstrip(".+-")
+
+
+def names_in(rendered_html: str) -> list[str]:
+    """The distinct names mentioned in rendered comment HTML, in order, outside code and links."""
+    seen, depth = {}, 0
+    for piece in TAG.split(rendered_html):
+        if piece.startswith("<"):
+            tag = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
+            if tag in SKIP_INSIDE:
+                depth += -1 if piece.startswith("</") else 1
+            continue
+        if depth <= 0:
+            for match in MENTION.finditer(html.unescape(piece)):
+                name = _clean(match.group(1))
+                if name:
+                    seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+def readers_named(names: list[str]) -> dict[str, tuple[int, str]]:
+    """{lower-case name: (id, username)} of the active readers among these names (case-blind)."""
+    if not names:
+        return {}
+    rows = User.objects.annotate(lower=Lower("username")).filter(lower__in=[n.lower() for n in names], is_active=True)
+    return {lower: (pk, username) for pk, username, lower in rows.values_list("pk", "username", "lower")}
+
+
+def _link(rendered_html: str, known: dict) -> str:
+    out, depth = [], 0
+
+    def replace(match):
+        name = _clean(match.group(1))
+        found = known.get(name.lower())
+        if not found:
+            return html.escape(match.group(0), quote=False)
+        rest = match.group(1)[len(name):]
+        return (f'<a class="mention" href="{html.escape(profile_url(found[1]))}">@{html.escape(found[1])}</a>'
+                + html.escape(rest, quote=False))
+
+    for piece in TAG.split(rendered_html):
+        if piece.startswith("<"):
+            tag = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
+            if tag in SKIP_INSIDE:
+                depth += -1 if piece.startswith("</") else 1
+            out.append(piece)
+        elif depth <= 0 and "@" in piece:
+            text = html.unescape(piece)
+            pos, parts = 0, []
+            for match in MENTION.finditer(text):
+                parts.append(html.escape(text[pos:match.start()], quote=False))
+                parts.append(replace(match))
+                pos = match.end()
+            parts.append(html.escape(text[pos:], quote=False))
+            out.append("".join(parts))
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+class TooManyMentions(ValueError):
+    pass
+
+
+def render_comment(text: str) -> Rendered:
+    """Render a comment's Markdown (sanitised) with its mentions of existing readers linked.
+
+    Raises TooManyMentions past MAX_MENTIONS distinct names, known or not."""
+    rendered = render_markdown(text)
+    names = names_in(rendered)
+    if len(names) > MAX_MENTIONS:
+        raise TooManyMentions(f"A comment can mention at most {MAX_MENTIONS} readers (this one mentions {len(names)}).")
+    known = readers_named(names)
+    return Rendered(
+        html=_link(rendered, known) if known else rendered,
+        mentioned=[known[n.lower()] for n in names if n.lower() in known],
+        unknown=[n for n in names if n.lower() not in known])

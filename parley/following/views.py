@@ -1,0 +1,327 @@
+"""Following, the watchlist, my feed (page and private RSS/Atom), the inbox, reader settings,
+e-mail verification, one-click unsubscribe and blocking."""
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core import signing
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parley.accounts.models import Block, Profile
+from parley.accounts.ratelimit import Limit, check_all
+from parley.accounts.views import safe_next
+from parley.articles.queries import Cursor
+from parley.articles.views import page_number
+from parley.following import follows, mail
+from parley.following.feed import my_feed
+from parley.following.forms import ImportForm, SettingsForm
+from parley.following.inbox import describe_notification, inbox_page, mark_read, target_url
+from parley.following.models import Follow, Notification, Preferences
+
+VERIFY_MAILS = Limit(3, 3600, "3 confirmation mails an hour")
+MAX_INBOX_PAGE = 50
+PRIVATE_FEED_SIZE = 30
+
+
+def _back(request, default="home"):
+    return redirect(safe_next(request, default))
+
+
+@require_POST
+def follow(request):
+    """Follow what the form names (a button on ticker, person, topic, outlet and article pages)."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={safe_next(request, '/')}")
+    try:
+        followed, created = follows.follow(request.user, request.POST.get("kind", ""), request.POST.get("key", ""))
+    except follows.FollowError as exc:
+        messages.error(request, str(exc))
+    else:
+        label = follows.describe([(followed.kind, followed.key)])[followed.kind, followed.key].label
+        messages.success(request, f"You follow {label}." if created else f"You already follow {label}.")
+    return _back(request)
+
+
+@require_POST
+@login_required
+def unfollow(request):
+    if follows.unfollow(request.user, request.POST.get("kind", ""), request.POST.get("key", "")):
+        messages.success(request, "Unfollowed.")
+    return _back(request, "watchlist")
+
+
+def _prefs(user) -> Preferences:
+    return Preferences.objects.get_or_create(user=user)[0]
+
+
+@login_required
+@require_GET
+def watchlist(request):
+    """What the reader follows, with what is new since their last visit."""
+    prefs = _prefs(request.user)
+    rows = follows.watchlist(request.user, prefs.watchlist_seen_at)
+    Preferences.objects.filter(pk=prefs.pk).update(watchlist_seen_at=timezone.now())
+    groups = {}
+    for row in rows:
+        groups.setdefault(dict(Follow.KINDS)[row.kind], []).append(row)
+    return render(request, "following/watchlist.html", {
+        "groups": groups, "seen_at": prefs.watchlist_seen_at, "import_form": ImportForm(),
+        "limit": follows.MAX_FOLLOWS, "total": len(rows)})
+
+
+@login_required
+@require_GET
+def watchlist_csv(request):
+    response = HttpResponse(follows.export_csv(request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="watchlist.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def watchlist_import(request):
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a CSV file to import.")
+        return redirect("watchlist")
+    upload = form.cleaned_data["file"]
+    try:
+        result = follows.import_csv(request.user, upload.read(follows.MAX_CSV_BYTES + 1))
+    except follows.FollowError as exc:
+        messages.error(request, str(exc))
+        return redirect("watchlist")
+    parts = [f"Followed {len(result.added)} new ticker{'s' if len(result.added) != 1 else ''}"
+             + (f" ({', '.join(result.added[:20])}{'…' if len(result.added) > 20 else ''})" if result.added else "")]
+    if result.already:
+        parts.append(f"{len(result.already)} you already followed")
+    messages.success(request, "; ".join(parts) + ".")
+    for number, text, why in result.skipped[:20]:
+        messages.warning(request, f"Row {number} skipped (“{text}”): {why}")
+    if len(result.skipped) > 20:
+        messages.warning(request, f"… and {len(result.skipped) - 20} more rows skipped.")
+    return redirect("watchlist")
+
+
+@login_required
+@require_GET
+def feed_page(request):
+    """My feed: articles about what the reader follows, newest first, each saying why."""
+    page = my_feed(request.user, Cursor.decode(request.GET.get("after", "")), Cursor.decode(request.GET.get("before", "")))
+    prefs = _prefs(request.user)
+    return render(request, "following/feed.html", {
+        "items": page.rows, "next_cursor": page.older.encode() if page.older else None,
+        "prev_cursor": page.newer.encode() if page.newer else None,
+        "follow_count": Follow.objects.filter(user=request.user).count(),
+        "private_url": _private_url(request, prefs)})
+
+
+def _private_url(request, prefs: Preferences) -> str | None:
+    if not prefs.private_feed:
+        return None
+    return request.build_absolute_uri(reverse("private-feed-atom", args=[mail.feed_token(prefs.user, prefs.feed_generation)]))
+
+
+@login_required
+@require_POST
+def private_feed_link(request):
+    """Create, replace (revoking the old one) or turn off the reader's private feed link."""
+    prefs = _prefs(request.user)
+    turn_on = request.POST.get("action") != "off"
+    Preferences.objects.filter(pk=prefs.pk).update(feed_generation=F("feed_generation") + 1, private_feed=turn_on)
+    if turn_on:
+        messages.success(request, "Here is your new private feed link. Any link you had before no longer works.")
+    else:
+        messages.success(request, "Your private feed link is off; the old link no longer works.")
+    return redirect("my-feed")
+
+
+class PrivateFeedRss(Feed):
+    """A reader's feed for feed readers, at a secret URL (no session: feed readers have none)."""
+
+    def get_object(self, request, token):
+        owner = mail.feed_owner(token)
+        if owner is None:
+            raise Http404("This feed link is not valid (it may have been replaced).")
+        return owner
+
+    def title(self, obj):
+        from django.conf import settings
+        return f"{settings.PARLEY_SITE_NAME}: news for {obj.username}"
+
+    def link(self, obj):
+        return reverse("my-feed")
+
+    def description(self, obj):
+        return "Articles about what you follow."
+
+    def items(self, obj):
+        return my_feed(obj, size=PRIVATE_FEED_SIZE).rows
+
+    def item_title(self, item):
+        return item.article.title
+
+    def item_description(self, item):
+        why = ", ".join(label for _, _, label in item.reasons)
+        return f"You follow {why}. {item.article.lead}"
+
+    def item_link(self, item):
+        return item.article.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.article.published_at
+
+
+class PrivateFeedAtom(PrivateFeedRss):
+    feed_type = Atom1Feed
+    subtitle = "Articles about what you follow."
+
+
+@login_required
+@require_GET
+def inbox(request):
+    page = page_number(request, MAX_INBOX_PAGE)
+    rows, more = inbox_page(request.user, page)
+    notes = [{"note": n, "text": describe_notification(n), "url": reverse("notification-open", args=[n.pk])}
+             for n in rows]
+    return render(request, "following/inbox.html", {"notes": notes, "page": page, "has_more": more})
+
+
+@login_required
+@require_GET
+def open_notification(request, pk):
+    """Mark a notification read and go where it leads."""
+    note = get_object_or_404(Notification.objects.select_related("article"), pk=pk, user=request.user)
+    mark_read(request.user, [note.pk])
+    return redirect(target_url(note))
+
+
+@login_required
+@require_POST
+def read(request):
+    """Mark one notification (id=…) or all of them read."""
+    ids = None
+    if request.POST.get("id"):
+        try:
+            ids = [int(request.POST["id"])]
+        except ValueError:
+            ids = []
+    changed = mark_read(request.user, ids)
+    if ids is None:
+        messages.success(request, f"Marked {changed} notification{'s' if changed != 1 else ''} read.")
+    return _back(request, "inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reader_settings(request):
+    """Time zone, e-mail address (confirmed by mail), digest, notifications per kind, blocked readers."""
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    prefs = _prefs(request.user)
+    initial = {"time_zone": profile.time_zone, "email": request.user.email, "digest": prefs.digest,
+               **{kind: prefs.delivery(kind) for kind in SettingsForm.KINDS}}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile.time_zone = data["time_zone"]
+        profile.save(update_fields=["time_zone"])
+        for field in ("digest", *SettingsForm.KINDS):
+            setattr(prefs, field, data[field])
+        prefs.save()
+        if data["email"].lower() != (request.user.email or "").lower():
+            request.user.email = data["email"]
+            request.user.save(update_fields=["email"])
+            if data["email"]:
+                _send_verification(request)
+        messages.success(request, "Settings saved.")
+        return redirect("reader-settings")
+    blocked = list(get_user_model().objects.filter(
+        pk__in=Block.objects.filter(blocker=request.user).values("blocked_id")).order_by("username"))
+    return render(request, "following/settings.html", {
+        "form": form, "profile": profile, "blocked": blocked, "email": request.user.email})
+
+
+def _send_verification(request) -> None:
+    check_all([("verify-mail", str(request.user.pk), VERIFY_MAILS)])
+    mail.send_verification(request.user)
+    messages.info(request, f"We sent a confirmation link to {request.user.email}; open it to get digests.")
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    if not request.user.email:
+        messages.error(request, "Add an e-mail address first.")
+    elif Profile.objects.filter(user=request.user).first().email_verified:
+        messages.info(request, "Your address is already confirmed.")
+    else:
+        _send_verification(request)
+    return redirect("reader-settings")
+
+
+@require_GET
+def verify_email(request, token):
+    """Confirm an address from the link mailed to it (no sign-in needed: the link is signed)."""
+    try:
+        data = signing.loads(token, salt=mail.VERIFY_SALT, max_age=mail.VERIFY_DAYS * 86400)
+    except signing.SignatureExpired:
+        return _message(request, "This link has expired", "Confirmation links last "
+                        f"{mail.VERIFY_DAYS} days. Ask for a new one in your settings.", status=410)
+    except signing.BadSignature:
+        return _message(request, "This link is not valid", "It may have been cut short or changed. "
+                        "Copy the whole link from the mail, or ask for a new one in your settings.", status=400)
+    user = get_user_model().objects.filter(pk=data.get("u")).first()
+    if user is None or (user.email or "").lower() != data.get("e"):
+        return _message(request, "This address has changed", "The account no longer uses the address this link "
+                        "confirms. Ask for a new link in your settings.", status=410)
+    Profile.objects.update_or_create(user=user, defaults={"verified_email": user.email})
+    return _message(request, "Address confirmed", f"{user.email} is confirmed. Digests will reach it.")
+
+
+def _message(request, title, text, status=200, form=None):
+    return render(request, "following/message.html", {"title": title, "text": text, "form": form}, status=status)
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST here without a session (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe: GET shows one button (link scanners never unsubscribe anyone), POST
+    turns every digest off. No sign-in needed."""
+    try:
+        user = mail.unsubscribe_user(token)
+    except signing.SignatureExpired:
+        return _message(request, "This link has expired", "Unsubscribe links last "
+                        f"{mail.UNSUBSCRIBE_DAYS} days. Sign in to change what we send you in your settings.",
+                        status=410)
+    except (signing.BadSignature, get_user_model().DoesNotExist):
+        return _message(request, "This link is not valid", "It may have been cut short or changed. "
+                        "Use the link from the latest mail, or sign in and change your settings.", status=400)
+    if request.method == "POST":
+        Preferences.objects.update_or_create(user=user, defaults={"digest": Preferences.NEVER})
+        return _message(request, "You are unsubscribed", f"{user.email or user.username} will get no more digests. "
+                        "You can turn them on again in your settings.")
+    return _message(request, "Stop e-mail from Parley?", f"Stop every digest to {user.email or user.username}.",
+                    form="unsubscribe")
+
+
+@login_required
+@require_POST
+def block(request, username):
+    """Block (or, with action=unblock, unblock) a reader: nothing they write notifies you."""
+    other = get_object_or_404(get_user_model(), username=username)
+    if request.POST.get("action") == "unblock":
+        Block.objects.filter(blocker=request.user, blocked=other).delete()
+        messages.success(request, f"You unblocked {other.username}.")
+    elif other.pk == request.user.pk:
+        messages.error(request, "You cannot block yourself.")
+    else:
+        Block.objects.get_or_create(blocker=request.user, blocked=other)
+        messages.success(request, f"You blocked {other.username}: their replies, mentions and comments no longer "
+                         "notify you. They are not told.")
+    return _back(request, "reader-settings")
