@@ -2,7 +2,7 @@
 Nothing here shows one reader's follows to another."""
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from parley.api.api import AUTH
@@ -82,7 +82,7 @@ def add_follow(request, payload: FollowIn):
         follow, created = follows.follow(request.user, payload.kind, payload.key)
     except follows.FollowError as exc:
         raise HttpError(400, str(exc)) from None
-    return (201 if created else 200), _out(follow, follows.describe([(follow.kind, follow.key)]))
+    return Status(201 if created else 200, _out(follow, follows.describe([(follow.kind, follow.key)])))
 
 
 @router.delete("/me/follows/{kind}/{key}", response={204: None, 404: ErrorOut, 401: ErrorOut})
@@ -90,7 +90,7 @@ def remove_follow(request, kind: str, key: str):
     """Stop following (also what was since deleted)."""
     if not follows.unfollow(request.user, kind, key):
         raise HttpError(404, "You do not follow that.")
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/feed", response={200: FeedPage, 400: ErrorOut, 401: ErrorOut})

@@ -207,7 +207,8 @@ def import_csv(user, data: bytes) -> ImportResult:
         cell = row[column].strip() if len(row) > column else ""
         if not cell or cell.startswith("#"):
             continue
-        symbol = cell.lstrip("$").upper() if TICKER.match(cell.lstrip("$").upper()) else symbol_named(cell)
+        written = cell.lstrip("$").upper()
+        symbol = written if company(written) else symbol_named(cell) or (written if TICKER.match(written) else None)
         if symbol is None:
             result.skipped.append((number, cell[:60], "not a ticker or a company Parley knows"))
             continue

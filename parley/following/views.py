@@ -190,7 +190,7 @@ def inbox(request):
     rows, more = inbox_page(request.user, page)
     notes = [{"note": n, "text": describe_notification(n), "url": reverse("notification-open", args=[n.pk])}
              for n in rows]
-    return render(request, "following/inbox.html", {"notes": notes, "page": page, "has_more": more})
+    return render(request, "following/inbox.html", {"inbox_rows": notes, "page": page, "has_more": more})
 
 
 @login_required

@@ -1,0 +1,215 @@
+"""Notifications: replies, mentions, followed discussions and new articles, delivered by the outbox
+once; blocks, moderation, suspension, settings and limits respected; the inbox and its count."""
+import pytest
+
+from parley.accounts.models import Block
+from parley.discussion import services
+from parley.discussion.services import DiscussionError
+from parley.following.mentions import MAX_MENTIONS
+from parley.following.models import Event, Follow, Notification, Preferences
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(reader, moderator_user):
+    return {name: reader(name) for name in ("alice", "bob", "carol", "dave")}
+
+
+@pytest.fixture
+def moderator_user(reader):
+    from django.contrib.auth.models import Group
+
+    from parley.accounts.setup import MODERATORS
+
+    mod = reader("mod")
+    mod.groups.add(Group.objects.get_or_create(name=MODERATORS)[0])
+    return mod
+
+
+def notes(user, kind=None):
+    scope = Notification.objects.filter(user=user)
+    return list(scope.filter(kind=kind) if kind else scope)
+
+
+def test_reply_and_mention_notify_once_and_only_in_the_background(cast, about, deliver):
+    """Ensure a reply tells the parent's author, a mention tells the named reader (once, even when
+    named twice or also replied to), the author is never told of themselves, and nothing arrives
+    before a worker delivers the event."""
+    alice, bob, carol = cast["alice"], cast["bob"], cast["carol"]
+    article = about("BA")
+    deliver()
+    first = services.post_comment(alice, article, "Deliveries look strong.")
+    reply = services.post_comment(bob, article, "Agreed, @carol and @Carol, and @alice too. Also @bob.", parent=first)
+    assert Notification.objects.count() == 0 and Event.objects.filter(done_at__isnull=True).count() == 2
+    assert deliver() == 2
+    assert [(n.kind, n.comment_id, n.actor_id) for n in notes(alice)] == [("reply", reply.pk, bob.pk)]
+    assert [(n.kind, n.comment_id) for n in notes(carol)] == [("mention", reply.pk)]
+    assert notes(bob) == []
+    assert 'href="/u/carol/">@carol</a>' in reply.body_html
+    assert deliver() == 0  # nothing twice
+
+
+def test_an_edit_tells_only_readers_newly_mentioned(cast, about, deliver):
+    alice, bob, carol = cast["alice"], cast["bob"], cast["carol"]
+    article = about("BA")
+    comment = services.post_comment(alice, article, "Ask @bob.")
+    deliver()
+    services.edit_comment(alice, comment, "Ask @bob or @carol.")
+    deliver()
+    assert len(notes(bob, "mention")) == 1 and len(notes(carol, "mention")) == 1
+
+
+def test_unknown_names_and_mass_mentions_get_clear_answers(cast, about, deliver, client):
+    alice = cast["alice"]
+    article = about("BA")
+    comment = services.post_comment(alice, article, "Thanks @nobody_here and @bob")
+    assert comment.unknown_mentions == ["nobody_here"]
+    assert "@nobody_here" in comment.body_html and "/u/nobody_here/" not in comment.body_html
+    eleven = " ".join(f"@reader{n}" for n in range(MAX_MENTIONS + 1))
+    with pytest.raises(DiscussionError, match=f"at most {MAX_MENTIONS} readers .this one mentions 11"):
+        services.post_comment(alice, article, eleven)
+    five_hundred = " ".join(f"@r{n}" for n in range(500))
+    client.force_login(alice)
+    refused = client.post(f"/a/{article.pk}/comments", {"text": five_hundred})
+    assert refused.status_code == 400 and "this one mentions 500" in refused.content.decode()
+    assert "@r499" in refused.content.decode()  # the text comes back, nothing lost
+    said = client.post(f"/a/{article.pk}/comments", {"text": "cc @ghost"}, follow=True).content.decode()
+    assert "No reader is called @ghost; nobody was notified" in said
+    deliver()
+    assert Notification.objects.filter(kind="mention").count() == 1  # bob, once
+    # Code and links are not mentions; an e-mail address is not one either.
+    quiet = services.post_comment(alice, article, "Run `@bob` or mail carol@example.com, see [@dave](https://x.example/)")
+    assert quiet.unknown_mentions == [] and 'class="mention"' not in quiet.body_html
+
+
+def test_followed_discussion_groups_new_comments(cast, about, deliver):
+    """Ensure followers of a discussion get one notification that counts new comments while unread,
+    a fresh one after reading, nothing for their own comments, and a reply is not told twice."""
+    alice, bob, carol = cast["alice"], cast["bob"], cast["carol"]
+    article = about("BA")
+    for user in (alice, carol):
+        Follow.objects.create(user=user, kind="article", key=str(article.pk))
+    first = services.post_comment(bob, article, "One.")
+    services.post_comment(bob, article, "Two.")
+    services.post_comment(alice, article, "Three.", parent=first)
+    deliver()
+    [grouped] = notes(carol, "discussion")
+    assert grouped.count == 3 and grouped.comment_id == first.pk
+    assert [n.count for n in notes(alice, "discussion")] == [2]  # bob's two, not her own
+    assert notes(bob, "reply")[0].actor_id == alice.pk and notes(bob, "discussion") == []
+    Notification.objects.filter(user=carol).update(read_at=grouped.updated_at)
+    services.post_comment(bob, article, "Four.")
+    deliver()
+    assert sorted(n.count for n in notes(carol, "discussion")) == [1, 3]
+
+
+def test_new_articles_about_followed_tickers_are_grouped(cast, about, deliver, make_article):
+    """Ensure a fresh article about a followed ticker tells each follower once, later ones grow the
+    unread group ("2 new articles about $BA"), and old or unrelated articles tell nobody."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parley.enrichment.services import enrich_article
+    from parley.following.inbox import describe_notification
+
+    alice, bob, carol = cast["alice"], cast["bob"], cast["carol"]
+    for user in (alice, bob):
+        Follow.objects.create(user=user, kind="ticker", key="BA")
+    Preferences.objects.create(user=bob, articles="off")
+    about("BA", title="Boeing one")
+    about("BA", title="Boeing two")
+    about("MSFT", "Microsoft", title="Microsoft one")
+    old = make_article(title="Boeing long ago", published_at=timezone.now() - timedelta(days=30),
+                       body="Boeing (NYSE: BA) said deliveries rose.")
+    enrich_article(old)
+    deliver()
+    [note] = notes(alice)
+    assert (note.kind, note.count, note.group_key) == ("articles", 2, "ticker:BA")
+    assert describe_notification(note) == "2 new articles about $BA"
+    assert notes(bob) == [] and notes(carol) == []
+
+
+def test_blocks_moderation_suspension_and_settings_silence_notifications(cast, about, deliver, moderator_user):
+    alice, bob, carol, dave = cast["alice"], cast["bob"], cast["carol"], cast["dave"]
+    article = about("BA")
+    Follow.objects.create(user=carol, kind="article", key=str(article.pk))
+    mine = services.post_comment(alice, article, "Mine.")
+    deliver()
+    Notification.objects.update(read_at=mine.created_at)
+    # Alice blocks bob: his reply and mention reach her not, nor does his comment as a discussion update.
+    Block.objects.create(blocker=alice, blocked=bob)
+    Follow.objects.create(user=alice, kind="article", key=str(article.pk))
+    services.post_comment(bob, article, "Hey @alice", parent=mine)
+    # Hidden before delivery: nobody hears of it.
+    hidden = services.post_comment(dave, article, "Spam for @carol", parent=mine)
+    services.hide_comment(moderator_user, hidden, "spam")
+    deliver()
+    assert notes(alice) == []
+    unread = Notification.objects.filter(user=carol, read_at__isnull=True)
+    assert [(n.kind, n.count) for n in unread] == [("discussion", 1)]  # bob's only
+    # Hidden after delivery: the reply and mention are withdrawn.
+    late = services.post_comment(dave, article, "Rude to @carol", parent=mine)
+    deliver()
+    assert Notification.objects.filter(comment=late).count() == 2
+    services.hide_comment(moderator_user, late, "abuse")
+    assert Notification.objects.filter(comment=late).count() == 0
+    # A reader suspended before delivery: their mentions are not delivered.
+    sneaky = services.post_comment(dave, article, "Psst @bob")
+    services.suspend_user(moderator_user, dave, "spam wave")
+    deliver()
+    assert Notification.objects.filter(comment=sneaky).count() == 0
+    # Settings: mentions off.
+    Preferences.objects.create(user=bob, mention="off")
+    services.post_comment(carol, article, "@bob what do you think?")
+    deliver()
+    assert notes(bob, "mention") == []
+
+
+def test_inbox_page_count_and_marking_read(client, cast, about, deliver):
+    alice, bob = cast["alice"], cast["bob"]
+    article = about("BA")
+    first = services.post_comment(alice, article, "Mine.")
+    for n in range(3):
+        services.post_comment(bob, article, f"Reply {n}", parent=first)
+    deliver()
+    client.force_login(alice)
+    page = client.get("/").content.decode()
+    assert '<span class="count" aria-label="3 unread">3</span>' in page
+    inbox = client.get("/inbox/").content.decode()
+    assert inbox.count(">bob replied to your comment on") == 3
+    one = notes(alice)[0]
+    opened = client.get(f"/inbox/{one.pk}/open")
+    assert opened.status_code == 302 and opened["Location"] == f"/c/{one.comment_id}"
+    assert 'aria-label="2 unread"' in client.get("/").content.decode()
+    client.post("/inbox/read", {"id": notes(alice)[1].pk})
+    assert 'aria-label="1 unread"' in client.get("/").content.decode()
+    client.post("/inbox/read")
+    assert 'class="count"' not in client.get("/").content.decode()
+    client.force_login(bob)  # someone else's notification is not found, and cannot be marked
+    assert client.get(f"/inbox/{one.pk}/open").status_code == 404
+    assert client.post("/inbox/read", {"id": "junk"}).status_code == 302
+
+
+def test_a_failing_event_is_recorded_and_never_blocks_the_rest(cast, about, deliver, monkeypatch):
+    from parley.following import events
+
+    alice, bob = cast["alice"], cast["bob"]
+    article = about("BA")
+    first = services.post_comment(alice, article, "Mine.")
+    services.post_comment(bob, article, "Reply", parent=first)
+    calls = []
+
+    def broken(event):
+        calls.append(event.pk)
+        if len(calls) == 1:
+            raise RuntimeError("template exploded")
+        return events.on_comment(event)
+
+    monkeypatch.setitem(events.HANDLERS, "comment", broken)
+    deliver()
+    failed = Event.objects.exclude(error="").get()
+    assert "RuntimeError: template exploded" in failed.error and failed.done_at is not None
+    assert Event.objects.filter(done_at__isnull=True).count() == 0
+    assert notes(alice, "reply")  # the next event went through
