@@ -1,0 +1,148 @@
+"""E-mail: address verification, digests (content, headers, once per period, failures retried),
+and the signed one-click unsubscribe."""
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail as outbox
+from django.core import signing
+from django.utils import timezone
+
+from parley.accounts.models import Profile
+from parley.discussion import services
+from parley.following import mail
+from parley.following.digest import send_due
+from parley.following.models import Digest, Follow, Preferences
+
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message, path):
+    return re.search(rf"http://127\.0\.0\.1:8000({path}[^\s\"<]+)", message.body).group(1)
+
+
+def test_sign_up_sends_a_verification_link_that_confirms_the_address(client):
+    response = client.post("/accounts/signup/", {"username": "newbie", "email": "newbie@example.com",
+                                                 "password1": "correct-horse-battery-42",
+                                                 "password2": "correct-horse-battery-42"}, follow=True)
+    assert "We sent a confirmation link to newbie@example.com" in response.content.decode()
+    [message] = outbox.outbox
+    assert message.to == ["newbie@example.com"] and "List-Unsubscribe" in message.extra_headers
+    path = link_in(message, "/accounts/verify/")
+    client.logout()  # the link works without a session
+    assert "is confirmed" in client.get(path).content.decode()
+    assert Profile.objects.get(user__username="newbie").email_verified
+
+
+def test_verification_link_refuses_tampering_expiry_and_a_changed_address(client, reader, monkeypatch):
+    alice = reader("alice", email="alice@example.com")
+    token = mail.verify_token(alice)
+    assert client.get(f"/accounts/verify/{token[:-2]}xx/").status_code == 400
+    real_time = time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real_time() - (mail.VERIFY_DAYS + 1) * 86400)
+    old = mail.verify_token(alice)
+    monkeypatch.setattr(signing.time, "time", real_time)
+    expired = client.get(f"/accounts/verify/{old}/")
+    assert expired.status_code == 410 and "expired" in expired.content.decode()
+    alice.email = "new@example.com"
+    alice.save()
+    changed = client.get(f"/accounts/verify/{token}/")
+    assert changed.status_code == 410 and not Profile.objects.get(user=alice).email_verified
+
+
+def test_settings_change_the_address_and_it_must_be_confirmed_again(client, reader):
+    alice = reader("alice", email="alice@example.com", verified=True)
+    client.force_login(alice)
+    form = {"time_zone": "", "email": "other@example.com", "digest": "daily", "reply": "email", "mention": "inbox",
+            "discussion": "off", "articles": "inbox"}
+    client.post("/accounts/settings/", form)
+    alice.refresh_from_db()
+    assert alice.email == "other@example.com" and not alice.profile.email_verified
+    assert outbox.outbox[-1].to == ["other@example.com"]
+    prefs = Preferences.objects.get(user=alice)
+    assert (prefs.digest, prefs.discussion, prefs.mention) == ("daily", "off", "inbox")
+    assert "is not confirmed yet" in client.get("/accounts/settings/").content.decode()
+
+
+@pytest.fixture
+def subscriber(reader, about, deliver):
+    """A verified reader following $BA, with a reply waiting and two fresh articles about $BA."""
+    alice = reader("alice", email="alice@example.com", verified=True)
+    bob = reader("bob")
+    Follow.objects.create(user=alice, kind="ticker", key="BA")
+    article = about("BA", title="Boeing deliveries rise")
+    about("BA", title="Boeing wins an order")
+    first = services.post_comment(alice, article, "Strong quarter.")
+    services.post_comment(bob, article, "Not so sure.", parent=first)
+    deliver()
+    outbox.outbox.clear()
+    return alice
+
+
+def test_digest_holds_what_is_followed_and_replies_and_can_be_left_in_one_click(client, subscriber):
+    run = send_due()
+    assert (run.sent, run.failed) == (1, 0)
+    [message] = outbox.outbox
+    assert message.to == ["alice@example.com"] and "Your digest" in message.subject
+    assert "bob replied to your comment on" in message.body
+    assert "Boeing wins an order (you follow $BA)" in message.body
+    html = message.alternatives[0][0]
+    assert "Boeing deliveries rise" in html and "Unsubscribe" in html
+    unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in message.body
+    path = unsubscribe.removeprefix("http://127.0.0.1:8000")
+    # A link scanner's GET changes nothing; the one-click POST (no session, no CSRF token) does.
+    assert "Stop e-mail from Parley?" in client.get(path).content.decode()
+    assert Preferences.objects.get(user=subscriber).digest == "weekly"
+    client.handler.enforce_csrf_checks = True
+    assert "You are unsubscribed" in client.post(path).content.decode()
+    assert Preferences.objects.get(user=subscriber).digest == "off"
+
+
+def test_digest_is_sent_once_per_period_and_never_to_the_unverified(subscriber, reader, about):
+    bob = reader("carol", email="carol@example.com", verified=False)
+    Follow.objects.create(user=bob, kind="ticker", key="BA")
+    send_due()
+    assert send_due().sent == 0
+    Preferences.objects.filter(user=subscriber).update(next_digest_at=None)  # as if a second machine raced
+    assert send_due().taken_elsewhere == 1
+    assert [m.to for m in outbox.outbox] == [["alice@example.com"]]
+    assert Digest.objects.get().status == "sent"
+    # Next week's digest is due again, and holds only what is new since this one.
+    next_week = timezone.now() + timedelta(days=7)
+    run = send_due(now=next_week)
+    assert run.sent + run.empty == 1
+
+
+def test_an_empty_digest_is_not_sent(reader):
+    reader("quiet", email="quiet@example.com", verified=True)
+    run = send_due()
+    assert (run.sent, run.empty) == (0, 1) and outbox.outbox == []
+
+
+def test_a_failed_digest_is_recorded_and_retried(subscriber, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    run = send_due()
+    assert run.failed == 1 and "mail server down" in Digest.objects.get().error
+    monkeypatch.undo()
+    assert send_due().sent == 1 and Digest.objects.get().status == "sent"
+    assert len(outbox.outbox) == 1
+
+
+def test_unsubscribe_links_tampered_or_expired_get_clear_pages(client, reader, monkeypatch):
+    alice = reader("alice", email="alice@example.com", verified=True)
+    token = mail.unsubscribe_token(alice)
+    bad = client.post(f"/unsubscribe/{token[:-3]}abc/")
+    assert bad.status_code == 400 and "not valid" in bad.content.decode()
+    real_time = time.time
+    monkeypatch.setattr(signing.time, "time", lambda: real_time() - (mail.UNSUBSCRIBE_DAYS + 1) * 86400)
+    old = mail.unsubscribe_token(alice)
+    monkeypatch.setattr(signing.time, "time", real_time)
+    expired = client.post(f"/unsubscribe/{old}/")
+    assert expired.status_code == 410 and "sign in" in expired.content.decode().lower()
+    assert not Preferences.objects.filter(user=alice, digest="off").exists()

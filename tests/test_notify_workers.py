@@ -1,0 +1,103 @@
+"""Across processes: two workers deliver each notification once; two `parley digest` runs started
+together send each reader's digest once. Real processes on the test database (SQLite or PostgreSQL)."""
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from parley.accounts.models import Profile
+from parley.articles.services import ArticleDraft, store_article
+from parley.discussion import services
+from parley.enrichment.services import enrich_articles
+from parley.following.models import Digest, Event, Follow, Notification
+from tests.test_worker_kill import database_url
+
+DEADLINE = 120  # seconds for both processes, start to finish
+REPLIES, ARTICLES, READERS = 300, 12, 30
+
+
+def run_together(tmp_path, *commands):
+    """Start the commands at once against the test database; fail on a non-zero exit or a traceback."""
+    (tmp_path / "secret_key").write_text("notify-workers-test-key-" + "x" * 40)
+    env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
+           "PARLEY_LOG_LEVEL": "WARNING", "PARLEY_EMAIL_URL": f"file://{tmp_path / 'mail'}"}
+    procs, logs = [], [tmp_path / f"proc{n}.err" for n in range(len(commands))]
+    deadline = time.monotonic() + DEADLINE
+    try:
+        for command, path in zip(commands, logs, strict=True):
+            with open(path, "wb") as err:
+                procs.append(subprocess.Popen([sys.executable, "-m", "parley.cli", *command], env=env,
+                                              stdout=subprocess.DEVNULL, stderr=err))
+        for proc in procs:
+            proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+    for proc, path in zip(procs, logs, strict=True):
+        err = path.read_text(errors="replace")
+        assert proc.returncode == 0 and "Traceback" not in err, f"exit {proc.returncode}: {err[-3000:]}"
+
+
+def fresh_articles(n, symbol="BA", company="Boeing"):
+    now = timezone.now()
+    stored = [store_article(ArticleDraft(
+        title=f"{company} story {k}", outlet="Wire", published_at=now - timedelta(minutes=k),
+        paragraphs=[f"{company} (NYSE: {symbol}) said on Tuesday that deliveries rose by {k} planes."])).article
+        for k in range(n)]
+    enrich_articles(stored)
+    return stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_deliver_each_reply_mention_and_article_once(tmp_path):
+    """Ensure two `parley worker --once` started together turn 300 replies (each also a mention) and
+    12 fresh articles into exactly one notification each (grouped articles count 12, not 24)."""
+    alice, bob, carol, dave = (User.objects.create_user(n, date_joined=timezone.now() - timedelta(days=30))
+                               for n in ("alice", "bob", "carol", "dave"))
+    Follow.objects.create(user=dave, kind="ticker", key="BA")
+    articles = fresh_articles(ARTICLES)
+    Follow.objects.create(user=dave, kind="article", key=str(articles[0].pk))
+    roots = [services.post_comment(alice, articles[0], f"Point {k}.", enforce_limits=False) for k in range(REPLIES)]
+    replies = [services.post_comment(bob, articles[0], f"@carol look at this, {k}", parent=root, enforce_limits=False)
+               for k, root in enumerate(roots)]
+    assert Event.objects.filter(done_at__isnull=True).count() == ARTICLES + 2 * REPLIES
+    assert Notification.objects.count() == 0
+
+    run_together(tmp_path, ["worker", "--once", "--processes", "1"], ["worker", "--once", "--processes", "1"])
+
+    assert Event.objects.filter(done_at__isnull=True).count() == 0 and not Event.objects.exclude(error="").exists()
+    reply_notes = Notification.objects.filter(user=alice, kind="reply")
+    assert sorted(reply_notes.values_list("comment_id", flat=True)) == sorted(r.pk for r in replies)
+    mention_notes = Notification.objects.filter(user=carol, kind="mention")
+    assert sorted(mention_notes.values_list("comment_id", flat=True)) == sorted(r.pk for r in replies)
+    [grouped] = Notification.objects.filter(user=dave, kind="articles")
+    assert grouped.count == ARTICLES
+    [discussion] = Notification.objects.filter(user=dave, kind="discussion")
+    assert discussion.count == 2 * REPLIES
+    assert Notification.objects.filter(user=bob).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_digest_runs_at_once_send_each_reader_one_mail(tmp_path):
+    """Ensure two `parley digest` processes started together send each of 30 readers one digest."""
+    fresh_articles(3)
+    for n in range(READERS):
+        user = User.objects.create_user(f"reader{n}", email=f"reader{n}@example.com")
+        Profile.objects.update_or_create(user=user, defaults={"verified_email": user.email})
+        Follow.objects.create(user=user, kind="ticker", key="BA")
+    unverified = User.objects.create_user("unverified", email="unverified@example.com")
+    Follow.objects.create(user=unverified, kind="ticker", key="BA")
+
+    run_together(tmp_path, ["digest"], ["digest"])
+
+    sent = [line.split(":", 1)[1].strip() for path in (tmp_path / "mail").iterdir()
+            for line in path.read_text().splitlines() if line.startswith("To:")]
+    assert sorted(sent) == sorted(f"reader{n}@example.com" for n in range(READERS))
+    assert Digest.objects.filter(status="sent").count() == READERS
