@@ -10,6 +10,8 @@ from django.contrib.auth.models import User
 from parley.discussion.services import post_comment
 from parley.enrichment.models import Fact
 from parley.enrichment.services import enrich_article
+from parley.following.events import process_events
+from parley.following.models import Follow
 from parley.sources.services import import_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,16 +30,21 @@ def site(seed_page, reference, make_article):
     reader = User.objects.create_user("reader", password=PASSWORD)
     other = User.objects.create_user("other", password=PASSWORD)
     top = post_comment(other, article, "A long word that must wrap: " + "x" * 120)
-    post_comment(reader, article, "A reply with a [link](https://example.com/a/very/long/path) in it.", top)
+    mine = post_comment(reader, article, "A reply with a [link](https://example.com/a/very/long/path) in it.", top)
+    post_comment(other, article, "A reply to @reader, for the inbox.", mine)
     make_article(title="A second article to fill the lists")
     ticker = Fact.objects.filter(kind="ticker").values_list("key", flat=True).first()
     person = Fact.objects.filter(kind="person").values_list("key", flat=True).first()
     assert ticker and person, "the seed should yield a ticker and a person"
     outlet = article.outlet.get_absolute_url()
+    Follow.objects.create(user=reader, kind="ticker", key=ticker)
+    Follow.objects.create(user=reader, kind="article", key=str(article.pk))
+    process_events()
     return [
         "/", article.get_absolute_url(), outlet, "/search?q=" + ticker, "/most-discussed", "/active",
         f"/t/{ticker}/", f"/p/{person}/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
         "/u/reader/", "/moderation/log", "/no/such/page",
+        "/feed/", "/watchlist/", "/inbox/", "/accounts/settings/",  # signed out, these ask to sign in
     ]
 
 

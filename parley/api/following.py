@@ -1,9 +1,11 @@
 """The reader's own endpoints under /me: what they follow, their feed, their notifications.
 Nothing here shows one reader's follows to another."""
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from parley.api.api import AUTH
 from parley.api.articles import check_limit, cursor_of
@@ -54,8 +56,11 @@ class InboxOut(Schema):
     items: list[NotificationOut]
 
 
+MAX_ID = 2**63 - 1  # the database's integer; larger ids name nothing
+
+
 class ReadIn(Schema):
-    ids: list[int] | None = None  # none: all
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(None, max_length=1000)  # none: all
 
 
 class ReadOut(Schema):
@@ -67,7 +72,7 @@ def _out(follow: Follow, described) -> dict:
     return {"kind": follow.kind, "key": follow.key, "label": item.label, "link": item.url, "created_at": follow.created_at}
 
 
-@router.get("/me/follows", response=list[FollowOut])
+@router.get("/me/follows", response={200: list[FollowOut], 401: ErrorOut})
 def list_follows(request):
     """What you follow (only you can see it)."""
     rows = list(Follow.objects.filter(user=request.user).order_by("kind", "key"))

@@ -10,12 +10,13 @@ class SettingsForm(forms.Form):
                                   help_text="Dates and times on every page are shown in this zone.")
     email = forms.EmailField(required=False, label="E-mail address",
                              help_text="Digests go only to an address you have confirmed; a new address is confirmed again.")
-    digest = forms.ChoiceField(choices=Preferences.DIGESTS, label="E-mail digest",
+    # Left out of a form (a script, an older page), a choice keeps its current value.
+    digest = forms.ChoiceField(choices=Preferences.DIGESTS, label="E-mail digest", required=False,
                                help_text="What you follow and the notifications you chose to get by mail.")
-    reply = forms.ChoiceField(choices=Preferences.DELIVERY, label="Replies to your comments")
-    mention = forms.ChoiceField(choices=Preferences.DELIVERY, label="Mentions of you (@name)")
-    discussion = forms.ChoiceField(choices=Preferences.DELIVERY, label="New comments in discussions you follow")
-    articles = forms.ChoiceField(choices=Preferences.DELIVERY, label="New articles about tickers and people you follow")
+    reply = forms.ChoiceField(choices=Preferences.DELIVERY, required=False, label="Replies to your comments")
+    mention = forms.ChoiceField(choices=Preferences.DELIVERY, required=False, label="Mentions of you (@name)")
+    discussion = forms.ChoiceField(choices=Preferences.DELIVERY, required=False, label="New comments in discussions you follow")
+    articles = forms.ChoiceField(choices=Preferences.DELIVERY, required=False, label="New articles about tickers and people you follow")
 
     KINDS = [kind for kind, _ in Notification.KINDS]
 

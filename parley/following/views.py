@@ -28,6 +28,8 @@ from parley.following.models import Follow, Notification, Preferences
 VERIFY_MAILS = Limit(3, 3600, "3 confirmation mails an hour")
 MAX_INBOX_PAGE = 50
 PRIVATE_FEED_SIZE = 30
+WATCHLIST_HEADINGS = {Follow.TICKER: "Tickers", Follow.PERSON: "People", Follow.TOPIC: "Topics",
+                      Follow.OUTLET: "Outlets", Follow.ARTICLE: "Discussions"}
 
 
 def _back(request, default="home"):
@@ -68,9 +70,10 @@ def watchlist(request):
     prefs = _prefs(request.user)
     rows = follows.watchlist(request.user, prefs.watchlist_seen_at)
     Preferences.objects.filter(pk=prefs.pk).update(watchlist_seen_at=timezone.now())
-    groups = {}
-    for row in rows:
-        groups.setdefault(dict(Follow.KINDS)[row.kind], []).append(row)
+    groups = {}  # tickers first, discussions last
+    for kind, heading in WATCHLIST_HEADINGS.items():
+        if mine := [row for row in rows if row.kind == kind]:
+            groups[heading] = mine
     return render(request, "following/watchlist.html", {
         "groups": groups, "seen_at": prefs.watchlist_seen_at, "import_form": ImportForm(),
         "limit": follows.MAX_FOLLOWS, "total": len(rows)})
@@ -208,10 +211,8 @@ def read(request):
     """Mark one notification (id=…) or all of them read."""
     ids = None
     if request.POST.get("id"):
-        try:
-            ids = [int(request.POST["id"])]
-        except ValueError:
-            ids = []
+        raw = request.POST["id"].strip()
+        ids = [int(raw)] if raw.isascii() and raw.isdigit() and len(raw) < 19 else []
     changed = mark_read(request.user, ids)
     if ids is None:
         messages.success(request, f"Marked {changed} notification{'s' if changed != 1 else ''} read.")
@@ -232,9 +233,9 @@ def reader_settings(request):
         profile.time_zone = data["time_zone"]
         profile.save(update_fields=["time_zone"])
         for field in ("digest", *SettingsForm.KINDS):
-            setattr(prefs, field, data[field])
+            setattr(prefs, field, data[field] or getattr(prefs, field))
         prefs.save()
-        if data["email"].lower() != (request.user.email or "").lower():
+        if "email" in request.POST and data["email"].lower() != (request.user.email or "").lower():
             request.user.email = data["email"]
             request.user.save(update_fields=["email"])
             if data["email"]:

@@ -198,16 +198,16 @@ def test_follow_button_needs_post_and_a_session(client, reader, about):
 
 
 CSV_WITH_JUNK = (
-    "Symbol,Name,Shares\r\n"
-    "BA,Boeing,10\r\n"
-    "$msft,Microsoft,3\r\n"
-    "Apple,Apple Inc,1\r\n"
-    ",,\r\n"
-    "ba,duplicate,1\r\n"
-    "<script>alert(1)</script>,x,1\r\n"
-    "ZZZZQ,unknown,1\r\n"
-    "\"unterminated,quote\r\n"
-).encode()
+    b"Symbol,Name,Shares\r\n"
+    b"BA,Boeing,10\r\n"
+    b"$msft,Microsoft,3\r\n"
+    b"Apple,Apple Inc,1\r\n"
+    b",,\r\n"
+    b"ba,duplicate,1\r\n"
+    b"<script>alert(1)</script>,x,1\r\n"
+    b"ZZZZQ,unknown,1\r\n"
+    b"\"unterminated,quote\r\n"
+)
 
 
 def test_csv_import_follows_good_rows_and_reports_junk(client, reader):
