@@ -346,6 +346,7 @@ def suspend_user(moderator, user, reason: str) -> ModerationAction:
         raise Conflict(f"{user.username} is already suspended.")
     profile.suspended_at, profile.suspended_reason = timezone.now(), reason
     profile.save(update_fields=["suspended_at", "suspended_reason"])
+    events.withdraw_from(user)  # their unread replies and mentions reach no one now
     return ModerationAction.objects.create(moderator=moderator, action=ModerationAction.SUSPEND,
                                            target_user=user, reason=reason)
 

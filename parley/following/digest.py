@@ -24,6 +24,7 @@ FEED_ITEMS = 10
 NOTIFICATIONS = 20
 RETRY_WINDOW = timedelta(days=2)
 PERIOD = {Preferences.DAILY: timedelta(days=1), Preferences.WEEKLY: timedelta(days=7)}
+DIGEST_HOUR = 7  # the next digest is due from 07:00 in the reader's time zone (Monday's, for weekly ones)
 
 
 @dataclass
@@ -53,7 +54,7 @@ def period_of(choice: str, now: datetime, zone) -> tuple[str, datetime]:
         start = day - timedelta(days=day.weekday())
         year, week, _ = day.isocalendar()
         key = f"w{year}-W{week:02d}"
-    following = datetime.combine(start + PERIOD[choice], time(0), tzinfo=zone)
+    following = datetime.combine(start + PERIOD[choice], time(DIGEST_HOUR), tzinfo=zone)
     return key, following
 
 

@@ -29,6 +29,7 @@ log = logging.getLogger("parley.following")
 # flood inboxes with old news.
 FRESH = timedelta(days=2)
 BATCH = 500
+KEEP_DELIVERED = timedelta(days=14)  # delivered events are kept this long (failed ones too, for the admin)
 NOTIFYING_SUBJECTS = ("ticker", "person")
 
 
@@ -75,6 +76,20 @@ def process_events(limit: int = BATCH) -> int:
             Event.objects.filter(pk=pk, done_at__isnull=True).update(
                 done_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000])
     return delivered
+
+
+def withdraw_from(user) -> int:
+    """Remove the unread reply and mention notifications a (now suspended) reader caused."""
+    deleted, _ = Notification.objects.filter(actor=user, kind__in=[Notification.REPLY, Notification.MENTION],
+                                             read_at__isnull=True).delete()
+    return deleted
+
+
+def prune(now=None) -> int:
+    """Delete events delivered more than KEEP_DELIVERED ago; return how many."""
+    cutoff = (now or timezone.now()) - KEEP_DELIVERED
+    deleted, _ = Event.objects.filter(created_at__lt=cutoff, done_at__isnull=False).delete()
+    return deleted
 
 
 def _settings(user_ids, kind: str) -> dict[int, str]:

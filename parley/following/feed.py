@@ -19,6 +19,8 @@ from parley.following.follows import describe, reason_label
 from parley.following.models import Follow
 
 PAGE_SIZE = 20
+PROBE_FROM = 40  # readers following more things than this are read in two steps (see my_feed)
+PROBE = 3
 
 
 @dataclass
@@ -43,24 +45,46 @@ def _when(value) -> datetime:
     return value
 
 
-def _branch(n: int, table: str, id_col: str, match: str, match_params: list, reason: tuple, older: bool,
-            cursor: Cursor | None, since, limit: int) -> tuple[str, list]:
-    """The SQL of one followed thing's rows past the cursor (older ones, or going back, newer ones),
-    in index order, at most `limit`. Only table and column names of our models are written into it."""
-    params = [*reason, *match_params]
-    cond = match
+def _conditions(id_col: str, older: bool, cursor: Cursor | None, since, bound) -> tuple[str, list]:
+    """The WHERE terms past the cursor (older rows, or going back, newer ones), since a time, and
+    up to a bound."""
+    cond, params = "", []
+    sign = "<" if older else ">"
     if cursor is not None:
         at = connection.ops.adapt_datetimefield_value(cursor.at)
-        sign = "<" if older else ">"
         cond += f" AND published_at {sign}= %s AND (published_at {sign} %s OR {id_col} {sign} %s)"
         params += [at, at, cursor.id]
     if since is not None:
         cond += " AND published_at >= %s"
         params.append(connection.ops.adapt_datetimefield_value(since))
+    if bound is not None:
+        cond += f" AND published_at {'>' if older else '<'}= %s"
+        params.append(connection.ops.adapt_datetimefield_value(bound))
+    return cond, params
+
+
+def _branch(n: int, table: str, id_col: str, match: str, match_params: list, reason: tuple, older: bool,
+            terms: tuple[str, list], limit: int | None) -> tuple[str, list]:
+    """The SQL of one followed thing's rows in index order, at most `limit`. Only table and column
+    names of our models are written into it; values are parameters."""
     order = "DESC" if older else "ASC"
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
     sql = (f"SELECT * FROM (SELECT {id_col} AS article_id, published_at, %s AS kind, %s AS thing FROM {table}"
-           f" WHERE {cond} ORDER BY published_at {order}, {id_col} {order} LIMIT {int(limit)}) AS s{n}")
-    return sql, params
+           f" WHERE {match}{terms[0]} ORDER BY published_at {order}, {id_col} {order}{cap}) AS s{n}")
+    return sql, [*reason, *match_params, *terms[1]]
+
+
+def _lateral(pairs: list[tuple[str, str]], older: bool, terms: tuple[str, list], limit: int | None) -> tuple[str, list]:
+    """PostgreSQL: every followed ticker, person and topic in one LATERAL join over a VALUES list.
+    Planned once, where a UNION of 500 branches took about 100 ms to plan."""
+    order = "DESC" if older else "ASC"
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    sql = (f"SELECT s.article_id, s.published_at, t.kind, t.thing FROM (VALUES {values}) AS t(kind, thing)"
+           f" CROSS JOIN LATERAL (SELECT article_id, published_at FROM {Subject._meta.db_table}"
+           f" WHERE kind = t.kind AND key = t.thing{terms[0]} ORDER BY published_at {order}, article_id {order}{cap})"
+           f" AS s")
+    return sql, [v for pair in pairs for v in pair] + terms[1]
 
 
 def followed_things(user) -> list[tuple[str, str]]:
@@ -77,25 +101,43 @@ def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, siz
     cursor = after if older else before
     outlets = dict(Outlet.objects.filter(slug__in=[k for kind, k in things if kind == Follow.OUTLET])
                    .values_list("slug", "id"))
-    branches = []
-    for n, (kind, key) in enumerate(things):
-        if kind == Follow.OUTLET:
-            if key in outlets:
-                branches.append(_branch(n, Article._meta.db_table, "id", "outlet_id = %s", [outlets[key]], (kind, key),
-                                        older, cursor, since, size + 1))
+
+    def gather(limit: int | None, bound=None) -> dict[int, list]:
+        """{article id: [time, [(kind, key), …]]} from one UNION ALL over the followed things."""
+        branches = []
+        subjects = [(kind, key) for kind, key in things if kind != Follow.OUTLET]
+        if subjects and connection.vendor == "postgresql":
+            branches.append(_lateral(subjects, older, _conditions("article_id", older, cursor, since, bound), limit))
+        elif subjects:
+            terms = _conditions("article_id", older, cursor, since, bound)
+            branches += [_branch(n, Subject._meta.db_table, "article_id", "kind = %s AND key = %s", [kind, key],
+                                 (kind, key), older, terms, limit) for n, (kind, key) in enumerate(subjects)]
+        terms = _conditions("id", older, cursor, since, bound)
+        branches += [_branch(len(things) + n, Article._meta.db_table, "id", "outlet_id = %s", [outlets[key]],
+                             (kind, key), older, terms, limit)
+                     for n, (kind, key) in enumerate(things) if kind == Follow.OUTLET and key in outlets]
+        found: dict[int, list] = {}
+        if not branches:
+            return found
+        with connection.cursor() as db:
+            db.execute(" UNION ALL ".join(part for part, _ in branches),
+                       [p for _, branch_params in branches for p in branch_params])
+            for article_id, published_at, kind, key in db.fetchall():
+                found.setdefault(article_id, [_when(published_at), []])[1].append((kind, key))
+        return found
+
+    if len(things) <= PROBE_FROM:
+        found = gather(size + 1)
+    else:
+        # Many things followed: a page from each would read size+1 rows per thing. A probe of a few
+        # rows per thing finds a time the page's last row cannot be past; then every thing gives
+        # only its rows up to that time, usually a handful in all.
+        found = gather(PROBE)
+        if len(found) > size:
+            times = sorted((entry[0] for entry in found.values()), reverse=older)
+            found = gather(None, bound=times[size])
         else:
-            branches.append(_branch(n, Subject._meta.db_table, "article_id", "kind = %s AND key = %s", [kind, key],
-                                    (kind, key), older, cursor, since, size + 1))
-    if not branches:
-        return Page([], None, None)
-    sql = " UNION ALL ".join(part for part, _ in branches)
-    params = [p for _, branch_params in branches for p in branch_params]
-    found: dict[int, list] = {}
-    with connection.cursor() as db:
-        db.execute(sql, params)
-        for article_id, published_at, kind, key in db.fetchall():
-            entry = found.setdefault(article_id, [_when(published_at), []])
-            entry[1].append((kind, key))
+            found = gather(size + 1)
     order = sorted(found.items(), key=lambda item: (item[1][0], item[0]), reverse=older)
     more = len(order) > size
     order = order[:size]

@@ -105,7 +105,8 @@ class Event(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["id"], condition=Q(done_at__isnull=True), name="event_pending")]
+        indexes = [models.Index(fields=["id"], condition=Q(done_at__isnull=True), name="event_pending"),
+                   models.Index(fields=["created_at"], name="event_created")]  # pruning delivered ones
 
     def __str__(self):
         return f"{self.kind} event {self.pk}" + (f" (failed: {self.error})" if self.error else "")

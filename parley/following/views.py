@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,7 +41,7 @@ def _back(request, default="home"):
 def follow(request):
     """Follow what the form names (a button on ticker, person, topic, outlet and article pages)."""
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={safe_next(request, '/')}")
+        return redirect(f"{reverse('login')}?{urlencode({'next': safe_next(request, '/')})}")
     try:
         followed, created = follows.follow(request.user, request.POST.get("kind", ""), request.POST.get("key", ""))
     except follows.FollowError as exc:

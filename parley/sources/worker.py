@@ -11,6 +11,7 @@ from parley.discussion.ranking import prune_heat
 from parley.enrichment.services import enrich_pending
 from parley.following.digest import send_due as send_digests
 from parley.following.events import process_events
+from parley.following.events import prune as prune_events
 from parley.sources.checker import Checker
 from parley.sources.ingest import claim_due, new_worker_id
 from parley.sources.models import Source
@@ -87,6 +88,7 @@ class Worker:
         if time.monotonic() - self.digests_checked > DIGEST_EVERY:
             self.digests_checked = time.monotonic()
             send_digests()
+            prune_events()
         return checked, enriched + delivered
 
     def _sleep(self, seconds: float) -> None:

@@ -160,6 +160,13 @@ def test_blocks_moderation_suspension_and_settings_silence_notifications(cast, a
     services.suspend_user(moderator_user, dave, "spam wave")
     deliver()
     assert Notification.objects.filter(comment=sneaky).count() == 0
+    # Suspended after delivery: their unread replies and mentions are withdrawn too.
+    loud = services.post_comment(carol, article, "Hello @bob", parent=mine)
+    deliver()
+    assert Notification.objects.filter(comment=loud, user=bob).exists()
+    services.suspend_user(moderator_user, carol, "harassment")
+    assert not Notification.objects.filter(comment=loud).exists()
+    services.unsuspend_user(moderator_user, carol, "appeal granted")
     # Settings: mentions off.
     Preferences.objects.create(user=bob, mention="off")
     services.post_comment(carol, article, "@bob what do you think?")
@@ -213,3 +220,19 @@ def test_a_failing_event_is_recorded_and_never_blocks_the_rest(cast, about, deli
     assert "RuntimeError: template exploded" in failed.error and failed.done_at is not None
     assert Event.objects.filter(done_at__isnull=True).count() == 0
     assert notes(alice, "reply")  # the next event went through
+
+
+def test_delivered_events_are_pruned_and_pending_ones_kept(cast, about, deliver):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parley.following.events import KEEP_DELIVERED, prune
+
+    article = about("BA")
+    services.post_comment(cast["alice"], article, "One.")
+    deliver()
+    services.post_comment(cast["alice"], article, "Two.")  # pending
+    later = timezone.now() + KEEP_DELIVERED + timedelta(minutes=1)
+    assert prune(now=later) == 2  # the article's event and the first comment's
+    assert Event.objects.filter(done_at__isnull=True).count() == 1
