@@ -83,7 +83,7 @@ def test_unsubscribe_from_a_digest_link_without_signing_in(live_server, page, bo
     Profile.objects.update_or_create(user=alice, defaults={"verified_email": alice.email})
     Follow.objects.create(user=alice, kind="ticker", key="BA")
     assert send_due().sent == 1
-    link = re.search(r"Stop all mail from Parley with one click: (\S+)", outbox.outbox[0].body).group(1)
+    link = re.search(r"Stop digests from Parley with one click: (\S+)", outbox.outbox[0].body).group(1)
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
     assert page.locator("h1").inner_text() == "Stop e-mail from Parley?"
     page.click("main form button:text('Unsubscribe')")

@@ -77,6 +77,8 @@ def person(request, name):
 @anonymous_page_cache
 def topic(request, slug):
     """A topic's page: articles per day and its latest articles with the sentence that placed them."""
+    if not slug_of(slug):
+        raise Http404("No article has this topic.")
     if slug != slug_of(slug):
         return redirect("topic", slug_of(slug), permanent=True)
     listed = _listed(request, "topic", slug=slug)

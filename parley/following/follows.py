@@ -24,6 +24,10 @@ class FollowError(ValueError):
     """What a reader asked to follow cannot be followed, with the reason to show."""
 
 
+class FollowLimit(FollowError):
+    """The reader follows as many things as Parley keeps."""
+
+
 def normalise(kind: str, key: str) -> tuple[str, str]:
     """Check that a thing exists and can be followed; return its (kind, key) as pages name it."""
     key = (key or "").strip()
@@ -57,7 +61,7 @@ def follow(user, kind: str, key: str) -> tuple[Follow, bool]:
     if existing:
         return existing, False
     if Follow.objects.filter(user=user).count() >= MAX_FOLLOWS:
-        raise FollowError(f"You follow {MAX_FOLLOWS} things already, the most Parley keeps; drop some first.")
+        raise FollowLimit(f"You follow {MAX_FOLLOWS} things already, the most Parley keeps; drop some first.")
     try:
         with transaction.atomic():
             return Follow.objects.create(user=user, kind=kind, key=key), True
@@ -179,12 +183,12 @@ class ImportResult:
     skipped: list  # (row number, text, why)
 
 
-def import_csv(user, data: bytes) -> ImportResult:
+def import_csv(user, data: bytes, size: int | None = None) -> ImportResult:
     """Follow the tickers of a CSV: the first cell of each row (a `ticker`/`symbol` column when the
     header names one), as `BA`, `$BA` or a company's name. Rows that are no ticker are reported, not
     guessed; nothing is followed twice."""
     if len(data) > MAX_CSV_BYTES:
-        raise FollowError(f"That file is {len(data):,} bytes; a watchlist CSV can be at most {MAX_CSV_BYTES:,}.")
+        raise FollowError(f"That file is {size or len(data):,} bytes; a watchlist CSV can be at most {MAX_CSV_BYTES:,}.")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -203,7 +207,8 @@ def import_csv(user, data: bytes) -> ImportResult:
                 column, start = header.index(name), 1
                 break
     result = ImportResult([], [], [])
-    for number, row in enumerate(rows[start:], start=start + 1):
+    body = rows[start:]
+    for number, row in enumerate(body, start=start + 1):
         cell = row[column].strip() if len(row) > column else ""
         if not cell or cell.startswith("#"):
             continue
@@ -214,10 +219,12 @@ def import_csv(user, data: bytes) -> ImportResult:
             continue
         try:
             _, created = follow(user, Follow.TICKER, symbol)
+        except FollowLimit as exc:
+            left = len(body) - (number - start - 1)
+            result.skipped.append((number, cell[:60], f"{exc} This row and the {left - 1} after it were not imported."))
+            break
         except FollowError as exc:
             result.skipped.append((number, cell[:60], str(exc)))
-            if "the most Parley keeps" in str(exc):
-                break
             continue
         (result.added if created else result.already).append(symbol)
     return result

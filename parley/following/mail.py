@@ -78,7 +78,7 @@ def send(user, subject: str, text: str, html_template: str, context: dict, *, ve
     context = {**context, "user": user, "site_name": settings.PARLEY_SITE_NAME, "unsubscribe_url": unsubscribe,
                "settings_url": settings_url, "absolute": absolute}
     text += (f"\n\n--\nChange what {settings.PARLEY_SITE_NAME} sends you: {settings_url}\n"
-             f"Stop all mail from {settings.PARLEY_SITE_NAME} with one click: {unsubscribe}\n")
+             f"Stop digests from {settings.PARLEY_SITE_NAME} with one click: {unsubscribe}\n")
     message = EmailMultiAlternatives(f"{subject} · {settings.PARLEY_SITE_NAME}", text, to=[user.email], headers={
         "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated"})
@@ -87,9 +87,21 @@ def send(user, subject: str, text: str, html_template: str, context: dict, *, ve
     return True
 
 
+def taken_by_another(user) -> bool:
+    """Whether another account has already confirmed this reader's address."""
+    return Profile.objects.filter(verified_email__iexact=user.email).exclude(user=user).exists()
+
+
+def mask(address: str) -> str:
+    """"alice@example.com" as "a***@example.com": enough for its owner to recognise."""
+    name, _, domain = address.partition("@")
+    return f"{name[:1]}***@{domain}" if domain else "your address"
+
+
 def send_verification(user) -> bool:
-    """Mail a reader the link that proves their address is theirs."""
-    if not user.email:
+    """Mail a reader the link that proves their address is theirs. Not to an address another
+    account has confirmed: the page says the same either way, so it tells nobody whose it is."""
+    if not user.email or taken_by_another(user):
         return False
     link = absolute(reverse("verify-email", args=[verify_token(user)]))
     text = (f"Hello {user.username},\n\nConfirm that {user.email} is your address on {settings.PARLEY_SITE_NAME} "

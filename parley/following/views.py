@@ -97,7 +97,7 @@ def watchlist_import(request):
         return redirect("watchlist")
     upload = form.cleaned_data["file"]
     try:
-        result = follows.import_csv(request.user, upload.read(follows.MAX_CSV_BYTES + 1))
+        result = follows.import_csv(request.user, upload.read(follows.MAX_CSV_BYTES + 1), size=upload.size)
     except follows.FollowError as exc:
         messages.error(request, str(exc))
         return redirect("watchlist")
@@ -231,8 +231,9 @@ def reader_settings(request):
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        profile.time_zone = data["time_zone"]
-        profile.save(update_fields=["time_zone"])
+        if "time_zone" in request.POST:
+            profile.time_zone = data["time_zone"]
+            profile.save(update_fields=["time_zone"])
         for field in ("digest", *SettingsForm.KINDS):
             setattr(prefs, field, data[field] or getattr(prefs, field))
         prefs.save()
@@ -282,6 +283,9 @@ def verify_email(request, token):
     if user is None or (user.email or "").lower() != data.get("e"):
         return _message(request, "This address has changed", "The account no longer uses the address this link "
                         "confirms. Ask for a new link in your settings.", status=410)
+    if mail.taken_by_another(user):
+        return _message(request, "This address belongs to another account", "An address can be confirmed by one "
+                        "account only. Use another address in your settings.", status=409)
     Profile.objects.update_or_create(user=user, defaults={"verified_email": user.email})
     return _message(request, "Address confirmed", f"{user.email} is confirmed. Digests will reach it.")
 
@@ -306,9 +310,9 @@ def unsubscribe(request, token):
                         "Use the link from the latest mail, or sign in and change your settings.", status=400)
     if request.method == "POST":
         Preferences.objects.update_or_create(user=user, defaults={"digest": Preferences.NEVER})
-        return _message(request, "You are unsubscribed", f"{user.email or user.username} will get no more digests. "
+        return _message(request, "You are unsubscribed", f"{mail.mask(user.email)} will get no more digests. "
                         "You can turn them on again in your settings.")
-    return _message(request, "Stop e-mail from Parley?", f"Stop every digest to {user.email or user.username}.",
+    return _message(request, "Stop e-mail from Parley?", f"Stop every digest to {mail.mask(user.email)}.",
                     form="unsubscribe")
 
 

@@ -287,3 +287,17 @@ def test_me_api_follows_feed_and_notifications(client, reader, about):
     assert client.post("/api/v1/me/notifications/read", {}, content_type="application/json", **auth).json() == {"marked": 0}
     assert client.delete("/api/v1/me/follows/ticker/BA", **auth).status_code == 204
     assert client.get("/api/v1/me/follows", **auth).json() == []
+
+
+def test_csv_import_past_the_follow_limit_says_how_many_rows_were_left(client, reader, monkeypatch):
+    monkeypatch.setattr(follows, "MAX_FOLLOWS", 2)
+    client.force_login(reader("alice"))
+    data = b"ticker\nBA\nMSFT\nAAPL\nGOOGL\nNVDA\n"
+    page = client.post("/watchlist/import", {"file": _upload("w.csv", data)}, follow=True).content.decode()
+    assert "Row 4 skipped" in page and "the 2 after it were not imported" in page
+    assert Follow.objects.count() == 2
+
+
+def test_a_topic_address_that_slugifies_to_nothing_is_a_404(client):
+    for path in ("/topic/---/", "/topic/!/", "/topic/%20/", "/topic/%E2%80%8B/"):
+        assert client.get(path).status_code == 404, path

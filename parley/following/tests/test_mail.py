@@ -146,3 +146,32 @@ def test_unsubscribe_links_tampered_or_expired_get_clear_pages(client, reader, m
     expired = client.post(f"/unsubscribe/{old}/")
     assert expired.status_code == 410 and "sign in" in expired.content.decode().lower()
     assert not Preferences.objects.filter(user=alice, digest="off").exists()
+
+
+def test_an_address_confirmed_by_one_account_is_not_confirmed_for_another(client, reader):
+    """Ensure a second account using a confirmed address gets no confirmation mail (the page says the
+    same as always, so it learns nothing) and its link, if it had one, is refused."""
+    reader("alice", email="alice@example.com", verified=True)
+    bob = reader("bob", email="bob@example.com")
+    client.force_login(bob)
+    said = client.post("/accounts/settings/", {"email": "ALICE@example.com"}, follow=True).content.decode()
+    assert "We sent a confirmation link" in said and outbox.outbox == []
+    bob.refresh_from_db()
+    refused = client.get(f"/accounts/verify/{mail.verify_token(bob)}/")
+    assert refused.status_code == 409 and not Profile.objects.get(user=bob).email_verified
+
+
+def test_settings_left_out_of_a_form_keep_their_values(client, reader):
+    alice = reader("alice", email="alice@example.com", verified=True)
+    Profile.objects.filter(user=alice).update(time_zone="Asia/Tokyo")
+    client.force_login(alice)
+    client.post("/accounts/settings/", {"digest": "daily"})
+    profile = Profile.objects.get(user=alice)
+    assert (profile.time_zone, profile.email_verified) == ("Asia/Tokyo", True)
+    assert Preferences.objects.get(user=alice).digest == "daily"
+
+
+def test_unsubscribe_page_does_not_show_the_whole_address(client, reader):
+    alice = reader("alice", email="alice.long.name@example.com", verified=True)
+    page = client.get(f"/unsubscribe/{mail.unsubscribe_token(alice)}/").content.decode()
+    assert "a***@example.com" in page and "alice.long.name" not in page
