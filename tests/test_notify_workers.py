@@ -1,9 +1,5 @@
 """Across processes: two workers deliver each notification once; two `parley digest` runs started
 together send each reader's digest once. Real processes on the test database (SQLite or PostgreSQL)."""
-import os
-import subprocess
-import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,34 +11,10 @@ from parley.articles.services import ArticleDraft, store_article
 from parley.discussion import services
 from parley.enrichment.services import enrich_articles
 from parley.following.models import Digest, Event, Follow, Notification
-from tests.test_worker_kill import database_url
+from tests.processes import run_together
 
 DEADLINE = 120  # seconds for both processes, start to finish
 REPLIES, ARTICLES, READERS = 300, 12, 30
-
-
-def run_together(tmp_path, *commands):
-    """Start the commands at once against the test database; fail on a non-zero exit or a traceback."""
-    (tmp_path / "secret_key").write_text("notify-workers-test-key-" + "x" * 40)
-    env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
-           "PARLEY_LOG_LEVEL": "WARNING", "PARLEY_EMAIL_URL": f"file://{tmp_path / 'mail'}"}
-    procs, logs = [], [tmp_path / f"proc{n}.err" for n in range(len(commands))]
-    deadline = time.monotonic() + DEADLINE
-    try:
-        for command, path in zip(commands, logs, strict=True):
-            with open(path, "wb") as err:
-                procs.append(subprocess.Popen([sys.executable, "-m", "parley.cli", *command], env=env,
-                                              stdout=subprocess.DEVNULL, stderr=err))
-        for proc in procs:
-            proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=10)
-    for proc, path in zip(procs, logs, strict=True):
-        err = path.read_text(errors="replace")
-        assert proc.returncode == 0 and "Traceback" not in err, f"exit {proc.returncode}: {err[-3000:]}"
 
 
 def fresh_articles(n, symbol="BA", company="Boeing"):
@@ -70,7 +42,7 @@ def test_two_workers_deliver_each_reply_mention_and_article_once(tmp_path):
     assert Event.objects.filter(done_at__isnull=True).count() == ARTICLES + 2 * REPLIES
     assert Notification.objects.count() == 0
 
-    run_together(tmp_path, ["worker", "--once", "--processes", "1"], ["worker", "--once", "--processes", "1"])
+    run_together(tmp_path, [["worker", "--once", "--processes", "1"]] * 2, deadline=DEADLINE)
 
     assert Event.objects.filter(done_at__isnull=True).count() == 0 and not Event.objects.exclude(error="").exists()
     reply_notes = Notification.objects.filter(user=alice, kind="reply")
@@ -95,7 +67,7 @@ def test_two_digest_runs_at_once_send_each_reader_one_mail(tmp_path):
     unverified = User.objects.create_user("unverified", email="unverified@example.com")
     Follow.objects.create(user=unverified, kind="ticker", key="BA")
 
-    run_together(tmp_path, ["digest"], ["digest"])
+    run_together(tmp_path, [["digest"]] * 2, deadline=DEADLINE, PARLEY_EMAIL_URL=f"file://{tmp_path / 'mail'}")
 
     sent = [line.split(":", 1)[1].strip() for path in (tmp_path / "mail").iterdir()
             for line in path.read_text().splitlines() if line.startswith("To:")]

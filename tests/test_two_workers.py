@@ -2,11 +2,7 @@
 each story is stored once, each feed records every entry it carried, and no check fails."""
 import email.utils
 import http.server
-import os
-import subprocess
-import sys
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +10,7 @@ from django.utils import timezone
 
 from parley.articles.models import Article
 from parley.sources.models import FetchLog, Source, SourceArticle
-from tests.test_worker_kill import database_url
+from tests.processes import run_together
 
 FEEDS, PER_FEED = 8, 25
 DEADLINE = 120  # seconds for both workers, start to finish
@@ -73,28 +69,11 @@ def test_two_workers_store_shared_stories_once(tmp_path):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     sources = {feed: Source.objects.create(url=f"{base}/feed/{feed}", next_check_at=now) for feed in range(FEEDS)}
-    # One data folder with its key already made, as on a machine where the site has run before.
-    (tmp_path / "secret_key").write_text("two-workers-test-key-" + "x" * 40)
-    env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
-           "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "parley.cli", "worker", "--once", "--batch", "1"]
-    procs, logs = [], [tmp_path / f"worker{n}.err" for n in range(2)]
-    deadline = time.monotonic() + DEADLINE
     try:
-        for path in logs:
-            with open(path, "wb") as err:
-                procs.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err))
-        for proc in procs:
-            proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        run_together(tmp_path, [["worker", "--once", "--batch", "1"]] * 2, deadline=DEADLINE,
+                     PARLEY_FETCH_ALLOW_HOSTS="127.0.0.1")
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=10)
         httpd.shutdown()
-    for proc, path in zip(procs, logs, strict=True):
-        err = path.read_text(errors="replace")
-        assert proc.returncode == 0 and "Traceback" not in err, f"exit {proc.returncode}: {err[-3000:]}"
 
     urls = {f"{base}/story/{s}": s for s in range(STORIES)}
     stored = list(Article.objects.values_list("url", flat=True))
