@@ -11,6 +11,7 @@ reader, skewed the same way, and a ticker HOT that every reader follows). Then, 
   worker does: the first one creates 10,000 notifications, the second grows them;
 - digests: `send_due()` for every reader (Django's in-memory mail backend: the mail server's time
   is not Parley's), in seconds and digests per second;
+- `parley digest` as cron runs it, by one process and by two at once (each digest still sent once);
 - what fan-out on write would store instead: one row per (article, follower) over the archive.
 
     python bench/following.py                         # SQLite, 1,000,000 articles
@@ -219,6 +220,40 @@ print(json.dumps(out))
 '''
 
 
+RESET_DIGESTS = r'''
+import django
+django.setup()
+from parley.following.models import Digest, Preferences
+Digest.objects.all().delete()
+Preferences.objects.update(next_digest_at=None)
+'''
+
+
+def digest_processes(env: dict, processes: int, mail_dir: Path) -> tuple[float, int, int]:
+    """Run `parley digest` in several processes at once on a fresh period; return (seconds, digests
+    recorded as sent, mails written)."""
+    import shutil
+    import time
+
+    subprocess.run([PY, "-c", RESET_DIGESTS], env=env, check=True, cwd=ROOT)
+    shutil.rmtree(mail_dir, ignore_errors=True)
+    mail_dir.mkdir(parents=True)
+    run_env = {**env, "PARLEY_EMAIL_URL": f"file://{mail_dir}"}
+    started = time.perf_counter()
+    procs = [subprocess.Popen([PY, "-m", "parley.cli", "digest"], env=run_env, cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(processes)]
+    for proc in procs:
+        out, err = proc.communicate()
+        if proc.returncode:
+            sys.exit(f"parley digest failed:\n{err[-3000:]}")
+    took = time.perf_counter() - started
+    count = subprocess.run([PY, "-c", "import django; django.setup(); from parley.following.models import Digest; "
+                            "print(Digest.objects.filter(status='sent').count())"], env=env, cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    mails = sum(path.read_text().count("\nTo: ") + path.read_text().startswith("To: ") for path in mail_dir.iterdir())
+    return took, int(count), mails
+
+
 def env_for(data_dir: Path, **extra) -> dict:
     env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_LOG_LEVEL": "WARNING",
            "DJANGO_SETTINGS_MODULE": "parley.settings", **extra}
@@ -234,6 +269,8 @@ def main() -> None:
     parser.add_argument("--follows-per-reader", type=int, default=20)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
                         help="postgresql: one database per size on PARLEY_BENCH_PG (bench/pg.py)")
+    parser.add_argument("--digest-processes", type=int, nargs="*", default=[2],
+                        help="also time `parley digest` run by this many processes at once, against one (none: skip)")
     args = parser.parse_args()
     name = f"following-{args.articles}-{args.readers}-{args.follows_per_reader}"
     data_dir = OUT / (name if args.database == "sqlite" else name.replace("following", "following-pg"))
@@ -270,6 +307,15 @@ def main() -> None:
     print()
     print(f"Digest run: {d['sent']:,} sent, {d['empty']:,} empty, {d['failed']} failed in {r['digest_seconds']} s "
           f"({d['sent'] / max(r['digest_seconds'], 0.001):.0f} digests/s, one process)")
+    if args.digest_processes:
+        print()
+        print("| `parley digest` processes at once (file mail backend) | seconds | digests sent | mails written | speed-up |")
+        print("|---|---|---|---|---|")
+        base = None
+        for n in [1, *args.digest_processes]:
+            took, sent, mails = digest_processes(env, n, data_dir / "mail")
+            base = base or took
+            print(f"| {n} | {took:.1f} | {sent:,} | {mails:,} | {base / took:.2f}x |")
     print(f"Fan-out on write would store {r['write_rows']:,} feed rows for this archive "
           f"({r['write_rows'] / max(r['articles'], 1):.1f} per article) where fan-out on read stores "
           f"{r['subjects']:,} subject rows.")

@@ -14,7 +14,7 @@ from parley.following.models import Digest, Event, Follow, Notification
 from tests.processes import run_together
 
 DEADLINE = 120  # seconds for both processes, start to finish
-REPLIES, ARTICLES, READERS = 300, 12, 30
+REPLIES, ARTICLES, READERS = 300, 12, 600
 
 
 def fresh_articles(n, symbol="BA", company="Boeing"):
@@ -58,7 +58,8 @@ def test_two_workers_deliver_each_reply_mention_and_article_once(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_digest_runs_at_once_send_each_reader_one_mail(tmp_path):
-    """Ensure two `parley digest` processes started together send each of 30 readers one digest."""
+    """Ensure two `parley digest` processes started together send each of 600 readers one digest
+    (more readers than a database cursor fetches at once: an open cursor once locked SQLite)."""
     fresh_articles(3)
     for n in range(READERS):
         user = User.objects.create_user(f"reader{n}", email=f"reader{n}@example.com")

@@ -85,7 +85,7 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Run:
         if Digest.objects.filter(pk=pk, status=Digest.FAILED).update(status=Digest.PENDING, error=""):
             digest = Digest.objects.select_related("user", "user__profile").get(pk=pk)
             _deliver(digest, now, run)
-    for n, user in enumerate(due(now).iterator(chunk_size=500)):
+    for n, user in enumerate(_in_batches(due(now))):
         if limit is not None and n >= limit:
             break
         if not user.profile.email_verified:
@@ -102,6 +102,19 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Run:
         Preferences.objects.filter(pk=prefs.pk).update(next_digest_at=next_start)
         _deliver(digest, now, run, prefs)
     return run
+
+
+def _in_batches(readers, size: int = 200):
+    """The readers, a batch at a time, with no query left open between batches. On SQLite an open
+    cursor keeps its read snapshot, and a connection holding an old snapshot cannot start writing
+    once another process has written ("database is locked" at once, whatever the timeout)."""
+    last = 0
+    while True:
+        batch = list(readers.filter(pk__gt=last)[:size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].pk
 
 
 def _deliver(digest: Digest, now: datetime, run: Run, prefs: Preferences | None = None) -> None:

@@ -236,3 +236,29 @@ def test_delivered_events_are_pruned_and_pending_ones_kept(cast, about, deliver)
     later = timezone.now() + KEEP_DELIVERED + timedelta(minutes=1)
     assert prune(now=later) == 2  # the article's event and the first comment's
     assert Event.objects.filter(done_at__isnull=True).count() == 1
+
+
+def test_new_articles_about_a_followed_person_are_grouped_and_say_their_name(client, cast, make_article, deliver):
+    """Ensure following a person (from their page, as enrichment names them) brings "N new articles
+    about <name>", leading to the person's page."""
+    from django.utils import timezone
+
+    from parley.enrichment.services import enrich_article
+    from parley.following.inbox import describe_notification, target_url
+
+    alice = cast["alice"]
+    first = make_article(title="Deliveries rise", published_at=timezone.now(),
+                         body="Boeing chief executive Kelly Ortberg said on Tuesday that deliveries rose.")
+    enrich_article(first)
+    deliver()
+    client.force_login(alice)
+    client.post("/follow", {"kind": "person", "key": "Kelly Ortberg"})
+    assert Follow.objects.filter(user=alice, kind="person", key="kelly-ortberg").exists()
+    for title in ["Orders climb", "Strike ends"]:
+        later = make_article(title=title, published_at=timezone.now(),
+                             body=f"Kelly Ortberg, the chief executive of Boeing, said on Monday that {title.lower()}.")
+        enrich_article(later)
+    deliver()
+    [note] = notes(alice)
+    assert describe_notification(note) == "2 new articles about Kelly Ortberg"
+    assert target_url(note) == "/p/kelly-ortberg/"
