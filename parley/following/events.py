@@ -15,6 +15,7 @@ import logging
 from datetime import timedelta
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from parley.accounts.models import Block, Profile
@@ -50,10 +51,26 @@ def article_understood(article) -> None:
 
 
 def withdraw(comment: Comment) -> int:
-    """Remove the unread reply and mention notifications of a comment that was hidden or deleted."""
-    deleted, _ = Notification.objects.filter(comment=comment, kind__in=[Notification.REPLY, Notification.MENTION],
-                                             read_at__isnull=True).delete()
-    return deleted
+    """Take back what a comment that was hidden or deleted told: its unread reply and mention
+    notifications, and its place in the unread "N new comments" groups it counted in. Return the
+    notifications removed or shrunk. Before delivery there is nothing to take back: the worker
+    skips a comment that is no longer visible."""
+    direct = Notification.objects.filter(comment=comment, kind__in=[Notification.REPLY, Notification.MENTION])
+    told = set(direct.values_list("user_id", flat=True))
+    deleted, _ = direct.filter(read_at__isnull=True).delete()
+    delivered_at = (Event.objects.filter(comment=comment, kind=Event.COMMENT, done_at__isnull=False, error="")
+                    .values_list("done_at", flat=True).first())
+    if delivered_at is None:
+        return deleted
+    # The groups it counted in: unread, about its article, in being when it was delivered (delivery
+    # stamps what it creates and grows with the event's time), and not of readers it skipped.
+    counted = (Notification.objects.filter(kind=Notification.DISCUSSION, group_key=f"discussion:{comment.article_id}",
+                                           read_at__isnull=True, created_at__lte=delivered_at)
+               .exclude(user_id__in=told | {comment.author_id})
+               .exclude(user_id__in=Block.objects.filter(blocked_id=comment.author_id).values("blocker_id")))
+    emptied, _ = counted.filter(count__lte=1).delete()
+    shrunk = counted.filter(count__gt=1).update(count=F("count") - 1)
+    return deleted + emptied + shrunk
 
 
 def process_events(limit: int = BATCH) -> int:
@@ -66,6 +83,7 @@ def process_events(limit: int = BATCH) -> int:
                 if not Event.objects.filter(pk=pk, done_at__isnull=True).update(done_at=timezone.now()):
                     continue  # another worker has it
                 event = Event.objects.select_related("comment", "comment__parent", "article").get(pk=pk)
+                # Everything one delivery writes carries the claim's time (withdraw() relies on it).
                 count = HANDLERS[event.kind](event)
                 Event.objects.filter(pk=pk).update(delivered=count)
             delivered += 1
@@ -98,10 +116,9 @@ def _settings(user_ids, kind: str) -> dict[int, str]:
     return {uid: chosen.get(uid, default) for uid in user_ids}
 
 
-def _tell(user_id: int, kind: str, comment: Comment) -> int:
+def _tell(user_id: int, kind: str, comment: Comment, now) -> int:
     try:
         with transaction.atomic():
-            now = timezone.now()
             Notification.objects.create(user_id=user_id, kind=kind, group_key=f"{kind}:{comment.pk}",
                                         article_id=comment.article_id, comment=comment, actor_id=comment.author_id,
                                         created_at=now, updated_at=now)
@@ -136,15 +153,16 @@ def on_comment(event: Event) -> int:
     if comment.parent_id:
         parent_author = comment.parent.author_id
         if parent_author not in told | blocked_by and _settings([parent_author], "reply")[parent_author] != "off":
-            count += _tell(parent_author, Notification.REPLY, comment)
+            count += _tell(parent_author, Notification.REPLY, comment, event.done_at)
         told.add(parent_author)  # a reply is news enough: not also a mention or a discussion update
     mentioned = [uid for uid in _mentioned(comment) if uid not in told | blocked_by]
     for uid, choice in _settings(mentioned, "mention").items():
         if choice != "off":
-            count += _tell(uid, Notification.MENTION, comment)
+            count += _tell(uid, Notification.MENTION, comment, event.done_at)
         told.add(uid)
     return count + _fan_out(Notification.DISCUSSION, f"discussion:{comment.article_id}", Follow.ARTICLE,
-                            str(comment.article_id), comment.article_id, comment, exclude=told, author=author)
+                            str(comment.article_id), comment.article_id, comment, event.done_at, exclude=told,
+                            author=author)
 
 
 def on_edit(event: Event) -> int:
@@ -155,14 +173,14 @@ def on_edit(event: Event) -> int:
     told = set(Notification.objects.filter(comment=comment).values_list("user_id", flat=True))
     told |= {comment.author_id, comment.parent.author_id if comment.parent_id else None}
     fresh = [uid for uid in _mentioned(comment) if uid not in told | blocked_by]
-    return sum(_tell(uid, Notification.MENTION, comment) for uid, choice in _settings(fresh, "mention").items()
+    return sum(_tell(uid, Notification.MENTION, comment, event.done_at) for uid, choice in _settings(fresh, "mention").items()
                if choice != "off")
 
 
 def on_article(event: Event) -> int:
     article = event.article
     subjects = Subject.objects.filter(article=article, kind__in=NOTIFYING_SUBJECTS).values_list("kind", "key")
-    return sum(_fan_out(Notification.ARTICLES, f"{kind}:{key}", kind, key, article.pk, None)
+    return sum(_fan_out(Notification.ARTICLES, f"{kind}:{key}", kind, key, article.pk, None, event.done_at)
                for kind, key in subjects)
 
 
@@ -170,7 +188,7 @@ HANDLERS = {Event.COMMENT: on_comment, Event.EDIT: on_edit, Event.ARTICLE: on_ar
 
 
 def _fan_out(kind: str, group_key: str, follow_kind: str, follow_key: str, article_id: int,
-             comment: Comment | None, exclude=(), author: int | None = None) -> int:
+             comment: Comment | None, at, exclude=(), author: int | None = None) -> int:
     """Tell every follower of one thing, in two statements: grow the unread group of those who have
     one, and insert one for the rest. Readers who turned this kind off, who block the author, or
     who are in `exclude` are skipped. Return the notifications created or grown."""
@@ -178,7 +196,7 @@ def _fan_out(kind: str, group_key: str, follow_kind: str, follow_key: str, artic
     # the SQL; every value is a parameter.
     assert kind in {k for k, _ in Notification.KINDS}
     n, f, p, b = (m._meta.db_table for m in (Notification, Follow, Preferences, Block))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = connection.ops.adapt_datetimefield_value(at)
     default = Preferences._meta.get_field(kind).default
     excluded = sorted({x for x in exclude if x is not None}) or [0]
     holes = ", ".join(["%s"] * len(excluded))

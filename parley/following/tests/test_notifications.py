@@ -262,3 +262,30 @@ def test_new_articles_about_a_followed_person_are_grouped_and_say_their_name(cli
     [note] = notes(alice)
     assert describe_notification(note) == "2 new articles about Kelly Ortberg"
     assert target_url(note) == "/p/kelly-ortberg/"
+
+
+def test_a_comment_hidden_after_delivery_leaves_the_groups_it_counted_in(cast, about, deliver, moderator_user):
+    """Ensure hiding (or deleting) a delivered comment takes it out of every unread "N new comments"
+    group it was counted in, and touches no group that did not count it."""
+    alice, bob, carol, dave = cast["alice"], cast["bob"], cast["carol"], cast["dave"]
+    article = about("BA")
+    for user in (alice, carol):
+        Follow.objects.create(user=user, kind="article", key=str(article.pk))
+    spam = services.post_comment(bob, article, "Buy my course.")
+    services.post_comment(bob, article, "A real point.")
+    deliver()
+    assert sorted(n.count for n in Notification.objects.filter(kind="discussion")) == [2, 2]
+    Notification.objects.filter(user=carol).update(read_at=spam.created_at)  # carol read hers
+    Follow.objects.create(user=dave, kind="article", key=str(article.pk))  # dave follows later
+    services.post_comment(bob, article, "Third.")
+    deliver()
+    services.hide_comment(moderator_user, spam, "spam")
+    unread = {n.user_id: n.count for n in Notification.objects.filter(kind="discussion", read_at__isnull=True)}
+    # alice's group counted it (3 -> 2); carol's new group and dave's came after it (1 each, kept).
+    assert unread == {alice.pk: 2, carol.pk: 1, dave.pk: 1}
+    assert Notification.objects.get(user=carol, read_at__isnull=False).count == 2  # read: left as it was
+    lone = services.post_comment(bob, article, "Only one.")
+    Notification.objects.filter(user=dave).update(read_at=lone.created_at)
+    deliver()
+    services.delete_comment(bob, lone)
+    assert not Notification.objects.filter(user=dave, read_at__isnull=True).exists()  # its group of one is gone
