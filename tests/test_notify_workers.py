@@ -74,3 +74,61 @@ def test_two_digest_runs_at_once_send_each_reader_one_mail(tmp_path):
             for line in path.read_text().splitlines() if line.startswith("To:")]
     assert sorted(sent) == sorted(f"reader{n}@example.com" for n in range(READERS))
     assert Digest.objects.filter(status="sent").count() == READERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_creating_one_readers_group_at_once_both_count(monkeypatch):
+    """Ensure two workers delivering two comments of one discussion at the same moment, both about
+    to create the same follower's unread group, leave one group counting both comments.
+
+    The first delivery is held open after writing; the second then waits on the unique index and,
+    when the first commits, fails and is delivered again. SQLite takes one writer at a time, so
+    only PostgreSQL can meet this race."""
+    import threading
+
+    from django.db import connection
+
+    from parley.following import events
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers: two deliveries never overlap there")
+    bob, dave = (User.objects.create_user(n, date_joined=timezone.now() - timedelta(days=30)) for n in ("bob", "dave"))
+    [article] = fresh_articles(1)
+    Event.objects.all().delete()
+    Follow.objects.create(user=dave, kind="article", key=str(article.pk))
+    first = services.post_comment(bob, article, "One.")
+    services.post_comment(bob, article, "Two.")
+    one, two = Event.objects.order_by("id").values_list("id", flat=True)
+    written, release = threading.Event(), threading.Event()
+    real = events.HANDLERS["comment"]
+
+    def held(event):
+        count = real(event)
+        if event.comment_id == first.pk:
+            written.set()
+            release.wait(20)  # keep the transaction open until the other delivery is waiting
+        return count
+
+    monkeypatch.setitem(events.HANDLERS, "comment", held)
+    results = {}
+
+    def deliver(pk):
+        try:
+            results[pk] = events.deliver_event(pk)
+        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+            results[pk] = exc
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=deliver, args=(one,))
+    holder.start()
+    assert written.wait(20)
+    second = threading.Thread(target=deliver, args=(two,))
+    second.start()
+    second.join(1.0)  # it is waiting on the unique index now
+    release.set()
+    holder.join(20)
+    second.join(20)
+    assert results == {one: True, two: True}
+    [group] = Notification.objects.filter(user=dave, kind="discussion")
+    assert group.count == 2

@@ -76,24 +76,41 @@ def withdraw(comment: Comment) -> int:
 def process_events(limit: int = BATCH) -> int:
     """Deliver up to `limit` pending events, oldest first; return how many this worker delivered."""
     pending = list(Event.objects.filter(done_at__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
-    delivered = 0
-    for pk in pending:
+    return sum(deliver_event(pk) for pk in pending)
+
+
+CONFLICT_RETRIES = 3
+
+
+def deliver_event(pk: int) -> bool:
+    """Deliver one event unless another worker has it; return whether this call delivered it.
+
+    Two workers delivering two comments of one discussion at once may both create the same
+    reader's unread group: the second insert then fails on the unique index once the first
+    commits. Its transaction is rolled back whole and run again, and this time grows the group.
+    """
+    for attempt in range(CONFLICT_RETRIES):
         try:
             with transaction.atomic():
                 if not Event.objects.filter(pk=pk, done_at__isnull=True).update(done_at=timezone.now()):
-                    continue  # another worker has it
+                    return False  # another worker has it
                 event = Event.objects.select_related("comment", "comment__parent", "article").get(pk=pk)
                 # Everything one delivery writes carries the claim's time (withdraw() relies on it).
                 count = HANDLERS[event.kind](event)
                 Event.objects.filter(pk=pk).update(delivered=count)
-            delivered += 1
+            return True
+        except IntegrityError:
+            if attempt == CONFLICT_RETRIES - 1:
+                raise
+            log.info("event %s met another worker's notification; delivering it again", pk)
         except DatabaseError:
             raise
         except Exception as exc:  # a bad event is recorded (admin, log) and never retried in a loop
             log.exception("event %s could not be delivered", pk)
             Event.objects.filter(pk=pk, done_at__isnull=True).update(
                 done_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000])
-    return delivered
+            return False
+    return False
 
 
 def withdraw_from(user) -> int:
