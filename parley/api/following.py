@@ -12,7 +12,7 @@ from parley.api.articles import check_limit, cursor_of
 from parley.api.schemas import ArticleSummaryOut, ErrorOut
 from parley.following import follows
 from parley.following.feed import my_feed
-from parley.following.inbox import describe_notification, inbox_page, mark_read, target_url, unread_count
+from parley.following.inbox import describe_all, inbox_page, mark_read, target_url, unread_count
 from parley.following.models import Follow
 
 router = Router(tags=["following"], auth=AUTH)
@@ -112,8 +112,9 @@ def notifications(request, page: int = 1):
     """Your notifications, latest activity first, 30 a page, with the unread count."""
     rows, _ = inbox_page(request.user, max(1, min(page, 50)))
     return {"unread": unread_count(request.user), "items": [
-        {"id": n.pk, "kind": n.kind, "text": describe_notification(n), "count": n.count,
-         "link": target_url(n), "unread": n.read_at is None, "updated_at": n.updated_at} for n in rows]}
+        {"id": n.pk, "kind": n.kind, "text": text, "count": n.count,
+         "link": target_url(n), "unread": n.read_at is None, "updated_at": n.updated_at}
+        for n, text in zip(rows, describe_all(rows), strict=True)]}
 
 
 @router.post("/me/notifications/read", response={200: ReadOut, 401: ErrorOut})

@@ -14,7 +14,7 @@ from parley.articles.models import Article
 from parley.articles.search import HIT_FIELDS, SearchHit, matching_ids, search_articles, snippets_for
 from parley.enrichment.companies import Company, company, symbol_named
 from parley.enrichment.models import Fact, slug_of
-from parley.enrichment.queries import articles_with, person_named, sentence_around
+from parley.enrichment.queries import articles_with, known_symbol, person_named, sentence_around
 
 CAP = 1000  # at most this many matches of each kind are ordered and paged
 SYMBOL = re.compile(r"\$([A-Za-z]{1,5}(?:\.[A-Za-z])?)\b|^([A-Z]{2,5}(?:\.[A-Z])?)$")
@@ -60,10 +60,6 @@ class Found:
     quotes: list = field(default_factory=list)  # the person's latest quotes, on the first page
 
 
-def _known_symbol(candidate: str) -> bool:
-    return company(candidate) is not None or Fact.objects.filter(kind="ticker", key=candidate).exists()
-
-
 def understand(query: str) -> Understood:
     """Read a query: `$BA` anywhere, or a whole query `BA` that is a known symbol, names a company;
     a whole query that is a company's name ("Boeing") does too; two or more words naming a person
@@ -72,7 +68,7 @@ def understand(query: str) -> Understood:
     query = " ".join(query.split())
     for m in SYMBOL.finditer(query):
         candidate = (m.group(1) or m.group(2)).upper()
-        if _known_symbol(candidate):
+        if known_symbol(candidate):
             rest = " ".join((query[:m.start()] + " " + query[m.end():]).split())
             found = company(candidate)
             name = found.names[0] if found and found.names else candidate

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
-from parley.articles.views import listing_page
+from parley.articles.views import id_param, listing_page
 from parley.discussion import services
 from parley.discussion.models import Comment, ModerationAction
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
@@ -28,8 +28,8 @@ def post(request, pk):
     article = get_object_or_404(Article, pk=pk)
     parent = None
     if request.POST.get("parent"):
-        raw = request.POST["parent"].strip()
-        parent = Comment.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+        parent_id = id_param(request.POST["parent"])
+        parent = Comment.objects.filter(pk=parent_id).first() if parent_id is not None else None
         if parent is None:
             return _refused(request, article, "The comment you replied to does not exist.", None)
     try:

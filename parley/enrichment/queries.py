@@ -4,6 +4,7 @@ from collections import defaultdict
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from parley.enrichment.companies import company
 from parley.enrichment.models import Fact
 
 PAGE = 30
@@ -34,6 +35,11 @@ def daily_counts(kind: str, since, **match) -> dict:
             "article_id", "article__published_at"):
         per_day[timezone.localdate(at)].add(article_id)
     return {day: len(ids) for day, ids in per_day.items()}
+
+
+def known_symbol(symbol: str) -> bool:
+    """Whether a symbol is a listed company's or one an article carries."""
+    return company(symbol) is not None or Fact.objects.filter(kind="ticker", key=symbol).exists()
 
 
 def articles_with(kind: str, **match):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from parley.following import mail
 from parley.following.feed import my_feed
+from parley.following.inbox import describe_all, target_url
 from parley.following.models import Digest, Notification, Preferences
 
 log = logging.getLogger("parley.following")
@@ -67,12 +68,14 @@ def due(now: datetime):
 
 
 def compose(user, prefs: Preferences, since: datetime) -> dict:
-    """What one reader's digest holds since `since`: feed items and unread mail-kind notifications."""
+    """What one reader's digest holds since `since`: unread mail-kind notifications, as (text,
+    absolute link) pairs, and feed items."""
     by_mail = [kind for kind, _ in Notification.KINDS if prefs.delivery(kind) == Preferences.EMAIL]
     notes = list(Notification.objects.filter(user=user, read_at__isnull=True, kind__in=by_mail, updated_at__gte=since)
                  .select_related("article", "actor").order_by("-updated_at")[:NOTIFICATIONS])
+    lines = [(text, mail.absolute(target_url(note))) for note, text in zip(notes, describe_all(notes), strict=True)]
     feed = my_feed(user, size=FEED_ITEMS, since=since).rows
-    return {"notifications": notes, "feed": feed}
+    return {"notifications": lines, "feed": feed}
 
 
 def send_due(now: datetime | None = None, limit: int | None = None) -> Run:
@@ -132,8 +135,7 @@ def _deliver(digest: Digest, now: datetime, run: Run, prefs: Preferences | None 
             return
         period = "today" if digest.period.startswith("d") else "this week"
         sent = mail.send(user, f"Your digest: {items} new for you {period}", digest_text(user, found, period),
-                         "digest", {**found, "period": period, "since": since,
-                                             "line_of": line_of, "target_of": target_of})
+                         "digest", {**found, "period": period, "since": since})
         Digest.objects.filter(pk=digest.pk).update(status=Digest.SENT if sent else Digest.EMPTY, sent_at=now,
                                                    items=items)
         run.sent += sent
@@ -150,7 +152,7 @@ def digest_text(user, found: dict, period: str) -> str:
     lines = [f"Hello {user.username}, here is what is new for you {period}.", ""]
     if found["notifications"]:
         lines += ["For you", "-------"]
-        lines += [f"* {line_of(note)}\n  {mail.absolute(target_of(note))}" for note in found["notifications"]]
+        lines += [f"* {text}\n  {link}" for text, link in found["notifications"]]
         lines.append("")
     if found["feed"]:
         lines += ["From what you follow", "--------------------"]
@@ -159,15 +161,3 @@ def digest_text(user, found: dict, period: str) -> str:
             lines.append(f"* {item.article.title} (you follow {why})\n  {mail.absolute(item.article.get_absolute_url())}")
     return "\n".join(lines)
 
-
-def line_of(note) -> str:
-    """One notification in words, as the inbox and the digest say it."""
-    from parley.following.inbox import describe_notification
-
-    return describe_notification(note)
-
-
-def target_of(note) -> str:
-    from parley.following.inbox import target_url
-
-    return target_url(note)

@@ -144,6 +144,10 @@ def _tell(user_id: int, kind: str, comment: Comment, now) -> int:
         return 0
 
 
+def _blockers_of(author_id: int) -> set[int]:
+    return set(Block.objects.filter(blocked_id=author_id).values_list("blocker_id", flat=True))
+
+
 def _speaks(comment: Comment) -> bool:
     """Whether a comment may notify anyone: visible now, by an active reader who is not suspended."""
     if comment is None or comment.is_deleted or comment.is_hidden:
@@ -165,7 +169,7 @@ def on_comment(event: Event) -> int:
     if not _speaks(comment):
         return 0
     author = comment.author_id
-    blocked_by = set(Block.objects.filter(blocked_id=author).values_list("blocker_id", flat=True))
+    blocked_by = _blockers_of(author)
     told, count = {author}, 0
     if comment.parent_id:
         parent_author = comment.parent.author_id
@@ -186,7 +190,7 @@ def on_edit(event: Event) -> int:
     comment = event.comment
     if not _speaks(comment):
         return 0
-    blocked_by = set(Block.objects.filter(blocked_id=comment.author_id).values_list("blocker_id", flat=True))
+    blocked_by = _blockers_of(comment.author_id)
     told = set(Notification.objects.filter(comment=comment).values_list("user_id", flat=True))
     told |= {comment.author_id, comment.parent.author_id if comment.parent_id else None}
     fresh = [uid for uid in _mentioned(comment) if uid not in told | blocked_by]

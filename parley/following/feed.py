@@ -92,9 +92,9 @@ def followed_things(user) -> list[tuple[str, str]]:
 
 
 def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, size: int = PAGE_SIZE,
-            since: datetime | None = None, things=None) -> Page:
+            since: datetime | None = None) -> Page:
     """One keyset page of a reader's feed (after: older rows; before: the newer page), as FeedItems."""
-    things = followed_things(user) if things is None else things
+    things = followed_things(user)
     if not things:
         return Page([], None, None)
     older = before is None

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 
 from parley.articles.models import Article, Outlet, url_for
+from parley.articles.views import id_param
+from parley.discussion.models import Comment
 from parley.enrichment.companies import company, symbol_named
 from parley.enrichment.models import Fact, Subject, slug_of
+from parley.enrichment.queries import known_symbol
 from parley.following.models import Follow
 
 MAX_FOLLOWS = 500  # per reader: enough for any watchlist, and it bounds the feed's query
@@ -28,29 +30,38 @@ class FollowLimit(FollowError):
     """The reader follows as many things as Parley keeps."""
 
 
-def normalise(kind: str, key: str) -> tuple[str, str]:
-    """Check that a thing exists and can be followed; return its (kind, key) as pages name it."""
+def key_of(kind: str, key: str) -> str:
+    """A followed thing's key as its page names it: `$ba` → `BA`, "Jerome Powell" → `jerome-powell`."""
     key = (key or "").strip()
     if kind == Follow.TICKER:
-        symbol = key.lstrip("$").upper()
-        if not TICKER.match(symbol):
-            raise FollowError(f"“{key[:40]}” is not a ticker symbol.")
-        if company(symbol) is None and not Fact.objects.filter(kind="ticker", key=symbol).exists():
-            raise FollowError(f"Parley knows no company with the ticker {symbol}.")
-        return kind, symbol
+        return key.lstrip("$").upper()
     if kind in (Follow.PERSON, Follow.TOPIC):
-        slug = slug_of(key)
-        if not slug or not Fact.objects.filter(kind=kind, slug=slug).exists():
-            raise FollowError(f"No article mentions the {kind} “{key[:80]}”.")
-        return kind, slug
+        return slug_of(key)
+    return key
+
+
+def normalise(kind: str, key: str) -> tuple[str, str]:
+    """Check that a thing exists and can be followed; return its (kind, key) as pages name it."""
+    written, key = (key or "").strip(), key_of(kind, key)
+    if kind == Follow.TICKER:
+        if not TICKER.match(key):
+            raise FollowError(f"“{written[:40]}” is not a ticker symbol.")
+        if not known_symbol(key):
+            raise FollowError(f"Parley knows no company with the ticker {key}.")
+        return kind, key
+    if kind in (Follow.PERSON, Follow.TOPIC):
+        if not key or not Fact.objects.filter(kind=kind, slug=key).exists():
+            raise FollowError(f"No article mentions the {kind} “{written[:80]}”.")
+        return kind, key
     if kind == Follow.OUTLET:
         if not Outlet.objects.filter(slug=key).exists():
-            raise FollowError(f"There is no outlet “{key[:80]}”.")
+            raise FollowError(f"There is no outlet “{written[:80]}”.")
         return kind, key
     if kind == Follow.ARTICLE:
-        if not key.isdigit() or not Article.objects.filter(pk=int(key)).exists():
+        pk = id_param(key)
+        if pk is None or not Article.objects.filter(pk=pk).exists():
             raise FollowError("That article does not exist.")
-        return kind, str(int(key))
+        return kind, str(pk)
     raise FollowError("You can follow a ticker, a person, a topic, an outlet or a discussion.")
 
 
@@ -71,11 +82,7 @@ def follow(user, kind: str, key: str) -> tuple[Follow, bool]:
 
 def unfollow(user, kind: str, key: str) -> bool:
     """Stop following; return whether anything was followed. Works for things since deleted."""
-    if kind == Follow.TICKER:
-        key = key.lstrip("$").upper()
-    elif kind in (Follow.PERSON, Follow.TOPIC):
-        key = slug_of(key)
-    deleted, _ = Follow.objects.filter(user=user, kind=kind, key=key.strip()).delete()
+    deleted, _ = Follow.objects.filter(user=user, kind=kind, key=key_of(kind, key)).delete()
     return bool(deleted)
 
 
@@ -152,15 +159,10 @@ def watchlist(user, since) -> list[Followed]:
             elif kind == Follow.OUTLET:
                 newer = Article.objects.filter(outlet_id=outlet_ids.get(key), published_at__gt=since)
             else:
-                from parley.discussion.models import Comment
                 newer = Comment.objects.visible().filter(article_id=int(key), created_at__gt=since)
             item.new = newer[:NEW_CAP + 1].count()
         rows.append(item)
     return rows
-
-
-def counts(user) -> dict[str, int]:
-    return dict(Follow.objects.filter(user=user).values_list("kind").annotate(n=Count("id")))
 
 
 # -- CSV -----------------------------------------------------------------------------------

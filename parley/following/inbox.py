@@ -2,13 +2,15 @@
 from django.utils import timezone
 
 from parley.articles.models import url_for
+from parley.enrichment.models import Fact
 from parley.following.models import Notification
 
 INBOX_PAGE = 30
 UNREAD_CAP = 99  # the header says "99+" past this; counting further is work nobody reads
 
 
-def describe_notification(note: Notification) -> str:
+def describe_notification(note: Notification, names: dict[str, str] | None = None) -> str:
+    """A notification in words; `names` ({person slug: name}, from person_names) saves a query each."""
     title = note.article.title if note.article_id and note.article else "an article"
     who = note.actor.username if note.actor_id and note.actor else "Someone"
     if note.kind == Notification.REPLY:
@@ -18,14 +20,29 @@ def describe_notification(note: Notification) -> str:
     if note.kind == Notification.DISCUSSION:
         return f"{note.count} new comment{'s' if note.count != 1 else ''} on “{title}”"
     kind, _, key = note.group_key.partition(":")
-    about = f"${key}" if kind == "ticker" else (_person_name(key) or key)
+    if kind == "ticker":
+        about = f"${key}"
+    else:
+        about = (names if names is not None else person_names([note])).get(key, key)
     return f"{note.count} new article{'s' if note.count != 1 else ''} about {about}"
 
 
-def _person_name(slug: str) -> str | None:
-    from parley.enrichment.models import Fact
+def person_names(notes) -> dict[str, str]:
+    """{slug: name} of the people these notifications are about, in one query."""
+    slugs = {note.group_key.partition(":")[2] for note in notes
+             if note.kind == Notification.ARTICLES and note.group_key.startswith("person:")}
+    if not slugs:
+        return {}
+    names = {}
+    for slug, name in Fact.objects.filter(kind="person", slug__in=slugs).values_list("slug", "key"):
+        names.setdefault(slug, name)  # the first spelling, in the facts' order, as person pages show
+    return names
 
-    return Fact.objects.filter(kind="person", slug=slug).values_list("key", flat=True).first()
+
+def describe_all(notes) -> list[str]:
+    """Each notification in words, naming the people they are about with one query for all."""
+    names = person_names(notes)
+    return [describe_notification(note, names) for note in notes]
 
 
 def target_url(note: Notification) -> str:

@@ -64,8 +64,10 @@ def can_mail(user) -> bool:
     """Only to an active reader's verified address."""
     if not user.is_active or not user.email:
         return False
-    profile = Profile.objects.filter(user=user).first()
-    return bool(profile and profile.email_verified)
+    try:
+        return user.profile.email_verified  # loaded with the user by digests
+    except Profile.DoesNotExist:
+        return False
 
 
 def send(user, subject: str, text: str, html_template: str, context: dict, *, verified_only: bool = True) -> bool:

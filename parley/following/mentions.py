@@ -29,16 +29,24 @@ def _clean(name: str) -> str:
     return name.rstrip(".+-")
 
 
-def names_in(rendered_html: str) -> list[str]:
-    """The distinct names mentioned in rendered comment HTML, in order, outside code and links."""
-    seen, depth = {}, 0
+def _pieces(rendered_html: str):
+    """The HTML cut into tags and text, each text piece said to be outside code and links or not."""
+    depth = 0
     for piece in TAG.split(rendered_html):
         if piece.startswith("<"):
             tag = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
             if tag in SKIP_INSIDE:
                 depth += -1 if piece.startswith("</") else 1
-            continue
-        if depth <= 0:
+            yield piece, False
+        else:
+            yield piece, depth <= 0
+
+
+def names_in(rendered_html: str) -> list[str]:
+    """The distinct names mentioned in rendered comment HTML, in order, outside code and links."""
+    seen = {}
+    for piece, outside in _pieces(rendered_html):
+        if outside:
             for match in MENTION.finditer(html.unescape(piece)):
                 name = _clean(match.group(1))
                 if name:
@@ -55,7 +63,7 @@ def readers_named(names: list[str]) -> dict[str, tuple[int, str]]:
 
 
 def _link(rendered_html: str, known: dict) -> str:
-    out, depth = [], 0
+    out = []
 
     def replace(match):
         name = _clean(match.group(1))
@@ -66,13 +74,8 @@ def _link(rendered_html: str, known: dict) -> str:
         return (f'<a class="mention" href="{html.escape(profile_url(found[1]))}">@{html.escape(found[1])}</a>'
                 + html.escape(rest, quote=False))
 
-    for piece in TAG.split(rendered_html):
-        if piece.startswith("<"):
-            tag = piece.strip("</>").split()[0].lower() if piece.strip("</>") else ""
-            if tag in SKIP_INSIDE:
-                depth += -1 if piece.startswith("</") else 1
-            out.append(piece)
-        elif depth <= 0 and "@" in piece:
+    for piece, outside in _pieces(rendered_html):
+        if outside and "@" in piece:
             text = html.unescape(piece)
             pos, parts = 0, []
             for match in MENTION.finditer(text):

@@ -1,5 +1,6 @@
 """Following, the watchlist, my feed (page and private RSS/Atom), the inbox, reader settings,
 e-mail verification, one-click unsubscribe and blocking."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -19,11 +20,11 @@ from parley.accounts.models import Block, Profile
 from parley.accounts.ratelimit import Limit, check_all
 from parley.accounts.views import safe_next
 from parley.articles.queries import Cursor
-from parley.articles.views import page_number
+from parley.articles.views import id_param, page_number, pager_links
 from parley.following import follows, mail
 from parley.following.feed import my_feed
 from parley.following.forms import ImportForm, SettingsForm
-from parley.following.inbox import describe_notification, inbox_page, mark_read, target_url
+from parley.following.inbox import describe_all, inbox_page, mark_read, target_url
 from parley.following.models import Follow, Notification, Preferences
 
 VERIFY_MAILS = Limit(3, 3600, "3 confirmation mails an hour")
@@ -120,16 +121,15 @@ def feed_page(request):
     page = my_feed(request.user, Cursor.decode(request.GET.get("after", "")), Cursor.decode(request.GET.get("before", "")))
     prefs = _prefs(request.user)
     return render(request, "following/feed.html", {
-        "items": page.rows, "next_cursor": page.older.encode() if page.older else None,
-        "prev_cursor": page.newer.encode() if page.newer else None,
-        "follow_count": Follow.objects.filter(user=request.user).count(),
+        "items": page.rows, **pager_links(page), "follow_count": Follow.objects.filter(user=request.user).count(),
         "private_url": _private_url(request, prefs)})
 
 
 def _private_url(request, prefs: Preferences) -> str | None:
     if not prefs.private_feed:
         return None
-    return request.build_absolute_uri(reverse("private-feed-atom", args=[mail.feed_token(prefs.user, prefs.feed_generation)]))
+    token = mail.feed_token(request.user, prefs.feed_generation)
+    return request.build_absolute_uri(reverse("private-feed-atom", args=[token]))
 
 
 @login_required
@@ -156,7 +156,6 @@ class PrivateFeedRss(Feed):
         return owner
 
     def title(self, obj):
-        from django.conf import settings
         return f"{settings.PARLEY_SITE_NAME}: news for {obj.username}"
 
     def link(self, obj):
@@ -192,8 +191,8 @@ class PrivateFeedAtom(PrivateFeedRss):
 def inbox(request):
     page = page_number(request, MAX_INBOX_PAGE)
     rows, more = inbox_page(request.user, page)
-    notes = [{"note": n, "text": describe_notification(n), "url": reverse("notification-open", args=[n.pk])}
-             for n in rows]
+    notes = [{"note": n, "text": text, "url": reverse("notification-open", args=[n.pk])}
+             for n, text in zip(rows, describe_all(rows), strict=True)]
     return render(request, "following/inbox.html", {"inbox_rows": notes, "page": page, "has_more": more})
 
 
@@ -212,8 +211,8 @@ def read(request):
     """Mark one notification (id=…) or all of them read."""
     ids = None
     if request.POST.get("id"):
-        raw = request.POST["id"].strip()
-        ids = [int(raw)] if raw.isascii() and raw.isdigit() and len(raw) < 19 else []
+        one = id_param(request.POST["id"])
+        ids = [one] if one is not None else []
     changed = mark_read(request.user, ids)
     if ids is None:
         messages.success(request, f"Marked {changed} notification{'s' if changed != 1 else ''} read.")
