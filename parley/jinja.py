@@ -9,8 +9,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from parley.articles.cleaning import domain_of
 from parley.articles.models import url_for
 
 
@@ -37,13 +38,30 @@ def date_only(value) -> bool:
 
 
 def published_tag(article):
-    """An article's date as lists and pages show it: no clock time for a date-only article, and a
-    badge when the date (or its year) was inferred rather than read."""
+    """An article's date as lists and pages show it: no clock time for a date-only article, a
+    badge when the date (or its year) was inferred rather than read, and "date unknown" (with the
+    day it was found) when no date could be read."""
+    if getattr(article, "date_unknown", False):
+        found = timezone.localtime(article.published_at)
+        return Markup('<span class="badge unknown" title="The source gave no date Parley could read; '
+                      f'found {found.day} {found:%b %Y}.">date unknown</span>')
     shown = time_tag(article.published_at, with_time=not date_only(article.published_at))
     if article.date_inferred:
         shown += Markup(' <span class="badge inferred" title="The page gave no full date; Parley inferred it.">'
                         'date inferred</span>')
     return shown
+
+
+def source_tag(article, link: bool = True, css: str = ""):
+    """Where an article comes from, as lists and pages show it: its outlet (a link to the outlet's
+    page), else the domain of its address, else nothing (so no separator dangles)."""
+    outlet = getattr(article, "outlet", None) if getattr(article, "outlet_id", None) else None
+    cls = f' class="{css}"' if css else ""
+    if outlet is not None:
+        name = escape(outlet.name)
+        return Markup(f'<a{cls} href="{outlet.get_absolute_url()}">{name}</a>' if link else f"<span{cls}>{name}</span>")
+    domain = domain_of(getattr(article, "url", "") or "")
+    return Markup(f'<span class="domain">{escape(domain)}</span>') if domain else Markup("")
 
 
 def profile_url(username: str) -> str:
@@ -85,5 +103,5 @@ def environment(**options):
     env.globals.update(static=static, url=url, messages=get_messages,
                        is_moderator=is_moderator)
     env.globals.update(profile_url=profile_url, is_following=is_following, unread_count=unread_count)
-    env.filters.update(time_tag=time_tag, published_tag=published_tag)
+    env.filters.update(time_tag=time_tag, published_tag=published_tag, source_tag=source_tag)
     return env

@@ -21,6 +21,9 @@ from parley.articles.models import Article
 from parley.sources.models import Source, SourceArticle
 
 SOURCES, PER_SOURCE = 6, 20
+# Claims lapse after this; reading one source (20 slow pages, each extracted and judged) must fit in
+# it on a busy two-core machine, since a reading process is stopped when its claim would lapse.
+LEASE = 8
 ENTRIES = SOURCES * PER_SOURCE
 
 
@@ -69,7 +72,7 @@ def test_sigkill_mid_batch_then_restart(tmp_path):
     for feed in range(SOURCES):
         Source.objects.create(url=f"http://127.0.0.1:{port}/feed/{feed}", full_text=True, next_check_at=now)
     env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path),
-           "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_WORKER_LEASE_SECONDS": "2", "PARLEY_LOG_LEVEL": "WARNING"}
+           "PARLEY_FETCH_ALLOW_HOSTS": "127.0.0.1", "PARLEY_WORKER_LEASE_SECONDS": str(LEASE), "PARLEY_LOG_LEVEL": "WARNING"}
     worker = [sys.executable, "-m", "parley.cli", "worker", "--once"]
     try:
         proc = subprocess.Popen(worker, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -85,7 +88,7 @@ def test_sigkill_mid_batch_then_restart(tmp_path):
             assert "Markets moved" in article.body_text  # whole: full text, not a half-written row
         assert SourceArticle.objects.count() == stored  # every stored article is recorded for its source
 
-        time.sleep(2.5)  # the dead worker's lease lapses
+        time.sleep(LEASE + 0.5)  # the dead worker's lease lapses
         done = subprocess.run(worker, env=env, capture_output=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr.decode()[-2000:]
     finally:

@@ -18,11 +18,16 @@ class ArticleSummaryOut(Schema):
     outlet: OutletOut | None
     byline: str
     url: str
-    published_at: datetime
+    published_at: datetime | None  # null when the source gave no date Parley could read
     date_inferred: bool
+    date_unknown: bool
     comment_count: int
     is_sample: bool
     link: str
+
+    @staticmethod
+    def resolve_published_at(obj):
+        return None if obj.date_unknown else obj.published_at
 
     @staticmethod
     def resolve_link(obj):

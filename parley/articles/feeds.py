@@ -32,7 +32,7 @@ class LatestRss(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
-        return item.published_at
+        return None if item.date_unknown else item.published_at  # an unread date is not asserted
 
     def item_author_name(self, item):
         return item.byline or None

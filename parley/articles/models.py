@@ -88,11 +88,17 @@ class Article(models.Model):
     published_at = models.DateTimeField(db_index=False)
     date_inferred = models.BooleanField(
         default=False, help_text="The year (or the whole date) was not on the page and was inferred.")
+    # A date nobody could read is never guessed: published_at then holds when Parley found the
+    # article (so it sorts somewhere), and the article never counts as new anywhere.
+    date_unknown = models.BooleanField(
+        default=False, db_default=False,
+        help_text="The source gave no date Parley could read: shown as \u201cdate unknown\u201d, sorted by when it was found.")
     summary = models.TextField(blank=True)
     lead = models.CharField(max_length=300, blank=True, db_default="", default="",
                             help_text="One line for lists and feeds: the summary, else the first paragraph, shortened.")
-    body_html = models.TextField(help_text="Sanitised with nh3 before it is stored.")
-    body_text = models.TextField(help_text="Plain text, paragraphs separated by blank lines.")
+    body_html = models.TextField(blank=True, help_text="Sanitised with nh3 before it is stored; empty for a link item.")
+    body_text = models.TextField(blank=True, help_text="Plain text, paragraphs separated by blank lines; empty for a "
+                                                       "link item (a feed entry with a headline and a link only).")
     # identity_key is the sha256 of the dedupe identity (services.identity_of): canonical URL, else
     # outlet+title+day (outlet+title+words when the date was inferred), else content.
     identity_key = models.CharField(max_length=64, unique=True)
@@ -131,6 +137,11 @@ class Article(models.Model):
         """Return the outlet's disclaimer, else the site default, else None."""
         own = getattr(self.outlet, "disclaimer", None) if self.outlet_id else None
         return own or Disclaimer.site_default()
+
+    @property
+    def is_link_item(self) -> bool:
+        """Whether the source gave only a headline and a link: the article is read at the outlet."""
+        return not self.body_text
 
     def paragraphs(self):
         """Return the body as a list of plain-text paragraphs."""

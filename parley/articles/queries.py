@@ -9,7 +9,7 @@ from django.db.models import Q
 
 PAGE_SIZE = 20
 # Listings show headlines, not bodies: loading only what a list row shows keeps them cheap.
-LISTING_FIELDS = ("title", "slug", "url", "byline", "lead", "published_at", "date_inferred", "is_sample", "comment_count",
+LISTING_FIELDS = ("title", "slug", "url", "byline", "lead", "published_at", "date_inferred", "date_unknown", "is_sample", "comment_count",
                   "participant_count", "last_activity_at", "outlet__name", "outlet__slug", "outlet__homepage")
 
 

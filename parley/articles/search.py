@@ -21,7 +21,7 @@ MAX_QUERY_CHARS = 300
 # for a news site the newest matches are the ones wanted, and the cost stays flat as it grows.
 SEARCH_WINDOW = 1000
 # What a result row shows, and the body its snippet is cut from.
-HIT_FIELDS = ("title", "slug", "url", "published_at", "date_inferred", "lead", "body_text", "outlet__name",
+HIT_FIELDS = ("title", "slug", "url", "published_at", "date_inferred", "date_unknown", "lead", "body_text", "outlet__name",
               "outlet__slug", "outlet__homepage")
 
 

@@ -49,11 +49,16 @@ class ArticleDraft:
     url: str = ""
     summary: str = ""
     date_inferred: bool = False
+    date_unknown: bool = False  # no readable date: published_at is when it was found (see Article.date_unknown)
     disclaimer: str = ""
     origin: str = ""
     is_sample: bool = False
     entry_id: str = ""  # a feed entry's id, for dedupe within its source
     notes: list[str] = field(default_factory=list)  # what a reader changed or dropped, for the operator
+
+    def text_paragraphs(self) -> list[str]:
+        """Return the body's plain-text paragraphs, however it was given."""
+        return self.paragraphs or html_to_paragraphs(self.html)
 
 
 @dataclass
@@ -75,9 +80,9 @@ def clean_draft(draft: ArticleDraft) -> dict:
         published_at.astimezone(UTC)  # what storing it does; an offset past the calendar's ends cannot be stored
     except (OverflowError, ValueError):
         raise ArticleRejected(f"the publication date {published_at.isoformat()[:40]} cannot be stored") from None
-    date_inferred = draft.date_inferred
+    date_inferred, date_unknown = draft.date_inferred, draft.date_unknown
     if dated_ahead(draft):
-        published_at, date_inferred = timezone.now(), True
+        published_at, date_inferred, date_unknown = timezone.now(), False, True
     if draft.html:
         body_html = sanitize_html(draft.html)
         paragraphs = html_to_paragraphs(body_html)
@@ -85,7 +90,9 @@ def clean_draft(draft: ArticleDraft) -> dict:
         paragraphs = [p for p in (normalize_space(p) for p in draft.paragraphs) if p]
         body_html = sanitize_html(paragraphs_to_html(paragraphs))
     if not paragraphs:
-        raise ArticleRejected("no body text")
+        if not normalize_url(draft.url):
+            raise ArticleRejected("no body text and no link to the article")
+        body_html = ""  # a link item: headline, outlet and link, read at the outlet (see Article.is_link_item)
     body_text = "\n\n".join(paragraphs)
     return {
         "title": title[:500],
@@ -94,6 +101,7 @@ def clean_draft(draft: ArticleDraft) -> dict:
         "url": normalize_url(draft.url) if draft.url else "",
         "published_at": published_at,
         "date_inferred": date_inferred,
+        "date_unknown": date_unknown,
         "summary": normalize_space(draft.summary),
         "lead": lead_of(normalize_space(draft.summary), paragraphs),
         "body_html": body_html,
@@ -116,20 +124,20 @@ def notes_of(draft: ArticleDraft) -> list[str]:
     """Return what the operator should know about how a draft was read and stored."""
     if dated_ahead(draft):
         return [*draft.notes, f"dated {draft.published_at:%Y-%m-%d %H:%M}, more than a day ahead: "
-                              "shown at the time it was read, marked as an inferred date"]
+                              "stored as date unknown, sorted by when it was found"]
     return draft.notes
 
 
 def identity_of(fields: dict, outlet_name: str) -> str:
     """Return the dedupe identity: canonical URL, else outlet + title + day, else the content hash.
 
-    An inferred date (a page without its year, or without any date) is not part of the identity:
+    An inferred or unknown date (a page without its year, or without any date) is not part of the identity:
     the same page imported again with another reference date would otherwise become a twin. Such
     articles are one when their outlet, title and words are the same.
     """
     if fields["url"]:
         return "url:" + fields["url"]
-    if outlet_name and fields.get("date_inferred"):
+    if outlet_name and (fields.get("date_inferred") or fields.get("date_unknown")):
         return f"otc:{fold_title(outlet_name)}|{fold_title(fields['title'])}|{fields['content_hash']}"
     if outlet_name:
         day = fields["published_at"].date().isoformat()
@@ -245,6 +253,9 @@ def _store_articles(drafts: list[ArticleDraft], into: list, cleaned_fields: list
                 # Same article, edited since: keep its id, counters and discussion; refresh the content.
                 for name in EDITABLE:
                     setattr(existing, name, fields[name])
+                if existing.date_unknown and not fields["date_unknown"]:  # a date read at last replaces "unknown"
+                    existing.published_at, existing.date_inferred, existing.date_unknown = (
+                        fields["published_at"], fields["date_inferred"], False)
                 if existing.pk:
                     existing.save()
                 results[n] = StoreResult(UPDATED, existing, notes_of(_draft))

@@ -126,8 +126,8 @@ def article(request, pk, slug):
         "facts": facts,
         # At most three topics: those the article returns to most often, then the surest.
         "top_topics": sorted(facts.get("topic", []), key=lambda e: (-len(e["spans"]), -e["fact"].confidence))[:MAX_TOPICS],
-        # With facts, the body is drawn from its plain text so each fact's words can be anchored.
-        "body": marked_body(item.body_text, spans) if spans else None,
+        # With facts, each fact's words are anchored inside the stored blocks (paragraphs, lists, headings).
+        "body": marked_body(item.body_html, item.body_text, spans) if spans else None,
     })
 
 

@@ -29,10 +29,10 @@ def article_facts(article) -> dict:
 
 def daily_counts(kind: str, since, **match) -> dict:
     """Return {local day: number of distinct articles} with a fact of this kind (and key or slug)
-    among the articles published since `since`."""
+    among the articles published since `since` (an article whose date is unknown is on no day)."""
     per_day = defaultdict(set)
-    for article_id, at in Fact.objects.filter(kind=kind, article__published_at__gte=since, **match).values_list(
-            "article_id", "article__published_at"):
+    in_window = Fact.objects.filter(kind=kind, article__published_at__gte=since, article__date_unknown=False, **match)
+    for article_id, at in in_window.values_list("article_id", "article__published_at"):
         per_day[timezone.localdate(at)].add(article_id)
     return {day: len(ids) for day, ids in per_day.items()}
 

@@ -74,7 +74,8 @@ def compose(user, prefs: Preferences, since: datetime) -> dict:
     notes = list(Notification.objects.filter(user=user, read_at__isnull=True, kind__in=by_mail, updated_at__gte=since)
                  .select_related("article", "actor").order_by("-updated_at")[:NOTIFICATIONS])
     lines = [(text, mail.absolute(target_url(note))) for note, text in zip(notes, describe_all(notes), strict=True)]
-    feed = my_feed(user, size=FEED_ITEMS, since=since).rows
+    # An article whose date nobody could read is never new, whenever it was found.
+    feed = [row for row in my_feed(user, size=FEED_ITEMS, since=since).rows if not row.article.date_unknown]
     return {"notifications": lines, "feed": feed}
 
 

@@ -26,8 +26,9 @@ from parley.following.models import Event, Follow, Notification, Preferences
 
 log = logging.getLogger("parley.following")
 
-# Only articles published this recently notify: re-enriching or importing an archive must not
-# flood inboxes with old news.
+# Only articles published this recently, by a date that was read, notify: re-enriching or importing
+# an archive must not flood inboxes with old news, and an article whose date nobody could read is
+# never news (its stored time is when it was found).
 FRESH = timedelta(days=2)
 BATCH = 500
 KEEP_DELIVERED = timedelta(days=14)  # delivered events are kept this long (failed ones too, for the admin)
@@ -46,7 +47,7 @@ def comment_edited(comment: Comment) -> None:
 
 def article_understood(article) -> None:
     """Queue the news of a fresh article to the followers of its subjects; call where its subjects are stored."""
-    if article.published_at >= timezone.now() - FRESH:
+    if not article.date_unknown and article.published_at >= timezone.now() - FRESH:
         Event.objects.create(kind=Event.ARTICLE, article=article)
 
 

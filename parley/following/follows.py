@@ -155,9 +155,9 @@ def watchlist(user, since) -> list[Followed]:
         item = described[kind, key]
         if since is not None:
             if kind in (Follow.TICKER, Follow.PERSON, Follow.TOPIC):
-                newer = Subject.objects.filter(kind=kind, key=key, published_at__gt=since)
+                newer = Subject.objects.filter(kind=kind, key=key, published_at__gt=since, article__date_unknown=False)
             elif kind == Follow.OUTLET:
-                newer = Article.objects.filter(outlet_id=outlet_ids.get(key), published_at__gt=since)
+                newer = Article.objects.filter(outlet_id=outlet_ids.get(key), published_at__gt=since, date_unknown=False)
             else:
                 newer = Comment.objects.visible().filter(article_id=int(key), created_at__gt=since)
             item.new = newer[:NEW_CAP + 1].count()

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from parley.articles.cleaning import html_to_paragraphs, normalize_url, sha256
+from parley.articles.cleaning import normalize_url, sha256
 from parley.articles.services import (
     IMPORTED,
     SKIPPED,
@@ -106,6 +106,11 @@ def add_source(url: str, name: str = "", interval: int | None = None, full_text:
             if problems:
                 raise SourceError("the page announces feeds, but none works: " + "; ".join(problems))
             kind = Source.PAGE
+            try:  # a page source is one article: a home page, a listing or an index is refused now
+                read_html_page(decode_document(fetched.content, fetched.charset), timezone.now(), url=fetched.url)
+            except Unreadable as exc:
+                raise SourceError(f"cannot add {url}: it announces no feed, and the page is not an article "
+                                  f"({str(exc).removeprefix('not an article: ')})") from None
     if Source.objects.filter(url=final).exists():
         raise SourceError(f"{final} is already a source")
     return Source.objects.create(url=final, kind=kind, name=name, interval=interval, full_text=full_text,
@@ -138,22 +143,23 @@ def publishing_interval(drafts: list[ArticleDraft]) -> timedelta:
 
 def with_full_text(draft: ArticleDraft, notes: list[str], max_bytes: int | None) -> ArticleDraft:
     """Return the draft with its page's main text when it carries only a summary; note why not otherwise."""
-    summary_chars = len(" ".join(draft.paragraphs or html_to_paragraphs(draft.html)))
+    summary_chars = len(" ".join(draft.text_paragraphs()))
     if summary_chars >= SUMMARY_ONLY_CHARS or not draft.url:
         return draft
     try:
         page = fetch(draft.url, max_bytes=max_bytes)
-        extracted = read_html_page(decode_document(page.content, page.charset), draft.published_at, url=page.url)
+        extracted = read_html_page(decode_document(page.content, page.charset), draft.published_at, url=page.url,
+                                   linked_as_article=True)
     except (FetchError, Unreadable) as exc:
         notes.append(f"{draft.url}: kept the summary ({exc})")
         return draft
-    text_chars = len(" ".join(extracted.paragraphs))
+    text_chars = len(" ".join(extracted.text_paragraphs()))
     if text_chars < MIN_FULL_TEXT_CHARS:
         notes.append(f"{draft.url}: kept the summary (the page gave {text_chars} characters: block page or paywall?)")
         return draft
     # The page's canonical URL (trafilatura reads <link rel="canonical">) beats the feed's link.
-    return replace(draft, html="", paragraphs=extracted.paragraphs, byline=draft.byline or extracted.byline,
-                   url=extracted.url or draft.url)
+    return replace(draft, html=extracted.html, paragraphs=extracted.paragraphs,
+                   byline=draft.byline or extracted.byline, url=extracted.url or draft.url)
 
 
 def _store_entries(source: Source, drafts: list[ArticleDraft], notes: list[str], cleaned: list | None = None) -> dict:

@@ -1,6 +1,7 @@
 """Import saved files (text pages, HTML pages, JSON Lines, RSS/Atom/JSON feeds) through `import_path()`."""
 import logging
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from parley.articles.services import (
     ArticleDraft,
     ArticleRejected,
     store_article,
+    store_articles,
 )
 from parley.sources.models import Source
 from parley.sources.readers import Unreadable
@@ -41,27 +43,40 @@ EXTENSIONS = {
 STDIN = "-"
 
 
+REFUSED = "refused"
+# Records stored per transaction when a file holds many (a feed of 10,000 entries).
+STORE_BATCH = 500
+
+
 @dataclass
 class FileReport:
-    """What importing one file did: counts by outcome and the reasons for failures."""
+    """What importing one file did: counts by outcome, the reasons records were refused, and whether
+    the file itself could not be read (`failed`)."""
 
     path: str
-    counts: dict = field(default_factory=lambda: {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0, "failed": 0})
+    counts: dict = field(default_factory=lambda: {IMPORTED: 0, UPDATED: 0, UNCHANGED: 0, SKIPPED: 0, REFUSED: 0})
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was changed or dropped on the way in
+    failed: bool = False  # the file could not be read at all (missing, binary, too large, not a feed...)
 
     def fail(self, reason: str) -> None:
-        self.counts["failed"] += 1
+        """Record that the file could not be read (or a record could not be stored): an error."""
+        self.failed = True
+        self.reasons.insert(0, reason)
+
+    def refuse(self, reason: str) -> None:
+        """Record a record the file holds that is not an article Parley stores, with the reason."""
+        self.counts[REFUSED] += 1
         self.reasons.append(reason)
 
     @property
     def ok(self) -> bool:
-        return self.counts["failed"] == 0
+        return not self.failed
 
     def summary(self) -> str:
-        """Return one line: the counts, then the first reason when something failed."""
-        parts = [f"{n} {name}" for name, n in self.counts.items() if n or name in (IMPORTED, "failed")]
-        line = f"{self.path}: " + ", ".join(parts)
+        """Return one line: the counts, then the first reason when something failed or was refused."""
+        parts = [f"{n} {name}" for name, n in self.counts.items() if n or name == IMPORTED]
+        line = f"{self.path}: " + ("failed, " if self.failed else "") + ", ".join(parts)
         if self.reasons:
             line += f" ({self.reasons[0]}" + (f"; and {len(self.reasons) - 1} more" if len(self.reasons) > 1 else "") + ")"
         if self.notes:
@@ -99,12 +114,51 @@ def read_bytes(name: str, limit: int) -> bytes:
             data = fh.read(limit + 1)
     if len(data) > limit:
         raise Unreadable(f"input is over the import limit of {limit:,} bytes (PARLEY_IMPORT_MAX_BYTES)")
+    if data.startswith(GZIP_MAGIC) or (name != STDIN and Path(name).suffix.lower() == ".gz"):
+        return gunzip(data, limit)
     return data
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+GZIP_PIECE = 64 * 1024
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Return a gzip file's contents (every member), decompressed a piece at a time and refused as
+    soon as they pass `limit`, so a gzip bomb costs about the limit in memory, never more."""
+    if not data.startswith(GZIP_MAGIC):
+        raise Unreadable("named .gz but not a gzip file (no gzip header)")
+    out, size, rest = [], 0, data
+    while rest:
+        stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            while rest:
+                piece = stream.decompress(rest, GZIP_PIECE)
+                rest = stream.unconsumed_tail
+                size += len(piece)
+                if size > limit:
+                    raise Unreadable(f"gzip file decompresses to over the import limit of {limit:,} bytes "
+                                     "(PARLEY_IMPORT_MAX_BYTES): refused, as a gzip bomb would be")
+                out.append(piece)
+                if stream.eof:
+                    break
+        except zlib.error as exc:
+            raise Unreadable(f"not a readable gzip file ({exc})") from None
+        if not stream.eof:
+            raise Unreadable(f"truncated gzip file: the compressed data ends early (after {size:,} bytes)")
+        rest = stream.unused_data.lstrip(b"\x00")  # another member follows, or padding
+    return b"".join(out)
+
+
+def extension_of(name: str) -> str:
+    """Return a file's extension, looking through .gz ("page.html.gz" is ".html")."""
+    path = Path(name)
+    return (path.with_suffix("").suffix if path.suffix.lower() == ".gz" else path.suffix).lower()
 
 
 def sniff_format(name: str, text: str) -> str:
     """Return the reader for a file: by extension, else by its first characters."""
-    by_ext = EXTENSIONS.get(Path(name).suffix.lower())
+    by_ext = EXTENSIONS.get(extension_of(name))
     if by_ext:
         return by_ext
     head = text.lstrip()[:1000].lower()
@@ -119,7 +173,7 @@ def _import_opml(report: FileReport, data: bytes) -> FileReport:
     """Add a source for each feed an OPML file lists (checked by the workers, not now)."""
     for url, title in read_opml(data):
         if not normalize_url(url):
-            report.fail(f"{url}: not an http(s) URL")
+            report.refuse(f"{url}: not an http(s) URL")
             continue
         _, created = Source.objects.get_or_create(url=url, defaults={"name": title[:200], "next_check_at": timezone.now()})
         report.counts[IMPORTED if created else UNCHANGED] += 1
@@ -127,7 +181,7 @@ def _import_opml(report: FileReport, data: bytes) -> FileReport:
 
 
 def _looks_like_feed(name: str, data: bytes) -> bool:
-    return EXTENSIONS.get(Path(name).suffix.lower()) == "feed" or looks_like_feed(data)
+    return EXTENSIONS.get(extension_of(name)) == "feed" or looks_like_feed(data)
 
 
 def drafts_in(name: str, text: str, fmt: str, reference: datetime, data: bytes = b"",
@@ -141,10 +195,12 @@ def drafts_in(name: str, text: str, fmt: str, reference: datetime, data: bytes =
     elif fmt == "jsonl":
         for number, item in read_json_lines(text, origin):
             yield f"line {number}: ", item
-    elif fmt == "html":
-        yield "", read_html_page(text, reference, origin)
-    else:
-        yield "", read_text_page(text, reference, origin)
+    else:  # one article a file: the reader's refusal is the file's one refused record
+        reader = read_html_page if fmt == "html" else read_text_page
+        try:
+            yield "", reader(text, reference, origin)
+        except Unreadable as exc:
+            yield "", exc
 
 
 def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = None) -> FileReport:
@@ -152,7 +208,7 @@ def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = 
     report = FileReport(name)
     try:
         data = read_bytes(name, settings.PARLEY_IMPORT_MAX_BYTES)
-        if fmt == "auto" and (EXTENSIONS.get(Path(name).suffix.lower()) == "opml" or b"<opml" in data[:500].lower()):
+        if fmt == "auto" and (EXTENSIONS.get(extension_of(name)) == "opml" or b"<opml" in data[:500].lower()):
             fmt = "opml"
         if fmt == "opml":
             return _import_opml(report, data)
@@ -166,21 +222,16 @@ def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = 
             reference = datetime.fromtimestamp(Path(name).stat().st_mtime, tz=timezone.get_current_timezone())
         else:
             reference = timezone.now()
+        batch = []
         for where, item in drafts_in(name, text, sniff_format(name, text) if fmt == "auto" else fmt, reference, data):
             if isinstance(item, Unreadable):
-                report.fail(where + str(item).removeprefix(where))
+                report.refuse(where + str(item).removeprefix(where))
                 continue
-            try:
-                result = store_article(item)
-            except ArticleRejected as exc:
-                report.fail(f"{where}{exc}")
-                continue
-            except Exception as exc:  # one record the database refuses must not cost the records after it
-                log.exception("storing %s%s failed", where, name)
-                report.fail(f"{where}could not be stored ({type(exc).__name__}: {exc})")
-                continue
-            report.counts[result.status] += 1
-            report.notes.extend(where + note for note in result.notes)
+            batch.append((where, item))
+            if len(batch) >= STORE_BATCH:
+                _store_batch(report, name, batch)
+                batch = []
+        _store_batch(report, name, batch)
     except (Unreadable, ArticleRejected) as exc:
         report.fail(str(exc))
     except OSError as exc:
@@ -189,6 +240,32 @@ def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = 
         log.exception("import of %s failed", name)
         report.fail(f"internal error: {type(exc).__name__}: {exc}")
     return report
+
+
+def _store_batch(report: FileReport, name: str, batch: list[tuple[str, ArticleDraft]]) -> None:
+    """Store a file's drafts, many to a transaction; if the batch fails, one at a time, so one record
+    the database refuses costs only itself."""
+    if not batch:
+        return
+    try:
+        results = store_articles([draft for _, draft in batch])
+    except Exception:  # each draft is tried alone below, and its error recorded there
+        results = [None] * len(batch)
+    for (where, draft), result in zip(batch, results, strict=True):
+        if result is None:
+            try:
+                result = store_article(draft)
+            except ArticleRejected as exc:
+                result = exc
+            except Exception as exc:  # one record the database refuses must not cost the records after it
+                log.exception("storing %s%s failed", where, name)
+                report.fail(f"{where}could not be stored ({type(exc).__name__}: {exc})")
+                continue
+        if isinstance(result, ArticleRejected):
+            report.refuse(f"{where}{result}")
+            continue
+        report.counts[result.status] += 1
+        report.notes.extend(where + note for note in result.notes)
 
 
 def import_path(

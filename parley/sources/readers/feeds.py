@@ -19,6 +19,7 @@ from lxml.etree import ParserError
 from parley.articles.cleaning import html_to_paragraphs
 from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
+from parley.sources.readers.dates import DateReader
 from parley.sources.readers.decoding import charset_is_usable
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -40,7 +41,8 @@ def looks_like_feed(data: bytes) -> bool:
     return any(marker in head for marker in FEED_MARKERS)
 
 
-def _when(entry) -> datetime | None:
+def _when(entry, dates: DateReader) -> datetime | None:
+    """Return an entry's date: feedparser's reading, else the date string read in the feed's language."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
@@ -48,6 +50,12 @@ def _when(entry) -> datetime | None:
                 return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
             except (OverflowError, ValueError):
                 continue
+    for key in ("published", "updated", "created"):
+        raw = entry.get(key)
+        if isinstance(raw, str) and raw.strip():
+            found = dates.read(raw)
+            if found is not None:
+                return found
     return None
 
 
@@ -135,37 +143,39 @@ def read_json_feed(data: bytes, reference: datetime, origin: str = "") -> list[A
         raise Unreadable("the feed has no entries")
     outlet = _json_text(document.get("title"))[:200]
     base = _json_text(document.get("home_page_url")) or _json_text(document.get("feed_url"))
+    dates = DateReader(_json_text(document.get("language")))
     out: list[ArticleDraft | Unreadable] = []
     for number, item in enumerate(items, start=1):
         try:
-            out.append(_json_draft(item, outlet, base, reference, f"{origin}#{number}" if origin else ""))
+            out.append(_json_draft(item, outlet, base, reference, f"{origin}#{number}" if origin else "", dates))
         except (Unreadable, *PARSER_FAILURES) as exc:
             out.append(Unreadable(f"entry {number}: {exc}"))
     return out
 
 
-def _titled(title: str, html: str, paragraphs: list[str]) -> tuple[str, list[str]]:
-    """Return an entry's title (its first words when it has none) and its paragraphs (the title
-    when it has no text); raise Unreadable when it has neither."""
+def _titled(title: str, html: str, paragraphs: list[str], link: str) -> tuple[str, list[str]]:
+    """Return an entry's title (its first words when it has none) and its paragraphs: none for an
+    entry with a link and no text (a link item, read at the outlet), the title for one with neither;
+    raise Unreadable when it has no title and no text."""
     if not title:
         title = (paragraphs[0] if paragraphs else " ".join(html_to_paragraphs(html))[:120]).strip()
     if not title:
         raise Unreadable("no title and no text")
-    return title, paragraphs if html or paragraphs else [title]
+    return title, paragraphs if html or paragraphs or link else [title]
 
 
 def _json_text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _json_draft(item, outlet: str, base: str, reference: datetime, origin: str) -> ArticleDraft:
+def _json_draft(item, outlet: str, base: str, reference: datetime, origin: str, dates: DateReader) -> ArticleDraft:
     if not isinstance(item, dict):
         raise Unreadable("an item must be a JSON object")
     link = _json_text(item.get("url")) or _json_text(item.get("external_url"))
     html, text = _json_text(item.get("content_html")), _json_text(item.get("content_text"))
     summary = _json_text(item.get("summary"))
     paragraphs = [p for p in (text or ("" if html else summary)).replace("\r\n", "\n").split("\n\n") if p.strip()]
-    title, paragraphs = _titled(_json_text(item.get("title")), html, paragraphs)
+    title, paragraphs = _titled(_json_text(item.get("title")), html, paragraphs, link)
     when = None
     for key in ("date_published", "date_modified"):
         stamp = _json_text(item.get(key))
@@ -174,8 +184,9 @@ def _json_draft(item, outlet: str, base: str, reference: datetime, origin: str) 
                 when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
                 when.astimezone(UTC)
             except (ValueError, OverflowError):
-                when = None
-                continue
+                when = dates.read(stamp)
+                if when is None:
+                    continue
             if when.tzinfo is None:
                 when = timezone.make_aware(when, timezone.get_current_timezone())
             break
@@ -183,7 +194,7 @@ def _json_draft(item, outlet: str, base: str, reference: datetime, origin: str) 
     byline = ", ".join(_json_text(a.get("name")) for a in authors if isinstance(a, dict) and _json_text(a.get("name")))
     return ArticleDraft(
         title=title[:500], outlet=outlet, url=link, byline=byline, summary=summary if (html or text) else "",
-        published_at=when or timezone.localtime(reference), date_inferred=when is None,
+        published_at=when or timezone.localtime(reference), date_unknown=when is None,
         html=_absolute(html, link or base) if html else "", paragraphs=[] if html else paragraphs, origin=origin,
         entry_id=str(item.get("id") or link)[:500],
     )
@@ -206,24 +217,25 @@ def _entries(parsed, reference: datetime, origin: str) -> Iterator[ArticleDraft 
             raise Unreadable("not a feed (no RSS, Atom or JSON Feed document found)")
         raise Unreadable("the feed has no entries")
     outlet = _text(parsed.feed.get("title_detail"), parsed.feed.get("title", ""))[:200]
+    dates = DateReader(parsed.feed.get("language") or "")
     for number, entry in enumerate(parsed.entries, start=1):
         try:
-            yield _draft(entry, number, parsed, outlet, reference, origin)
+            yield _draft(entry, number, parsed, outlet, reference, origin, dates)
         except (Unreadable, *PARSER_FAILURES) as exc:  # one odd entry costs only itself
             yield Unreadable(f"entry {number}: {exc}" if isinstance(exc, Unreadable)
                              else f"entry {number}: cannot be read ({type(exc).__name__}: {exc})")
 
 
-def _draft(entry, number: int, parsed, outlet: str, reference: datetime, origin: str) -> ArticleDraft:
+def _draft(entry, number: int, parsed, outlet: str, reference: datetime, origin: str, dates: DateReader) -> ArticleDraft:
     """Return one entry as a draft; raise Unreadable when it has neither title nor text."""
     link = entry.get("link", "") or ""
     title = _text(entry.get("title_detail"), entry.get("title", "")).strip()
     html, paragraphs = _body(entry, link or parsed.feed.get("link", ""))
-    title, paragraphs = _titled(title, html, paragraphs)
-    when = _when(entry)
+    title, paragraphs = _titled(title, html, paragraphs, link)
+    when = _when(entry, dates)
     return ArticleDraft(
         title=title[:500], outlet=outlet, url=link, byline=entry.get("author", "") or "",
-        published_at=when or timezone.localtime(reference), date_inferred=when is None,
+        published_at=when or timezone.localtime(reference), date_unknown=when is None,
         html=html, paragraphs=paragraphs, origin=f"{origin}#{number}" if origin else "",
         entry_id=entry.get("id", "") or link,
     )

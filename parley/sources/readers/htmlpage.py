@@ -1,36 +1,138 @@
-"""Read a saved HTML article page: main text and metadata from trafilatura."""
+"""Read a saved or fetched HTML page: is it an article, and if so its body as the outlet wrote it.
+
+trafilatura finds the main text and the metadata (title, author, date, site name, canonical URL).
+Its structure is kept: paragraphs, headings, lists, quotes and tables become the stored HTML, so
+the page shows them as the outlet did. Furniture the extractor leaves (reprint and share lines,
+"sent to" confirmations, bare URLs) is dropped by `furniture.is_furniture`; a page that is not an
+article (a home page, a listing, a directory index, an error page) is refused with the reason
+(`pagekind.judge`). The outlet and byline are checked as names (`names`).
+"""
+import copy
 from datetime import datetime
 
+import lxml.html
 import trafilatura
 from django.utils import timezone
+from lxml import etree
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.utils import load_html
 
-from parley.articles.cleaning import fold_title
+from parley.articles.cleaning import (
+    BLOCK_TAGS,
+    fold_title,
+    html_to_paragraphs,
+    pieces_text,
+    sanitize_html,
+    text_blocks,
+)
 from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
 from parley.sources.readers.dates import parse_date_line
+from parley.sources.readers.furniture import is_furniture
+from parley.sources.readers.names import outlet_name, person_names
+from parley.sources.readers.pagekind import judge, page_signals, path_of
+
+CONTAINERS = {"ul", "ol", "table", "thead", "tbody", "blockquote", "figure"}  # emptied by furniture: dropped too
 
 
-def read_html_page(html: str, reference: datetime, origin: str = "", url: str | None = None) -> ArticleDraft:
-    """Return the article an HTML page holds; raise Unreadable when trafilatura finds none."""
+class NotAnArticle(Unreadable):
+    """A page that holds no article (a home page, a listing, an error page), with the reason in words."""
+
+
+def parse_page(html: str):
+    """Return an HTML document as lxml reads it for trafilatura, or None when it holds no HTML."""
+    try:
+        return load_html(html)
+    except (ValueError, TypeError, etree.ParserError):
+        return None
+
+
+def read_html_page(html: str, reference: datetime, origin: str = "", url: str | None = None,
+                   linked_as_article: bool = False) -> ArticleDraft:
+    """Return the article an HTML page holds; raise NotAnArticle (an Unreadable) for a page that is
+    not an article, with the reason. `linked_as_article`: a feed entry links to this page as its
+    article, which marks it as one (it must still not be a listing, an index or an error page)."""
+    tree = parse_page(html)
+    signals = page_signals(tree, url) if tree is not None else None
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
-    )
-    if doc is None or not (doc.text or "").strip():
-        raise Unreadable("no article text found in the HTML page")
-    if not (doc.title or "").strip():
+        copy.deepcopy(tree), url=url, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False) if tree is not None else None
+    if doc is None or doc.body is None:
+        verdict = judge(signals, [], None)
+        raise NotAnArticle(f"not an article: {verdict.reason}" if not verdict.is_article
+                           else "no article text found in the HTML page")
+    title = " ".join((doc.title or "").split())
+    body, notes = body_html(doc.body, title)
+    paragraphs = html_to_paragraphs(body)
+    page_url = doc.url or url or ""
+    if signals is not None and not signals.path and page_url:
+        signals.path = path_of(page_url)
+    outlet, outlet_note = outlet_name([doc.sitename or ""], page_url, title)
+    byline = person_names(doc.author or "", outlet)
+    verdict = judge(signals, paragraphs, tree, byline, linked_as_article)
+    if not verdict.is_article:
+        raise NotAnArticle(f"not an article: {verdict.reason}")
+    if not title:
         raise Unreadable("no headline (no <title>, og:title or <h1>) in the HTML page")
-    # trafilatura gives the text with one paragraph per line.
-    paragraphs = [line for line in doc.text.split("\n") if line.strip()]
-    # The page's <h1> often opens the extracted text; the headline is shown once, above the body.
-    if paragraphs and fold_title(paragraphs[0]) == fold_title(doc.title):
-        paragraphs = paragraphs[1:]
+    if outlet_note:
+        notes.append(outlet_note)
+    if doc.author and not byline:
+        notes.append(f"byline \u201c{' '.join(doc.author.split())[:80]}\u201d names no person; left out")
     published = parse_date_line(doc.date, reference) if doc.date else None
-    when, inferred = (published.when, published.inferred) if published else (_local(reference), True)
+    when, inferred = (published.when, published.inferred) if published else (_local(reference), False)
     return ArticleDraft(
-        title=doc.title, outlet=doc.sitename or doc.hostname or "", byline=doc.author or "",
-        url=doc.url or url or "", summary=doc.description or "", published_at=when, date_inferred=inferred,
-        paragraphs=paragraphs, origin=origin,
+        title=title, outlet=outlet, byline=byline, url=page_url, summary=doc.description or "",
+        published_at=when, date_inferred=inferred, html=body, origin=origin, notes=notes,
+        date_unknown=published is None,
     )
+
+
+def body_html(body, title: str) -> tuple[str, list[str]]:
+    """Return the extracted body as sanitised HTML (structure kept, furniture and a repeated headline
+    dropped) and notes on what was dropped."""
+    root = convert_to_html(body).find("body")
+    for el in root.iter("h1"):
+        el.tag = "h2"  # the page's own headline is the only <h1>
+    for el in root.iter("div"):
+        if not any(d.tag in BLOCK_TAGS for d in el.iterdescendants()):
+            el.tag = "p"
+    notes, dropped = [], []
+    blocks = [el for el in root.iter() if el.tag in BLOCK_TAGS
+              and not any(a.tag in BLOCK_TAGS for a in el.iterancestors())]
+    for n, el in enumerate(blocks):
+        text = pieces_text(next(iter(text_blocks(_wrapped(el))), []))
+        reason = "the headline again" if n == 0 and title and fold_title(text) == fold_title(title) else is_furniture(text)
+        if reason:
+            dropped.append(f"\u201c{text[:60]}\u201d ({reason})" if reason != "the headline again" else "the headline, repeated")
+            _drop(el)
+    for el in list(root.iter(*CONTAINERS)):
+        if not "".join(el.itertext()).strip():
+            _drop(el)
+    if dropped:
+        notes.append("dropped " + "; ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""))
+    html = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return sanitize_html(html), notes
+
+
+def _wrapped(el):
+    holder = etree.Element("div")
+    holder.append(copy.deepcopy(el))
+    holder[0].tail = None
+    return holder
+
+
+def _drop(el) -> None:
+    """Remove an element, keeping its tail text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _local(moment: datetime) -> datetime:

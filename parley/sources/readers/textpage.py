@@ -18,6 +18,7 @@ from datetime import datetime
 from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
 from parley.sources.readers.dates import parse_date_line
+from parley.sources.readers.names import is_outlet_name, person_names
 
 BYLINE = re.compile(r"^(by|written by|words by)\s+(?P<names>[^\d].{1,150})$", re.I)
 DISCLAIMER_LEAD = re.compile(r"^(disclaimer|important information|risk (warning|disclosure)|disclosure)\s*[:：.\-–—]\s*", re.I)
@@ -115,6 +116,13 @@ def read_text_page(text: str, reference: datetime, origin: str = "") -> ArticleD
     body, disclaimer, notes = body_of(blocks)
     if not body:
         raise Unreadable("no body text under the headline")
+    people = person_names(byline)
+    if byline and not people:
+        notes.append(f"byline \u201c{byline[:80]}\u201d names no person; left out")
+    byline = people
+    if outlet and not is_outlet_name(outlet, title):
+        notes.append(f"outlet \u201c{outlet[:60]}\u201d is not a publication's name; left empty")
+        outlet = ""
     return ArticleDraft(
         title=title, outlet=outlet, byline=byline, summary=summary, published_at=date.when,
         date_inferred=date.inferred, paragraphs=body, disclaimer=disclaimer, origin=origin, notes=notes,

@@ -241,7 +241,7 @@ def test_opml_import_adds_sources(tmp_path):
                     '<outline text="Wire" xmlUrl="https://wire.example/feed.xml"/>'
                     '<outline text="Bad" xmlUrl="file:///etc/passwd"/></outline></body></opml>')
     (report,) = import_path([str(path)])
-    assert (report.counts["imported"], report.counts["failed"]) == (1, 1)
+    assert (report.counts["imported"], report.counts["refused"]) == (1, 1)
     assert Source.objects.get().name == "Wire"
     assert import_path([str(path)])[0].counts["unchanged"] == 1
 
@@ -334,7 +334,7 @@ POLISH_TITLE = "Złoty umacnia się wobec euro po decyzji Rady Polityki Pienię�
 
 def article_page(title, sentence, meta=""):
     paragraphs = "".join(f"<p>{sentence} ({n})</p>" for n in range(6))
-    return (f"<!doctype html><html><head>{meta}<title>{title}</title></head>"
+    return (f'<!doctype html><html><head>{meta}<meta property="og:type" content="article"><title>{title}</title></head>'
             f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>")
 
 
@@ -385,7 +385,7 @@ def test_decode_document_wrong_header_falls_back():
 
 
 def test_entry_dated_far_ahead_does_not_top_the_listing(site):
-    """Ensure an entry dated 2099 is stored at the time it was read, marked as an inferred date, with
+    """Ensure an entry dated 2099 is stored at the time it was read, its date marked unknown, with
     the fetch log saying why, so news published after that fetch is listed above it (it is not pinned)."""
     from datetime import UTC, datetime
     site.put("/feed.xml", rss([("Forever on top", f"{site.base}/sticky", "urn:sticky", datetime(2099, 1, 1, tzinfo=UTC), LONG)]))
@@ -393,7 +393,7 @@ def test_entry_dated_far_ahead_does_not_top_the_listing(site):
     entry = ingest_source(source)
     assert entry.new == 1
     sticky = Article.objects.get(title="Forever on top")
-    assert sticky.date_inferred and sticky.published_at <= timezone.now()
+    assert sticky.date_unknown and sticky.published_at <= timezone.now()
     assert "more than a day ahead" in entry.notes
     site.put("/later.xml", rss([("Ordinary news", f"{site.base}/ordinary", "urn:ordinary", timezone.now() + timedelta(minutes=1), LONG)]))
     assert ingest_source(add_source(f"{site.base}/later.xml")).new == 1

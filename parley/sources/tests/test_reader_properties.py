@@ -52,14 +52,15 @@ def fast(n: int) -> settings:
 
 def check_draft(draft) -> None:
     """Assert clean_draft() cleans a reader's draft or rejects it with ArticleRejected, nothing else,
-    and that a cleaned draft's date has a UTC time (storing converts it to UTC)."""
+    that a cleaned draft has a headline and a body (or, a link item, a link and no body), and that
+    its date has a UTC time (storing converts it to UTC)."""
     assert isinstance(draft, ArticleDraft), type(draft)
     try:
         fields = clean_draft(draft)
     except ArticleRejected as exc:
         assert str(exc)
         return
-    assert fields["title"] and fields["body_text"]
+    assert fields["title"] and (fields["body_text"] or fields["url"] and not fields["body_html"])  # or a link item
     when = fields["published_at"]
     try:
         when.astimezone(UTC)

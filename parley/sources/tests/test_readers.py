@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from parley.articles.cleaning import html_to_paragraphs, sanitize_html
 from parley.sources.readers import Unreadable
 from parley.sources.readers.dates import parse_date_line
 from parley.sources.readers.decoding import decode_text
@@ -34,7 +35,7 @@ def test_fixture_page_matches_expectation(page):
     assert draft.byline == expected["byline"]
     assert draft.published_at == datetime.fromisoformat(expected["published"])
     assert draft.date_inferred is expected["date_inferred"]
-    paragraphs = draft.paragraphs
+    paragraphs = html_to_paragraphs(sanitize_html(draft.html)) if draft.html else draft.paragraphs
     assert len(paragraphs) == expected["paragraphs"]
     assert paragraphs[0].startswith(expected["first_words"])
     assert paragraphs[-1].endswith(expected["last_words"])
@@ -138,7 +139,7 @@ JSON_FEED = {
 
 def test_json_feed_items_become_drafts():
     """Ensure a JSON Feed's items are read (feedparser cannot): title, author, HTML made absolute,
-    text paragraphs, dates, an undated item marked as inferred, and a bad item refused alone."""
+    text paragraphs, dates, an undated item's date marked unknown, and a bad item refused alone."""
     from parley.sources.readers.feeds import read_feed
 
     items = read_feed(json.dumps(JSON_FEED).encode(), REF, origin="feed.json")
@@ -148,7 +149,7 @@ def test_json_feed_items_become_drafts():
     assert rates.published_at.isoformat() == "2025-11-25T10:00:00+00:00" and not rates.date_inferred
     assert oil.title == "Oil rose." and oil.paragraphs == ["Oil rose.", "Traders cheered."]
     assert oil.published_at.isoformat() == "2025-11-25T11:00:00+01:00"
-    assert note.date_inferred and note.paragraphs == ["A short note."]
+    assert note.date_unknown and not note.date_inferred and note.paragraphs == ["A short note."]
     assert isinstance(junk, Unreadable) and "entry 4" in str(junk)
     assert isinstance(empty, Unreadable) and "no title and no text" in str(empty)
 

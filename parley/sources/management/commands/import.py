@@ -1,4 +1,8 @@
-"""`parley import PATH...`: import saved text pages, HTML pages and JSON Lines files."""
+"""`parley import PATH...`: import saved text pages, HTML pages, JSON Lines files and feeds.
+
+Exit status: 0 when every file was read (records it refused are listed, with their reasons); 1 when
+a file could not be read at all, or, with --strict, when any record was refused.
+"""
 from datetime import datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,11 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="auto", help="Reader to use (default: by extension/content).")
         parser.add_argument("--reference-date", type=reference_date, default=None,
                             help="Date the pages were saved, for date lines without a year (default: each file's mtime).")
+        parser.add_argument("--strict", action="store_true",
+                            help="Exit 1 when any record was refused (not an article, no headline...), not only "
+                                 "when a file could not be read.")
 
-    def handle(self, paths, format, reference_date, verbosity, **options):
+    def handle(self, paths, format, reference_date, verbosity, strict, **options):
         files = expand_paths(paths)
         console = Console(file=self.stdout._out, highlight=False, soft_wrap=True)
-        totals = {"imported": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+        totals = {"imported": 0, "updated": 0, "unchanged": 0, "skipped": 0, "refused": 0}
         failed_files = 0
 
         def report(r):
@@ -43,7 +50,7 @@ class Command(BaseCommand):
             for key, n in r.counts.items():
                 totals[key] += n
             failed_files += not r.ok
-            if verbosity >= 1 or not r.ok:
+            if verbosity >= 1 or not r.ok or (strict and r.counts["refused"]):
                 console.print(r.summary(), markup=False)
             if verbosity >= 2:  # every reason and note, not only the first
                 for line in [*r.reasons, *(f"note: {note}" for note in r.notes)]:
@@ -62,6 +69,9 @@ class Command(BaseCommand):
         else:
             import_path(files, format, reference_date, on_file=report)
         if len(files) > 1 and verbosity >= 1:
-            console.print(f"{len(files)} files: " + ", ".join(f"{n} {k}" for k, n in totals.items()), markup=False)
+            console.print(f"{len(files)} files: " + ", ".join(f"{n} {k}" for k, n in totals.items())
+                          + (f", {failed_files} failed" if failed_files else ""), markup=False)
         if failed_files:
-            raise CommandError(f"{failed_files} of {len(files)} files had failures", returncode=1)
+            raise CommandError(f"{failed_files} of {len(files)} files could not be read", returncode=1)
+        if strict and totals["refused"]:
+            raise CommandError(f"{totals['refused']} records refused (--strict)", returncode=1)
