@@ -54,8 +54,9 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
     article, which marks it as one (it must still not be a listing, an index or an error page)."""
     tree = parse_page(html)
     signals = page_signals(tree, url) if tree is not None else None
+    # trafilatura works on its own copy of the tree (the judgement below reads the page as it came).
     doc = trafilatura.bare_extraction(
-        copy.deepcopy(tree), url=url, with_metadata=True, include_comments=False, include_tables=True,
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False) if tree is not None else None
     if doc is None or doc.body is None:
         verdict = judge(signals, [], None)
@@ -63,7 +64,9 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
                            else "no article text found in the HTML page")
     title = " ".join((doc.title or "").split())
     body, notes = body_html(doc.body, title)
-    paragraphs = html_to_paragraphs(body)
+    # A table's cells are read one by one: a data table (a status page, a price list) is not prose,
+    # while an old layout table holding the article in one cell is.
+    paragraphs = html_to_paragraphs(_cells_apart(body))
     page_url = doc.url or url or ""
     if signals is not None and not signals.path and page_url:
         signals.path = path_of(page_url)
@@ -112,6 +115,18 @@ def body_html(body, title: str) -> tuple[str, list[str]]:
         notes.append("dropped " + "; ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""))
     html = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
     return sanitize_html(html), notes
+
+
+def _cells_apart(fragment: str) -> str:
+    """Return a fragment with every table cell a paragraph of its own."""
+    if "<table" not in fragment:
+        return fragment
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for cell in root.iter("td", "th"):
+        cell.tag = "p"
+    for row in root.iter("tr"):
+        row.tag = "div"
+    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
 
 
 def _wrapped(el):

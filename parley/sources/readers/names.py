@@ -66,7 +66,8 @@ NOT_A_PERSON = re.compile(
     r"correspondents?|contributors?|media|network|online|magazine|times|post|journal|daily|tribune|herald|"
     r"group|inc|ltd|llc|corp|company|associated|bureau|channel|tv|radio|bbc|cnn|afp|ap|upi|dpa|admin|"
     r"administrator|guest|anonymous|webmaster|newsroom|writers?|sponsored|partner|content|feeds?|rss|"
-    r"redaktion|redacción|rédaction|redazione)\b", re.I)
+    r"redaktion|redacción|rédaction|redazione|ag|gmbh|sa|sas|sarl|spa|srl|plc|nv|bv|ab|as|oy|kk|pty|pte|co)\b",
+    re.I)
 PARTICLES = {"de", "da", "do", "dos", "das", "di", "del", "della", "van", "von", "der", "den", "ter", "du", "la",
              "le", "bin", "bint", "al", "el", "ibn", "y", "e", "st", "mc", "mac", "o"}
 NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:['’.\-][^\W\d_]*)*\.?$")

@@ -34,6 +34,7 @@ ERROR_TITLE = re.compile(
 SECTION_PATH = re.compile(r"^/(?:[\w-]+/)*(?:tags?|topics?|category|categories|section|sections|search|archives?|"
                           r"authors?|page/\d+|latest|news|index(?:\.\w+)?)/?$", re.I)
 HEADLINE_WORDS = 4  # a link of this many words or more reads as another article's headline
+VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 WORD = re.compile(r"\w+")
 
 
@@ -102,19 +103,12 @@ def page_signals(tree, url: str | None = None) -> PageSignals:
         if link.get("href") is None:
             continue
         signals.links += 1
-        words = link.text_content().split()
+        words = "".join(link.itertext()).split()
         signals.link_chars += sum(map(len, words)) + len(words)
         if len(words) >= HEADLINE_WORDS:
             seen.add(" ".join(words).lower())
     signals.teasers = len(seen)
-    body = tree.find(".//body")
-    text = []
-    for el in (body if body is not None else tree).iter():
-        if el.tag in ("script", "style", "noscript", "template") or not isinstance(el.tag, str):
-            continue
-        text.append(el.text or "")
-        text.append(el.tail or "")
-    signals.text_chars = len(" ".join(" ".join(text).split()))
+    signals.text_chars = len(" ".join(" ".join(tree.xpath(VISIBLE_TEXT)).split()))
     return signals
 
 
@@ -146,10 +140,11 @@ def prose_of(paragraphs: list[str]) -> int:
 
 # How much prose an article needs, by what else marks it as one. A page that declares itself an
 # article may be a brief or a video with a caption; one with a byline or an article's address needs
-# a few paragraphs; one that nothing marks must be mostly prose, and plenty of it.
+# a paragraph or two; one that nothing marks needs more, and one that declares itself something
+# else (og:type website, product, profile...) is not taken for an article on its prose alone.
 MIN_DECLARED_PROSE = 80
 MIN_MARKED_PROSE = 250
-MIN_UNMARKED_PROSE, MIN_UNMARKED_PARAGRAPHS = 3000, 4
+MIN_UNMARKED_PROSE, MIN_UNMARKED_PARAGRAPHS, MIN_UNMARKED_SHARE = 500, 2, 0.6
 # A listing's shape: this many teaser cards (a lead under another article's headline) holding this
 # share of the prose; stricter for a page that declares itself an article.
 LISTING_CARDS, LISTING_SHARE = 5, 0.5
@@ -166,7 +161,9 @@ ARTICLE_PATH = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])\b|\d{5,}|[^/]*\
 
 PROSE_WORDS = 12  # a block of this many words or more reads as prose
 CARD_LEVELS = 4  # how far up from a paragraph a teaser card's headline link may sit
-OWN_TEXT = re.compile(r"\s+")
+INDEXED_CHARS = 25  # shorter texts are never a paragraph of prose
+TEXT_TAGS = ("p", "div", "li", "span", "td", "dd", "a", "h2", "h3", "h4", "section", "article", "blockquote",
+             "figcaption", "font", "em", "strong", "b", "i")  # where an extracted paragraph's words start
 
 
 def teasers_in(tree, paragraphs: list[str]) -> tuple[float, int]:
@@ -175,38 +172,40 @@ def teasers_in(tree, paragraphs: list[str]) -> tuple[float, int]:
     prose. On a home or section page the extractor's "body" is such leads; on an article the prose
     sits together."""
     index = {}
-    for el in tree.iter():
-        if isinstance(el.tag, str) and el.text and _words(el.text) >= 5:
-            index.setdefault(OWN_TEXT.sub(" ", el.text).strip()[:60], el)
+    for el in tree.iter(*TEXT_TAGS):
+        text = el.text
+        if text and len(text) >= INDEXED_CHARS:
+            index.setdefault(" ".join(text.split())[:60], el)
     total = teaser = 0
-    cards = set()
+    cards, prose_counts = set(), {}
     for paragraph in paragraphs:
         if not is_prose(paragraph):
             continue
         total += len(paragraph)
         el = index.get(paragraph[:60].strip())
-        link = _card_link(el) if el is not None else None
+        link = _card_link(el, prose_counts) if el is not None else None
         if link:
             teaser += len(paragraph)
             cards.add(link)
     return (teaser / total if total else 0.0), len(cards)
 
 
-def _card_link(el) -> str | None:
+def _card_link(el, prose_counts: dict) -> str | None:
     """Return the headline of the teaser card a prose element sits in, if it sits in one."""
-    own = {id(x) for x in el.iter()}
+    own = set(el.iter())
     node = el
     for _ in range(CARD_LEVELS):
         node = node.getparent()
         if node is None:
             return None
-        prose = sum(1 for x in node.iter() if isinstance(x.tag, str) and x.tag in ("p", "li", "div", "span", "dd")
-                    and x.text and _words(x.text) >= PROSE_WORDS)
-        if prose >= 3:
+        if node not in prose_counts:
+            prose_counts[node] = sum(1 for x in node.iter("p", "li", "div", "span", "dd")
+                                     if x.text and len(x.text) >= INDEXED_CHARS and is_prose(x.text))
+        if prose_counts[node] >= 3:
             return None  # the body of something: prose together
         for link in node.iter("a"):
-            if id(link) not in own and link.get("href") is not None:
-                words = link.text_content().split()
+            if link not in own and link.get("href") is not None:
+                words = "".join(link.itertext()).split()
                 if len(words) >= HEADLINE_WORDS:
                     return " ".join(words).lower()
     return None
@@ -249,13 +248,22 @@ def judge(signals: PageSignals | None, paragraphs: list[str], tree=None, byline:
                                   f"{signals.teasers} headline links, no article body)")
     if signals.path and HOME_PATH.match(signals.path) and not structured:
         return Verdict(False, f"a site's home page ({signals.teasers} headline links)")
+    if signals.path and SECTION_PATH.match(signals.path) and not declared:
+        return Verdict(False, f"a section, tag or search page (its address is {_short(signals.path, 40)})")
     if not declared and signals.teasers >= LINK_PAGE_TEASERS and signals.teasers > LINK_PAGE_RATIO * prose_paragraphs:
         return Verdict(False, f"a page of links ({signals.teasers} headline links, "
                               f"{prose_paragraphs} paragraphs of prose)")
     marked = declared or linked_as_article or bool(byline) or bool(signals.path and ARTICLE_PATH.search(signals.path))
+    if not marked and signals.og_type:
+        return Verdict(False, f"it declares itself a {signals.og_type} page (og:type), and nothing marks it as an "
+                              "article (no article type, byline or article address)")
+    text = sum(map(len, paragraphs))
     if not marked and (prose < MIN_UNMARKED_PROSE or prose_paragraphs < MIN_UNMARKED_PARAGRAPHS):
         return Verdict(False, f"nothing marks it as an article (no article type, byline or article address) "
                               f"and it holds only {prose} characters of prose")
+    if not marked and prose < MIN_UNMARKED_SHARE * text:
+        return Verdict(False, f"nothing marks it as an article, and most of its text is not prose (lists, names, "
+                              f"figures: {prose} of {text} characters are prose)")
     return Verdict(True, "an article")
 
 
