@@ -181,7 +181,9 @@ class DateReader:
         import dateparser
 
         settings = {"RETURN_AS_TIMEZONE_AWARE": True, "TIMEZONE": str(timezone.get_current_timezone()),
-                    "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"}
+                    "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past",
+                    # a document's date is stated, never relative ("um dia" is not yesterday)
+                    "PARSERS": ["timestamp", "custom-formats", "absolute-time"]}
         for languages in ([self.language], list(NEWS_LANGUAGES)) if self.language else (list(NEWS_LANGUAGES),):
             try:
                 return dateparser.parse(text, languages=languages, settings=settings)

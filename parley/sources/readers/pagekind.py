@@ -168,7 +168,7 @@ TEXT_TAGS = ("p", "div", "li", "span", "td", "dd", "a", "h2", "h3", "h4", "secti
 
 def teasers_in(tree, paragraphs: list[str]) -> tuple[float, int]:
     """Return the share of the extracted prose that sits in teaser cards, and how many cards: a
-    paragraph whose nearby container also holds a headline link to somewhere else, and no other
+    paragraph whose nearby container (or the paragraph itself) holds a headline link, and no other
     prose. On a home or section page the extractor's "body" is such leads; on an article the prose
     sits together."""
     index = {}
@@ -182,7 +182,7 @@ def teasers_in(tree, paragraphs: list[str]) -> tuple[float, int]:
         if not is_prose(paragraph):
             continue
         total += len(paragraph)
-        el = index.get(paragraph[:60].strip())
+        el = index.get(paragraph.split("\n", 1)[0][:60].strip())  # a block's first line is one element's text
         link = _card_link(el, prose_counts) if el is not None else None
         if link:
             teaser += len(paragraph)
@@ -192,7 +192,6 @@ def teasers_in(tree, paragraphs: list[str]) -> tuple[float, int]:
 
 def _card_link(el, prose_counts: dict) -> str | None:
     """Return the headline of the teaser card a prose element sits in, if it sits in one."""
-    own = set(el.iter())
     node = el
     for _ in range(CARD_LEVELS):
         node = node.getparent()
@@ -204,7 +203,7 @@ def _card_link(el, prose_counts: dict) -> str | None:
         if prose_counts[node] >= 3:
             return None  # the body of something: prose together
         for link in node.iter("a"):
-            if link not in own and link.get("href") is not None:
+            if link.get("href") is not None:
                 words = "".join(link.itertext()).split()
                 if len(words) >= HEADLINE_WORDS:
                     return " ".join(words).lower()
