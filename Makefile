@@ -1,8 +1,11 @@
-# Parley: `make run` serves a demo site on SQLite; `make test` runs the tests.
+# Parley: `make run` serves a demo site on SQLite (`make run PORT=8001` or `BIND=0.0.0.0:8000` elsewhere);
+# `make test` runs the tests.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
+PORT ?= 8000
+BIND ?= 127.0.0.1:$(PORT)
 
 .PHONY: run test install install-test lint bench clean wheel-check many-machines
 
@@ -25,7 +28,7 @@ run: install
 	$(BIN)/parley migrate --no-input -v0
 	$(BIN)/parley collectstatic --no-input -v0
 	$(BIN)/parley demo
-	$(BIN)/parley serve --bind 127.0.0.1:8000
+	$(BIN)/parley serve --bind $(BIND)
 
 # Tests keep their own data folder so they never touch the demo database.
 test: install-test

@@ -52,7 +52,8 @@ SETTINGS = [
             "How long a worker's claim on a source lasts; a killed worker's sources are free again after it."),
     Setting("PARLEY_SITE_NAME", "Parley", "Name shown in the page header and feeds."),
     Setting("PARLEY_SITE_URL", "http://127.0.0.1:8000",
-            "The site's public address, for links in mail (digests, verification, unsubscribe)."),
+            "The site's public address, for links in mail (digests, verification, unsubscribe). Unset, "
+            "`parley serve` uses the address it serves (and says so when it starts)."),
     Setting("PARLEY_LOG_LEVEL", "INFO", "Level of Parley's own log messages (DEBUG, INFO, WARNING, ERROR)."),
 ]
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -65,6 +66,14 @@ def env(name: str) -> str | None:
         raise KeyError(f"{name} is not a declared Parley setting (see parley/conf.py)")
     value = os.environ.get(name)
     return value if value not in (None, "") else None
+
+
+def pass_on(name: str, value: str) -> None:
+    """Set a declared setting for this process and the processes it starts (`parley serve` passes
+    the address it serves on as PARLEY_SITE_URL when that is unset)."""
+    if name not in _BY_NAME:
+        raise KeyError(f"{name} is not a declared Parley setting (see parley/conf.py)")
+    os.environ[name] = value
 
 
 def default_of(name: str) -> str:

@@ -304,3 +304,42 @@ def test_gzip_is_read_and_bombs_and_truncations_are_refused(tmp_path, settings):
     assert reports["bomb.html.gz"].failed and "over the import limit" in reports["bomb.html.gz"].reasons[0]
     assert reports["cut.html.gz"].failed and "truncated gzip" in reports["cut.html.gz"].reasons[0]
     assert reports["fake.html.gz"].failed and "not a gzip file" in reports["fake.html.gz"].reasons[0]
+
+
+# -- operator comforts -------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_sources_list_is_a_table_with_names_and_human_times(capsys):
+    """Ensure `parley sources list` says so when there are none, and otherwise shows a table with
+    names, health and human times (not raw timestamps)."""
+    from parley.sources.models import Source
+
+    call_command("sources", "list")
+    assert "No sources yet" in capsys.readouterr().out
+    now = timezone.now()
+    Source.objects.create(url="https://wire.example/feed.xml", name="Harbor Wire", last_fetch_at=now - timedelta(minutes=5),
+                          last_status=200, last_new=3, next_check_at=now + timedelta(hours=2))
+    Source.objects.create(url="https://bad.example/feed.xml", consecutive_failures=2, last_error="HTTP 503",
+                          next_check_at=now + timedelta(minutes=30))
+    call_command("sources", "list")
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["id", "name", "kind", "health", "last", "check", "last", "brought", "next",
+                                           "check"]
+    assert "Harbor Wire" in out and "5 min ago (HTTP 200)" in out and "in 2 h" in out and "3 new" in out
+    assert "failing (2 in a row)" in out and "HTTP 503" in out and "+00:00" not in out
+
+
+def test_served_address_becomes_the_site_url_when_unset(monkeypatch, settings):
+    """Ensure links in mail point at the address `parley serve` serves when PARLEY_SITE_URL is unset,
+    and a set PARLEY_SITE_URL is kept; either way the line says which."""
+    from parley.articles.management.commands.serve import site_url_for
+
+    monkeypatch.delenv("PARLEY_SITE_URL", raising=False)
+    line = site_url_for("0.0.0.0:8001")
+    assert settings.PARLEY_SITE_URL == "http://127.0.0.1:8001" and "the address served" in line
+    import os
+    assert os.environ["PARLEY_SITE_URL"] == "http://127.0.0.1:8001"  # the web and source workers inherit it
+    monkeypatch.setenv("PARLEY_SITE_URL", "https://news.example.com")
+    settings.PARLEY_SITE_URL = "https://news.example.com"
+    assert "PARLEY_SITE_URL: https://news.example.com" in site_url_for("127.0.0.1:8002")
+    assert settings.PARLEY_SITE_URL == "https://news.example.com"

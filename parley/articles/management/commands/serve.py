@@ -8,9 +8,11 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
+from parley.conf import env, pass_on
 from parley.wsgi import application
 
 log = logging.getLogger("parley.sources")
@@ -91,6 +93,21 @@ def warm_and_freeze() -> None:
     gc.freeze()
 
 
+def site_url_for(bind: str) -> str:
+    """Make links in mail point where this server answers when PARLEY_SITE_URL is unset (the web
+    workers and the source worker started here inherit it); return the line that says which."""
+    if env("PARLEY_SITE_URL"):
+        return f"Links in mail use PARLEY_SITE_URL: {settings.PARLEY_SITE_URL}"
+    host, _, port = bind.rpartition(":")
+    if bind.startswith(("unix:", "fd:")) or not port.isdigit():
+        return f"Links in mail use {settings.PARLEY_SITE_URL} (PARLEY_SITE_URL is unset; set it for this bind)"
+    host = {"0.0.0.0": "127.0.0.1", "[::]": "[::1]", "": "127.0.0.1"}.get(host, host)
+    url = f"http://{host}:{port}"
+    pass_on("PARLEY_SITE_URL", url)
+    settings.PARLEY_SITE_URL = url
+    return f"Links in mail use {url}, the address served (PARLEY_SITE_URL is unset)"
+
+
 class Command(BaseCommand):
     help = "Serve Parley over HTTP with gunicorn (the default verb of `parley`)."
 
@@ -106,6 +123,7 @@ class Command(BaseCommand):
 
     def handle(self, bind, workers, threads, no_access_log, no_worker, **options):
         self.stdout.write(f"Parley at http://{bind}/ ({workers} workers x {threads} threads). Ctrl-C stops it.")
+        self.stdout.write(site_url_for(bind))
         # The one-machine shape: a source worker runs beside the web server, and stops with it.
         worker = None if no_worker else Supervisor([sys.executable, "-m", "parley.cli", "worker"])
         if worker is not None:

@@ -1,8 +1,45 @@
 """`parley sources add|list|check`: manage what Parley gathers from."""
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from parley.sources.ingest import SourceError, add_source, ingest_source
 from parley.sources.models import Source
+
+
+def ago(moment, now) -> str:
+    """A time as people say it: "never", "just now", "5 min ago", "in 2 h", "3 d ago"."""
+    if moment is None:
+        return "never"
+    seconds = (moment - now).total_seconds()
+    span = abs(seconds)
+    if span < 60:
+        return "just now" if seconds <= 0 else "in under a minute"
+    amount = (f"{round(span / 60)} min" if span < 3570 else f"{round(span / 3600)} h" if span < 84600
+              else f"{round(span / 86400)} d")
+    return f"{amount} ago" if seconds < 0 else f"in {amount}"
+
+
+def sources_table(sources: list[Source]) -> str:
+    """Every source's health as a table: name, kind, state, last and next check, what the last brought."""
+    if not sources:
+        return "No sources yet. Add one with `parley sources add URL` (a feed, a site or an article page)."
+    now = timezone.now()
+    rows = [("id", "name", "kind", "health", "last check", "last brought", "next check")]
+    errors = []
+    for s in sources:
+        health = ("paused" if s.paused else f"failing ({s.consecutive_failures} in a row)" if s.consecutive_failures
+                  else "ok" if s.last_fetch_at else "not checked yet")
+        status = f"HTTP {s.last_status}" if s.last_status else "-"
+        brought = f"{s.last_new} new, {s.last_updated} updated" if s.last_fetch_at else "-"
+        name = s.name or s.url
+        rows.append((str(s.pk), name if len(name) <= 40 else name[:39] + "\u2026", s.get_kind_display(), health,
+                     f"{ago(s.last_fetch_at, now)} ({status})" if s.last_fetch_at else "never", brought,
+                     "paused" if s.paused else ago(s.next_check_at, now)))
+        if s.last_error:
+            errors.append(f"  {s.pk}: {s.url}: {s.last_error}")
+    widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines + (["", "Last errors:", *errors] if errors else []))
 
 
 class Command(BaseCommand):
@@ -27,13 +64,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             self.stdout.write(f"added source {source.pk}: {source.url} ({source.get_kind_display()})")
         elif action == "list":
-            for s in Source.objects.order_by("id"):
-                state = "paused" if s.paused else ("failing" if s.consecutive_failures else "ok")
-                self.stdout.write(
-                    f"{s.pk:>4} {state:<7} {s.url}\n"
-                    f"     last fetch {s.last_fetch_at or 'never'} (HTTP {s.last_status or '-'}): {s.last_new} new, "
-                    f"{s.last_updated} updated, {s.last_unchanged} unchanged; failures in a row {s.consecutive_failures}; "
-                    f"next check {s.next_check_at}" + (f"\n     last error: {s.last_error}" if s.last_error else ""))
+            self.stdout.write(sources_table(list(Source.objects.order_by("id"))))
         else:
             ref = options["source"]
             source = Source.objects.filter(pk=int(ref)).first() if ref.isdigit() else Source.objects.filter(url=ref).first()
