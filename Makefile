@@ -50,6 +50,7 @@ lint: install-test
 # Benchmarks print tables; serving ones need wrk (apt-get install wrk). Minutes, not seconds.
 bench: install-test
 	$(BIN)/python bench/import_speed.py
+	$(BIN)/python bench/articles.py --split all
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/discussion.py
 	$(BIN)/python bench/enrich.py
