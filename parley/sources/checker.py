@@ -30,6 +30,9 @@ MAX_PROCESSES = 4
 # failure is still one source's; a crash mid-group leaves the whole group unchecked (claims lapse).
 GROUP = 8
 # Settings a reading process needs as this process has them (tests and operators may change them at run time).
+# How long a fresh reading process may take to start (spawn, import Django); a reading deadline (the
+# lease) counts from when it is ready, never including its start, which a busy machine makes slow.
+START_TIMEOUT = 120
 CHILD_SETTINGS = ("PARLEY_FETCH_ALLOW_HOSTS", "PARLEY_FETCH_MAX_BYTES", "PARLEY_FETCH_TIMEOUT", "TIME_ZONE")
 
 
@@ -61,9 +64,11 @@ class Checker:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # spawn, not fork: a child must not inherit this process's database connections and threads.
-            self._pool = ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=reading_process.start,
                 initargs=({name: getattr(settings, name) for name in CHILD_SETTINGS}, os.getpid()))
+            pool.submit(os.getpid).result(timeout=START_TIMEOUT)  # started: deadlines count from here
+            self._pool = pool
         return self._pool
 
     def _discard_pool(self) -> None:
@@ -98,7 +103,7 @@ class Checker:
             started = timezone.now()
             try:
                 pending.append((source, started, self._executor().submit(prepare_safely, source, started)))
-            except BrokenExecutor:
+            except (BrokenExecutor, FutureTimeout):
                 self._discard_pool()
                 pending.append((source, started, self._executor().submit(prepare_safely, source, started)))
         wait = settings.PARLEY_WORKER_LEASE_SECONDS  # after that, another worker may take the source anyway

@@ -21,6 +21,7 @@ from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
 from parley.sources.readers.dates import DateReader
 from parley.sources.readers.decoding import charset_is_usable
+from parley.sources.readers.names import outlet_name, person_names
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_MARKERS = ("<rss", "<feed", "<rdf:rdf", "<channel", "jsonfeed.org")
@@ -141,8 +142,8 @@ def read_json_feed(data: bytes, reference: datetime, origin: str = "") -> list[A
     items = document.get("items")
     if not isinstance(items, list) or not items:
         raise Unreadable("the feed has no entries")
-    outlet = _json_text(document.get("title"))[:200]
     base = _json_text(document.get("home_page_url")) or _json_text(document.get("feed_url"))
+    outlet = outlet_name([_json_text(document.get("title"))], base)[0][:200]
     dates = DateReader(_json_text(document.get("language")))
     out: list[ArticleDraft | Unreadable] = []
     for number, item in enumerate(items, start=1):
@@ -193,7 +194,8 @@ def _json_draft(item, outlet: str, base: str, reference: datetime, origin: str, 
     authors = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
     byline = ", ".join(_json_text(a.get("name")) for a in authors if isinstance(a, dict) and _json_text(a.get("name")))
     return ArticleDraft(
-        title=title[:500], outlet=outlet, url=link, byline=byline, summary=summary if (html or text) else "",
+        title=title[:500], outlet=outlet, url=link, byline=person_names(byline, outlet),
+        summary=summary if (html or text) else "",
         published_at=when or timezone.localtime(reference), date_unknown=when is None,
         html=_absolute(html, link or base) if html else "", paragraphs=[] if html else paragraphs, origin=origin,
         entry_id=str(item.get("id") or link)[:500],
@@ -216,7 +218,9 @@ def _entries(parsed, reference: datetime, origin: str) -> Iterator[ArticleDraft 
         if not parsed.get("version"):
             raise Unreadable("not a feed (no RSS, Atom or JSON Feed document found)")
         raise Unreadable("the feed has no entries")
-    outlet = _text(parsed.feed.get("title_detail"), parsed.feed.get("title", ""))[:200]
+    stated = _text(parsed.feed.get("title_detail"), parsed.feed.get("title", ""))
+    # The feed's title names the outlet when it reads as a name; else the site's domain does.
+    outlet = outlet_name([stated], parsed.feed.get("link", "") or "")[0][:200]
     dates = DateReader(parsed.feed.get("language") or "")
     for number, entry in enumerate(parsed.entries, start=1):
         try:
@@ -234,7 +238,7 @@ def _draft(entry, number: int, parsed, outlet: str, reference: datetime, origin:
     title, paragraphs = _titled(title, html, paragraphs, link)
     when = _when(entry, dates)
     return ArticleDraft(
-        title=title[:500], outlet=outlet, url=link, byline=entry.get("author", "") or "",
+        title=title[:500], outlet=outlet, url=link, byline=person_names(entry.get("author", "") or "", outlet),
         published_at=when or timezone.localtime(reference), date_unknown=when is None,
         html=html, paragraphs=paragraphs, origin=f"{origin}#{number}" if origin else "",
         entry_id=entry.get("id", "") or link,

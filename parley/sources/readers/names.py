@@ -65,7 +65,7 @@ NOT_A_PERSON = re.compile(
     r"\b(?:staff|news|press|agency|reuters|bloomberg|editors?|editorial|desk|team|service|wire|reporters?|"
     r"correspondents?|contributors?|media|network|online|magazine|times|post|journal|daily|tribune|herald|"
     r"group|inc|ltd|llc|corp|company|associated|bureau|channel|tv|radio|bbc|cnn|afp|ap|upi|dpa|admin|"
-    r"administrator|guest|anonymous|webmaster|newsroom|writers?|sponsored|partner|content|feeds?|rss|"
+    r"administrator|guest|anonymous|webmaster|newsroom|writers?|bloggers?|sponsored|partner|content|feeds?|rss|"
     r"redaktion|redacción|rédaction|redazione|ag|gmbh|sa|sas|sarl|spa|srl|plc|nv|bv|ab|as|oy|kk|pty|pte|co)\b",
     re.I)
 PARTICLES = {"de", "da", "do", "dos", "das", "di", "del", "della", "van", "von", "der", "den", "ter", "du", "la",
@@ -115,16 +115,34 @@ def outlet_name(stated: list[str], url: str = "", title: str = "") -> tuple[str,
         f"used {fallback}" if fallback else "left empty")
 
 
+INITIAL = re.compile(r"^[^\W\d_]{1,2}\.$")
+INITIALS = re.compile(r"^(?:[^\W\d_]{1,2}\.\s*)+$")
+
+
+def _surname_first(parts: list[str]) -> list[str]:
+    """Join the halves of "Hines, P. J." (a surname, then initials after the comma) into "P. J. Hines"."""
+    out = []
+    for part in parts:
+        part = part.strip()
+        if out and INITIALS.match(part) and len(out[-1].split()) == 1:
+            out[-1] = f"{part} {out[-1]}"
+        else:
+            out.append(part)
+    return out
+
+
 def person_names(byline: str, outlet: str = "") -> str:
     """Return a byline with its people only: "By Jeff Foust Monday; November" gives "Jeff Foust",
     "Reuters Staff" gives ""; names are joined as "A, B and C"."""
     text = BY.sub("", " ".join((byline or "").split()))
     text = re.sub(r"\S+@\S+|https?://\S+|@\w+", " ", text)
     people = []
-    for part in SEPARATORS.split(text):
+    for part in _surname_first(SEPARATORS.split(text)):
         if DATE_CONTEXT.search(part):
             part = DATE_WORDS.sub(" ", part)
-        part = BY.sub("", " ".join(part.split()).strip(" -–—.:()[]"))
+        part = BY.sub("", " ".join(part.split()).strip(" -–—:()[]"))
+        if part.endswith(".") and not INITIAL.match(part.split()[-1]):
+            part = part[:-1]
         words = part.split()
         if not words or NOT_A_PERSON.search(part) or (outlet and fold_title(part) == fold_title(outlet)):
             continue
