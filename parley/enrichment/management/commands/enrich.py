@@ -32,13 +32,13 @@ class Command(BaseCommand):
         elif not all:
             qs = qs.filter(enrichment__isnull=True)
         done = failed = 0
-        batch = []
-        for article in qs.order_by("-id").iterator(chunk_size=200):
-            batch.append(article)
-            if len(batch) == BATCH:
-                done, failed = self._run(batch, done, failed)
-                batch = []
-        if batch:
+        # The ids first, then each batch loaded on its own: a cursor left open across writes keeps an
+        # old snapshot on SQLite, which cannot start writing once another process (the worker) has
+        # written ("database is locked" at once, whatever the timeout).
+        ids = list(qs.order_by("-id").values_list("id", flat=True))
+        for start in range(0, len(ids), BATCH):
+            wanted = ids[start:start + BATCH]
+            batch = sorted(Article.objects.filter(pk__in=wanted), key=lambda a: -a.pk)
             done, failed = self._run(batch, done, failed)
         self.stdout.write(f"enriched {done} article{'s' if done != 1 else ''}" + (f", {failed} failed" if failed else ""))
 
