@@ -54,6 +54,9 @@ class ArticleDraft:
     origin: str = ""
     is_sample: bool = False
     entry_id: str = ""  # a feed entry's id, for dedupe within its source
+    # False when the link is not the article's own (a feed whose entries all link to its home page):
+    # the link is kept to read it at, but the article's identity is its outlet, headline and date.
+    link_is_identity: bool = True
     notes: list[str] = field(default_factory=list)  # what a reader changed or dropped, for the operator
 
     def text_paragraphs(self) -> list[str]:
@@ -109,6 +112,7 @@ def clean_draft(draft: ArticleDraft) -> dict:
         "content_hash": sha256("\x00".join([title, draft.byline, body_text])),
         "origin": storable(draft.origin)[:500],
         "is_sample": draft.is_sample,
+        "link_is_identity": draft.link_is_identity,  # for identity_of(); not a stored field
     }
 
 
@@ -135,7 +139,7 @@ def identity_of(fields: dict, outlet_name: str) -> str:
     the same page imported again with another reference date would otherwise become a twin. Such
     articles are one when their outlet, title and words are the same.
     """
-    if fields["url"]:
+    if fields["url"] and fields.get("link_is_identity", True):
         return "url:" + fields["url"]
     if outlet_name and (fields.get("date_inferred") or fields.get("date_unknown")):
         return f"otc:{fold_title(outlet_name)}|{fold_title(fields['title'])}|{fields['content_hash']}"
@@ -225,7 +229,9 @@ def _store_articles(drafts: list[ArticleDraft], into: list, cleaned_fields: list
             continue
         fields = dict(fields)  # a retry must start from the same fields
         outlet_name = normalize_space(draft.outlet).replace("\n", " ")[:200]
-        cleaned.append((n, draft, fields, outlet_name, sha256(identity_of(fields, outlet_name)), target))
+        key = sha256(identity_of(fields, outlet_name))
+        fields.pop("link_is_identity", None)
+        cleaned.append((n, draft, fields, outlet_name, key, target))
     if not cleaned:
         return results
     with transaction.atomic():

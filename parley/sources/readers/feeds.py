@@ -7,16 +7,18 @@ field is sanitised by `store_article()` with nh3, and plain fields are escaped t
 import calendar
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import escape
+from urllib.parse import urlsplit
 
 import feedparser
 import lxml.html
 from django.utils import timezone
 from lxml.etree import ParserError
 
-from parley.articles.cleaning import html_to_paragraphs
+from parley.articles.cleaning import html_to_paragraphs, normalize_url
 from parley.articles.services import ArticleDraft
 from parley.sources.readers import Unreadable
 from parley.sources.readers.dates import DateReader
@@ -127,6 +129,19 @@ def read_feed(data: bytes, reference: datetime, origin: str = "", content_type: 
     items = list(_entries(parsed, reference, origin))
     if parsed.get("bozo") and not any(isinstance(i, ArticleDraft) for i in items):
         raise Unreadable(f"not a readable feed: {parsed.get('bozo_exception')}")
+    return shared_links_apart(items)
+
+
+def shared_links_apart(items: list) -> list:
+    """Mark the links that are not an entry's own: one that several entries of the feed share (a
+    podcast whose every episode links to its home page) or a site's root. Such entries are told
+    apart by headline and date instead, so one cannot overwrite another."""
+    drafts = [i for i in items if isinstance(i, ArticleDraft)]
+    seen = Counter(normalize_url(d.url) for d in drafts if d.url)
+    for draft in drafts:
+        link = normalize_url(draft.url) if draft.url else ""
+        if link and (seen[link] > 1 or urlsplit(link).path in ("", "/")):
+            draft.link_is_identity = False
     return items
 
 
@@ -151,7 +166,7 @@ def read_json_feed(data: bytes, reference: datetime, origin: str = "") -> list[A
             out.append(_json_draft(item, outlet, base, reference, f"{origin}#{number}" if origin else "", dates))
         except (Unreadable, *PARSER_FAILURES) as exc:
             out.append(Unreadable(f"entry {number}: {exc}"))
-    return out
+    return shared_links_apart(out)
 
 
 def _titled(title: str, html: str, paragraphs: list[str], link: str) -> tuple[str, list[str]]:

@@ -343,3 +343,15 @@ def test_served_address_becomes_the_site_url_when_unset(monkeypatch, settings):
     settings.PARLEY_SITE_URL = "https://news.example.com"
     assert "PARLEY_SITE_URL: https://news.example.com" in site_url_for("127.0.0.1:8002")
     assert settings.PARLEY_SITE_URL == "https://news.example.com"
+
+
+@pytest.mark.django_db
+def test_entries_sharing_one_link_are_kept_apart(shared):
+    """Ensure a real podcast feed whose episodes mostly link to its home page keeps every episode
+    (the shared link is not an article's identity), and importing it again changes nothing."""
+    path = str(shared / "corpus" / "feeds" / "itunes-missing-image.rss")
+    first = only(import_path([path]))
+    assert first.counts["imported"] == 131 and Article.objects.count() == 131, first.reasons
+    assert Article.objects.filter(title__startswith="Taverncast 62").exists()
+    again = only(import_path([path]))
+    assert again.counts["unchanged"] == 131 and Article.objects.count() == 131
