@@ -6,8 +6,9 @@ it is one of
   here, read or see more, related and "you may also like" headings, comment counts;
 - a confirmation or an error the page showed: "thanks for signing up", "this article has been sent
   to", "an error has occurred, please try again later";
-- a legal line: "this copy is for your personal, non-commercial use only", copyright and "all
-  rights reserved" lines;
+- a legal line: "this copy is for your personal, non-commercial use only" (up to 60 words),
+  copyright (©) and "all rights reserved" lines;
+- a content system's template code left in the text ("[button link=…]");
 - a bare URL, alone or after a label ("Listen: http://…");
 - a reading time ("4 min read").
 A long paragraph is prose, whatever words it holds: an article about newsletters keeps its words.
@@ -40,8 +41,8 @@ RULES = [
         r"\bkeep an eye on your inbox\b|\byou(?:'ve| have) (?:been|successfully) (?:subscribed|signed up)\b|"
         r"^\W*sorry\W*$|\bcheck your (?:email|inbox) to confirm\b|\bsomething went wrong\b", re.I)),
     ("a legal line", re.compile(
-        r"\bthis copy is for your personal,? non-?commercial use\b|\ball rights reserved\b|"
-        r"^\W*(?:copyright|©|ⓒ|\(c\))|\bcopyright\s*(?:©|ⓒ|\(c\))?\s*(?:19|20)\d\d\b|"
+        r"\ball rights reserved\b|[©ⓒ]|"
+        r"^\W*(?:copyright|\(c\))|\bcopyright\s*(?:\(c\))?\s*(?:19|20)\d\d\b|"
         r"\b(?:distribution|redistribution|republication) (?:and use )?of this (?:material|content|article)\b|"
         r"\bmay not be (?:published|reproduced|republished),? broadcast\b", re.I)),
     ("a reading time", re.compile(
@@ -50,13 +51,22 @@ RULES = [
         re.I)),
 ]
 BARE_URL = re.compile(r"^\W*(?:[\w ]{0,20}:\s*)?(?:https?://|www\.)\S+\W*$", re.I)
+# Lines that are furniture however long they run (a reprint notice names the reprint service too).
+LONG_LEGAL = re.compile(r"\bthis copy is for your personal,? non-?commercial use\b", re.I)
+MAX_LEGAL_WORDS = 60
+SHORTCODE = re.compile(r"\[/?[a-z][a-z_-]*(?:\s+[a-z_-]+=[^\]]*)?\]")  # [button link=...] left by a CMS
 
 
 def is_furniture(paragraph: str) -> str:
     """Return why a paragraph is page furniture ("a call to act", "a bare URL"...), or "" when it is not."""
     text = " ".join(paragraph.split())
-    if not text or len(WORD.findall(text)) > MAX_WORDS:
+    words = len(WORD.findall(text))
+    if text and words <= MAX_LEGAL_WORDS and LONG_LEGAL.search(text):
+        return "a legal line"
+    if not text or words > MAX_WORDS:
         return ""
+    if SHORTCODE.search(text):
+        return "a template code"
     if BARE_URL.match(text):
         return "a bare URL"
     for reason, pattern in RULES:

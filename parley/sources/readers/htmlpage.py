@@ -8,7 +8,8 @@ article (a home page, a listing, a directory index, an error page) is refused wi
 (`pagekind.judge`). The outlet and byline are checked as names (`names`).
 """
 import copy
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 
 import lxml.html
 import trafilatura
@@ -32,6 +33,7 @@ from parley.sources.readers.furniture import is_furniture
 from parley.sources.readers.names import outlet_name, person_names
 from parley.sources.readers.pagekind import judge, page_signals, path_of
 
+REFERENCE = datetime(2000, 1, 1, tzinfo=UTC)  # date lines are only recognised here, never stored
 CONTAINERS = {"ul", "ol", "table", "thead", "tbody", "blockquote", "figure"}  # emptied by furniture: dropped too
 
 
@@ -63,6 +65,7 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
         raise NotAnArticle(f"not an article: {verdict.reason}" if not verdict.is_article
                            else "no article text found in the HTML page")
     title = " ".join((doc.title or "").split())
+    site_names = signals.site_names if signals is not None else []
     body, notes = body_html(doc.body, title)
     # A table's cells are read one by one: a data table (a status page, a price list) is not prose,
     # while an old layout table holding the article in one cell is.
@@ -70,7 +73,9 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
     page_url = doc.url or url or ""
     if signals is not None and not signals.path and page_url:
         signals.path = path_of(page_url)
-    outlet, outlet_note = outlet_name([doc.sitename or ""], page_url, title)
+    outlet, outlet_note = outlet_name(site_names, page_url, title, guessed=doc.sitename or "")
+    if signals is not None and (not title or fold_title(title) in {fold_title(n) for n in [outlet, *site_names] if n}):
+        title = next((h for h in signals.headings if h and fold_title(h) != fold_title(title)), title)  # not the site's name
     byline = person_names(doc.author or "", outlet)
     verdict = judge(signals, paragraphs, tree, byline, linked_as_article)
     if not verdict.is_article:
@@ -99,14 +104,16 @@ def body_html(body, title: str) -> tuple[str, list[str]]:
     for el in root.iter("div"):
         if not any(d.tag in BLOCK_TAGS for d in el.iterdescendants()):
             el.tag = "p"
+    _paragraphs_for_runs(root)
     notes, dropped = [], []
+    # Innermost blocks: a layout table's cell holds the headline, byline and paragraphs as blocks of their own.
     blocks = [el for el in root.iter() if el.tag in BLOCK_TAGS
-              and not any(a.tag in BLOCK_TAGS for a in el.iterancestors())]
+              and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants())]
     for n, el in enumerate(blocks):
         text = pieces_text(next(iter(text_blocks(_wrapped(el))), []))
-        reason = "the headline again" if n == 0 and title and fold_title(text) == fold_title(title) else is_furniture(text)
+        reason = (_page_header(text, title) if n < HEADER_BLOCKS else "") or is_furniture(text)
         if reason:
-            dropped.append(f"\u201c{text[:60]}\u201d ({reason})" if reason != "the headline again" else "the headline, repeated")
+            dropped.append(f"\u201c{text[:60]}\u201d ({reason})")
             _drop(el)
     for el in list(root.iter(*CONTAINERS)):
         if not "".join(el.itertext()).strip():
@@ -115,6 +122,61 @@ def body_html(body, title: str) -> tuple[str, list[str]]:
         notes.append("dropped " + "; ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""))
     html = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
     return sanitize_html(html), notes
+
+
+HEADER_BLOCKS = 4  # the page's own header (headline again, byline, date line) sits in the first blocks
+HEADER_WORDS = 15
+BYLINE_START = re.compile(r"^(?:by|von|por|par|di|door|av|af)\s+\S", re.I)
+INLINE_RUN_BREAKS = BLOCK_TAGS | {"ul", "ol", "table", "figure", "hr"}
+
+
+def _page_header(text: str, title: str) -> str:
+    """Why a block at the top of the body repeats the page's header (headline, byline, date line), or ''."""
+    folded, headline = fold_title(text), fold_title(title)
+    if headline and (folded == headline or (len(folded) >= 20 and headline.startswith(folded + " "))):
+        return "the headline again"
+    if len(text.split()) > HEADER_WORDS:
+        return ""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if lines and BYLINE_START.match(lines[0]) and all(
+            BYLINE_START.match(line) or parse_date_line(line, REFERENCE) for line in lines):
+        return "the byline again"
+    if lines and all(parse_date_line(line, REFERENCE) for line in lines):
+        return "the date line again"
+    return ""
+
+
+def _paragraphs_for_runs(root) -> None:
+    """Wrap the words an extractor leaves outside any block in paragraphs, as a browser would show them."""
+    run = []
+
+    def flush(before):
+        if not any((node if isinstance(node, str) else "".join(node.itertext())).strip() for node in run):
+            run.clear()
+            return
+        paragraph = etree.Element("p")
+        if isinstance(run[0], str):
+            paragraph.text = run.pop(0)
+        for node in run:
+            paragraph.append(node)
+        run.clear()
+        if before is None:
+            root.append(paragraph)
+        else:
+            before.addprevious(paragraph)
+
+    if root.text and root.text.strip():
+        run.append(root.text)
+        root.text = None
+    for child in list(root):
+        if child.tag in INLINE_RUN_BREAKS or any(d.tag in INLINE_RUN_BREAKS for d in child.iterdescendants()):
+            flush(child)
+            if child.tail and child.tail.strip():
+                run.append(child.tail)
+            child.tail = None
+        else:
+            run.append(child)  # moves with its tail
+    flush(None)
 
 
 def _cells_apart(fragment: str) -> str:

@@ -18,8 +18,11 @@ NOT_A_NAME = re.compile(
     r"^(hosted|home|homepage|home page|index|untitled|news|blog|wordpress|blogger|article|articles|page|site|"
     r"website|web site|online|default|null|none|undefined|admin|editor|staff|main|latest news|breaking news)$", re.I)
 COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b|\b(?:19|20)\d\d\b", re.I)
-URL_LIKE = re.compile(r"://|^www\.|\w\.(?:com|net|org|co|io|info|biz|news|ru|de|fr|uk|in|br|jp|cn)(?:\.\w\w)?\b", re.I)
-SENTENCE = re.compile(r"[!?…:;]|\.\s|\s[-–—|]\s.*\s[-–—|]\s")  # a slogan or a headline, not a name
+URL_LIKE = re.compile(r"://|^www\.|\w/\w", re.I)  # a bare "Space.com" or "PanARMENIAN.Net" is a name
+SEGMENT = re.compile(r"\s+[|–—-]\s+")
+# A social handle (twitter:site), not a name: "@SputnikInt", "NYTimes", "Wday_".
+HANDLE = re.compile(r"^@|^\w+_$|^[A-Za-z]*[a-z][A-Z][A-Za-z]*$")
+SENTENCE = re.compile(r"[!?…:;]|\.\s|\s[-–—|]\s.*\s[-–—|]\s|,.*,")  # a slogan or a headline, not a name
 # Publications whose registered domain does not read as their name.
 KNOWN_OUTLETS = {
     "reuters.com": "Reuters", "apnews.com": "Associated Press", "bloomberg.com": "Bloomberg",
@@ -49,8 +52,11 @@ KNOWN_OUTLETS = {
     "quantamagazine.org": "Quanta Magazine", "phys.org": "Phys.org", "ign.com": "IGN", "9to5mac.com": "9to5Mac",
     "appleinsider.com": "AppleInsider", "macrumors.com": "MacRumors", "sbnation.com": "SB Nation",
 }
-BY = re.compile(r"^\s*(?:(?:written|posted|reported|words|text|story|photos?)\s+)?(?:by|von|por|par|di|door|av|af)\s*:?\s+", re.I)
-SEPARATORS = re.compile(r"\s*(?:[,;|/&·•]|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bog\b|\boch\b)\s*", re.I)
+BY = re.compile(r"^\s*(?:(?:(?:written|posted|reported|words|text|story|photos?|analysis|opinion|commentary)\s+)?"
+                r"(?:by|von|por|par|di|door|av|af)|текст|автор|фото)\s*:?\s+", re.I)
+BY_INSIDE = re.compile(r"^.*?\s(?:by|By|BY)\s+(?=\S)")  # "Analysis by Chris Cillizza": what follows "by"
+# Conjunctions are lower-case: the "E" of "Sarah E Needleman" is an initial, not Portuguese "and".
+SEPARATORS = re.compile(r"\s*(?:[,;|/&·•]|\b(?:and|und|et|y|e|en|og|och)\b)\s*")
 DATE_WORDS = re.compile(
     r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b|"
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -66,8 +72,9 @@ NOT_A_PERSON = re.compile(
     r"correspondents?|contributors?|media|network|online|magazine|times|post|journal|daily|tribune|herald|"
     r"group|inc|ltd|llc|corp|company|associated|bureau|channel|tv|radio|bbc|cnn|afp|ap|upi|dpa|admin|"
     r"administrator|guest|anonymous|webmaster|newsroom|writers?|bloggers?|sponsored|partner|content|feeds?|rss|"
-    r"redaktion|redacción|rédaction|redazione|ag|gmbh|sa|sas|sarl|spa|srl|plc|nv|bv|ab|as|oy|kk|pty|pte|co)\b",
-    re.I)
+    r"redaktion|redacción|rédaction|redazione|ag|gmbh|sa|sas|sarl|spa|srl|plc|nv|bv|ab|as|oy|kk|pty|pte|co|"
+    r"sports?|international)\b", re.I)
+NOT_A_NAME_START = {"the", "a", "an", "our", "your", "le", "la", "el", "der", "die", "das"}
 PARTICLES = {"de", "da", "do", "dos", "das", "di", "del", "della", "van", "von", "der", "den", "ter", "du", "la",
              "le", "bin", "bint", "al", "el", "ibn", "y", "e", "st", "mc", "mac", "o"}
 NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:['’.\-][^\W\d_]*)*\.?$")
@@ -78,10 +85,15 @@ def _unspaced(text: str) -> bool:
     return bool(UNSPACED.search(text))
 
 
+def first_segment(name: str) -> str:
+    """Return a site name without the slogan after its separator ("LinkNaija | Nigeria's popular news platform")."""
+    return SEGMENT.split(" ".join(name.split()), 1)[0].strip()
+
+
 def is_outlet_name(name: str, title: str = "") -> bool:
     """Tell whether a stated outlet reads as a publication's name."""
     name = " ".join(name.split())
-    if not name or NOT_A_NAME.match(name) or COPYRIGHT.search(name) or URL_LIKE.search(name):
+    if not name or name.startswith("@") or NOT_A_NAME.match(name) or COPYRIGHT.search(name) or URL_LIKE.search(name):
         return False
     if _unspaced(name):
         if len(name) > MAX_UNSPACED_OUTLET_CHARS:
@@ -100,13 +112,19 @@ def outlet_for_domain(url: str) -> str:
     return KNOWN_OUTLETS.get(host) or KNOWN_OUTLETS.get(domain) or domain
 
 
-def outlet_name(stated: list[str], url: str = "", title: str = "") -> tuple[str, str]:
+def outlet_name(stated: list[str], url: str = "", title: str = "", guessed: str = "") -> tuple[str, str]:
     """Return (the outlet to store, a note when a stated name was refused): the first stated name
-    that reads as a publication's, else the page's domain."""
+    that reads as a publication's, else the page's domain (its publication's name when well known),
+    else `guessed` (an extractor's guess, such as a social handle) when it reads as a name."""
     refused = [" ".join(s.split()) for s in stated if s and s.strip()]
     for name in refused:
-        if is_outlet_name(name, title):
-            return name, ""
+        if is_outlet_name(first_segment(name), title):
+            return first_segment(name), ""
+    guessed = " ".join((guessed or "").split())
+    if guessed and is_outlet_name(guessed, title) and not HANDLE.match(guessed):
+        return guessed, ""
+    if guessed:
+        refused.append(guessed)
     fallback = outlet_for_domain(url) if url else ""
     if not refused:
         return fallback, ""
@@ -133,28 +151,57 @@ def _surname_first(parts: list[str]) -> list[str]:
 
 def person_names(byline: str, outlet: str = "") -> str:
     """Return a byline with its people only: "By Jeff Foust Monday; November" gives "Jeff Foust",
-    "Reuters Staff" gives ""; names are joined as "A, B and C"."""
+    "Phil Helsel is a reporter" gives "Phil Helsel", "Reuters Staff" gives ""; names are joined as
+    "A, B and C". A name is the run of capitalised name words a part opens with: it ends at a
+    lower-case word (a role), at the outlet's name, or at an organisation's word, and a run that an
+    organisation's word ends with nothing after it ("Telegraph Sport") is not a person."""
     text = BY.sub("", " ".join((byline or "").split()))
     text = re.sub(r"\S+@\S+|https?://\S+|@\w+", " ", text)
+    outlet_word = (outlet.split() or [""])[0].lower() if outlet else ""
     people = []
     for part in _surname_first(SEPARATORS.split(text)):
         if DATE_CONTEXT.search(part):
             part = DATE_WORDS.sub(" ", part)
-        part = BY.sub("", " ".join(part.split()).strip(" -–—:()[]"))
+        part = BY_INSIDE.sub("", BY.sub("", " ".join(part.split()).strip(" -–—:()[]")))
         if part.endswith(".") and not INITIAL.match(part.split()[-1]):
             part = part[:-1]
-        words = part.split()
-        if not words or NOT_A_PERSON.search(part) or (outlet and fold_title(part) == fold_title(outlet)):
+        if not part or (outlet and fold_title(part) == fold_title(outlet)):
             continue
         if _unspaced(part):
-            if len(part) <= MAX_UNSPACED_OUTLET_CHARS and len(words) <= 2:
+            if len(part) <= MAX_UNSPACED_OUTLET_CHARS and len(part.split()) <= 2 and not NOT_A_PERSON.search(part):
                 people.append(part)
             continue
-        named = [w for w in words if w.lower() not in PARTICLES]
-        if (2 <= len(words) <= MAX_NAME_WORDS and all(NAME_WORD.match(w) for w in words)
-                and all(w[0].isupper() for w in named) and part not in people):
-            people.append(part)
+        name = _name_run(part.split(), outlet_word)
+        if name and name not in people:
+            people.append(name)
     if not people:
         return ""
     joined = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
     return joined[:300]
+
+
+def _name_run(words: list[str], outlet_word: str) -> str:
+    """Return the person's name a byline part opens with, or ''."""
+    run, stop = [], "end"
+    for word in words:
+        bare = word.strip(",;:()")
+        if outlet_word and bare.lower() == outlet_word:
+            stop = "outlet"
+            break
+        if NOT_A_PERSON.fullmatch(bare):
+            stop = "organisation"
+            break
+        if NAME_WORD.match(bare) and (bare[0].isupper() or bare.lower() in PARTICLES):
+            run.append(bare)
+            continue
+        stop = "word"
+        break
+    rest = words[len(run) + 1:]
+    if stop == "organisation" and not any(w[:1].islower() for w in rest):
+        return ""  # "Telegraph Sport", "Google Testing Bloggers": an organisation's name
+    while run and run[-1].lower() in PARTICLES:
+        run.pop()
+    if not 2 <= len(run) <= MAX_NAME_WORDS or run[0].lower() in NOT_A_NAME_START:
+        return ""
+    name = " ".join(run)
+    return name.title() if name.isupper() and len(name) > 3 else name  # "JANIE HAR" is Janie Har

@@ -30,7 +30,7 @@ DIRECTORY_INDEX = re.compile(r"^\s*(index of\s*/|directory listing for\s*/)", re
 ERROR_TITLE = re.compile(
     r"\b(404|403|410|500|502|503)\b|\bnot found\b|\bpage (?:cannot|can't|could not) be found\b|"
     r"\baccess denied\b|\bforbidden\b|\bservice unavailable\b|\binternal server error\b|\bbad gateway\b|"
-    r"\bpage (?:does not|doesn't) exist\b|\bno longer available\b", re.I)
+    r"\bpage (?:does not|doesn't) exist\b|\bno longer available\b|^error\b|\berror response\b", re.I)
 SECTION_PATH = re.compile(r"^/(?:[\w-]+/)*(?:tags?|topics?|category|categories|section|sections|search|archives?|"
                           r"authors?|page/\d+|latest|news|index(?:\.\w+)?)/?$", re.I)
 HEADLINE_WORDS = 4  # a link of this many words or more reads as another article's headline
@@ -46,6 +46,8 @@ class PageSignals:
     headings: list[str] = field(default_factory=list)  # <h1> texts
     declared: set[str] = field(default_factory=set)  # JSON-LD @type values, lower-cased
     og_type: str = ""
+    generator: str = ""  # <meta name="generator">
+    site_names: list[str] = field(default_factory=list)  # og:site_name, application-name, JSON-LD publisher
     refresh: bool = False  # a <meta http-equiv=refresh> that sends the reader elsewhere
     teasers: int = 0  # distinct links that read as headlines
     links: int = 0
@@ -54,19 +56,22 @@ class PageSignals:
     path: str = ""
 
 
-def _types(node, found: set) -> None:
-    """Collect every schema.org @type in a JSON-LD document, however nested."""
+def _types(node, found: set, publishers: list | None = None) -> None:
+    """Collect every schema.org @type in a JSON-LD document, however nested (and publishers' names)."""
     if isinstance(node, dict):
         kind = node.get("@type")
         for value in kind if isinstance(kind, list) else [kind]:
             if isinstance(value, str):
                 found.add(value.rsplit("/", 1)[-1].lower())
+        publisher = node.get("publisher")
+        if publishers is not None and isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            publishers.append(publisher["name"].strip())
         for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
             if key in node and not (key == "mainEntityOfPage" and isinstance(node[key], str)):
-                _types(node[key], found)
+                _types(node[key], found, publishers)
     elif isinstance(node, list):
         for item in node[:200]:
-            _types(item, found)
+            _types(item, found, publishers)
 
 
 def path_of(url: str) -> str:
@@ -84,16 +89,21 @@ def page_signals(tree, url: str | None = None) -> PageSignals:
     title = tree.find(".//title")
     signals.title = " ".join((title.text_content() if title is not None else "").split())[:300]
     signals.headings = [" ".join(h.text_content().split())[:300] for h in tree.iter("h1")][:5]
+    publishers: list[str] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").lower().strip() == "application/ld+json" and script.text:
             try:
-                _types(json.loads(script.text[:500_000]), signals.declared)
+                _types(json.loads(script.text[:500_000]), signals.declared, publishers)
             except (ValueError, RecursionError):
                 continue
     for meta in tree.iter("meta"):
         prop = (meta.get("property") or meta.get("name") or "").lower()
         if prop == "og:type":
             signals.og_type = (meta.get("content") or "").strip().lower()
+        elif prop == "generator":
+            signals.generator = (meta.get("content") or "").strip()
+        elif prop in ("og:site_name", "application-name") and (meta.get("content") or "").strip():
+            signals.site_names.append(meta.get("content").strip())
         elif (meta.get("http-equiv") or "").lower() == "refresh" and "url=" in (meta.get("content") or "").lower():
             signals.refresh = True
         elif prop == "og:url" and not signals.path:
@@ -108,6 +118,7 @@ def page_signals(tree, url: str | None = None) -> PageSignals:
         if len(words) >= HEADLINE_WORDS:
             seen.add(" ".join(words).lower())
     signals.teasers = len(seen)
+    signals.site_names.extend(p for p in publishers if p)
     signals.text_chars = len(" ".join(" ".join(tree.xpath(VISIBLE_TEXT)).split()))
     return signals
 
@@ -134,8 +145,9 @@ def is_prose(paragraph: str) -> bool:
 
 
 def prose_of(paragraphs: list[str]) -> int:
-    """Return the characters of paragraphs that read as prose."""
-    return sum(len(p) for p in paragraphs if is_prose(p))
+    """Return the characters of paragraphs that read as prose, line by line (a block of 165 short
+    lines joined by <br> is a list, not prose)."""
+    return sum(len(line) for p in paragraphs for line in p.split("\n") if is_prose(line))
 
 
 # How much prose an article needs, by what else marks it as one. A page that declares itself an
@@ -222,8 +234,10 @@ def judge(signals: PageSignals | None, paragraphs: list[str], tree=None, byline:
     if signals is None:
         return Verdict(False, "not an HTML page (nothing a browser would show)")
     prose = prose_of(paragraphs)
-    prose_paragraphs = sum(1 for p in paragraphs if is_prose(p))
+    prose_paragraphs = sum(1 for p in paragraphs for line in p.split("\n") if is_prose(line))
     names = [signals.title, *signals.headings]
+    if signals.generator.lower().startswith("parley"):
+        return Verdict(False, "a page Parley itself shows (import the outlet's original page or feed instead)")
     if any(DIRECTORY_INDEX.match(name) for name in names):
         return Verdict(False, f"a directory index ({signals.links} links to files, no article)")
     if signals.refresh and prose < MIN_MARKED_PROSE:

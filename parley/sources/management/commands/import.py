@@ -74,4 +74,5 @@ class Command(BaseCommand):
         if failed_files:
             raise CommandError(f"{failed_files} of {len(files)} files could not be read", returncode=1)
         if strict and totals["refused"]:
-            raise CommandError(f"{totals['refused']} records refused (--strict)", returncode=1)
+            count = totals["refused"]
+            raise CommandError(f"{count} record{'s' if count != 1 else ''} refused (--strict)", returncode=1)
