@@ -15,7 +15,7 @@ import lxml.html
 import trafilatura
 from django.utils import timezone
 from lxml import etree
-from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.htmlprocessing import HTML_TAG_MAPPING, convert_to_html
 from trafilatura.utils import load_html
 
 from parley.articles.cleaning import (
@@ -98,6 +98,12 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
 def body_html(body, title: str) -> tuple[str, list[str]]:
     """Return the extracted body as sanitised HTML (structure kept, furniture and a repeated headline
     dropped) and notes on what was dropped."""
+    # trafilatura maps only the emphasis it knows to HTML ("#b", "#i"...); other kinds ("uppercase")
+    # would stop its conversion, so they become plain text first.
+    for el in body.iter("hi"):
+        if el.get("rend", "#i") not in HTML_TAG_MAPPING:
+            el.tag = "unknown-emphasis"
+    etree.strip_tags(body, "unknown-emphasis")
     root = convert_to_html(body).find("body")
     for el in root.iter("h1"):
         el.tag = "h2"  # the page's own headline is the only <h1>

@@ -387,3 +387,15 @@ def test_entries_sharing_one_link_are_kept_apart(shared):
     assert Article.objects.filter(title__startswith="Taverncast 62").exists()
     again = only(import_path([path]))
     assert again.counts["unchanged"] == 131 and Article.objects.count() == 131
+
+
+def test_emphasis_trafilatura_cannot_convert_becomes_plain_text():
+    """Ensure an extracted body with emphasis trafilatura has no HTML for (rend="uppercase", found on a
+    held-out page, where it stopped the conversion with a KeyError) keeps its words as plain text."""
+    from lxml import etree
+
+    from parley.sources.readers.htmlpage import body_html
+
+    body = etree.fromstring('<body><p>Shares of <hi rend="uppercase">acme</hi> rose <hi rend="#b">sharply</hi>.</p></body>')
+    html, _ = body_html(body, "A headline")
+    assert html == "<p>Shares of acme rose <b>sharply</b>.</p>"
