@@ -398,4 +398,4 @@ def test_emphasis_trafilatura_cannot_convert_becomes_plain_text():
 
     body = etree.fromstring('<body><p>Shares of <hi rend="uppercase">acme</hi> rose <hi rend="#b">sharply</hi>.</p></body>')
     html, _ = body_html(body, "A headline")
-    assert html == "<p>Shares of acme rose <b>sharply</b>.</p>"
+    assert html == "<p>Shares of acme rose <strong>sharply</strong>.</p>"
