@@ -34,7 +34,6 @@ ERROR_TITLE = re.compile(
 SECTION_PATH = re.compile(r"^/(?:[\w-]+/)*(?:tags?|topics?|category|categories|section|sections|search|archives?|"
                           r"authors?|page/\d+|latest|news|index(?:\.\w+)?)/?$", re.I)
 HEADLINE_WORDS = 4  # a link of this many words or more reads as another article's headline
-VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 WORD = re.compile(r"\w+")
 
 
@@ -51,8 +50,6 @@ class PageSignals:
     refresh: bool = False  # a <meta http-equiv=refresh> that sends the reader elsewhere
     teasers: int = 0  # distinct links that read as headlines
     links: int = 0
-    text_chars: int = 0  # visible text of the whole page
-    link_chars: int = 0  # of which inside links
     path: str = ""
 
 
@@ -114,12 +111,10 @@ def page_signals(tree, url: str | None = None) -> PageSignals:
             continue
         signals.links += 1
         words = "".join(link.itertext()).split()
-        signals.link_chars += sum(map(len, words)) + len(words)
         if len(words) >= HEADLINE_WORDS:
             seen.add(" ".join(words).lower())
     signals.teasers = len(seen)
     signals.site_names.extend(p for p in publishers if p)
-    signals.text_chars = len(" ".join(" ".join(tree.xpath(VISIBLE_TEXT)).split()))
     return signals
 
 
