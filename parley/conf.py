@@ -41,6 +41,9 @@ SETTINGS = [
             "How mail (password resets, verification, digests) is sent: `console://` prints it; "
             "`file:///folder` writes one file per mail; `smtp://user:password@host:587?tls=1`."),
     Setting("PARLEY_FROM_EMAIL", "parley@localhost", "Sender address of Parley's mail."),
+    Setting("PARLEY_EMAIL_TIMEOUT", "10",
+            "Seconds one SMTP conversation may take in all (connect, TLS, login, sending); a server that "
+            "hangs or trickles is cut off after it."),
     Setting("PARLEY_PAGE_CACHE_SECONDS", "30", "How long anonymous readers may be served a cached page; 0 turns it off."),
     Setting("PARLEY_IMPORT_MAX_BYTES", "10485760", "Largest file `parley import` accepts (bytes); larger files are refused."),
     Setting("PARLEY_FETCH_ALLOW_HOSTS", "",
@@ -176,6 +179,6 @@ def email_config(url: str) -> tuple:
         return ("django.core.mail.backends.filebased.EmailBackend", "localhost", 25, "", "", False)
     if parts.scheme == "smtp":
         tls = parse_qs(parts.query).get("tls", ["0"])[0].lower() in TRUE_WORDS
-        return ("django.core.mail.backends.smtp.EmailBackend", parts.hostname or "localhost", parts.port or 25,
+        return ("parley.smtp.EmailBackend", parts.hostname or "localhost", parts.port or 25,
                 unquote(parts.username or ""), unquote(parts.password or ""), tls)
     raise ValueError(f"PARLEY_EMAIL_URL must start with console://, file:// or smtp://, not {url!r}")
