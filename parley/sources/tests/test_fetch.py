@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from parley.sources.fetch import FetchError, fetch, is_public
+from parley.sources.fetch import SPECIAL_PURPOSE, FetchError, fetch, is_public
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 BOMB = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)  # 64 MiB of zeros in ~64 KiB
@@ -181,3 +181,20 @@ def test_public_addresses_pass_the_check():
     """Ensure ordinary public addresses are not mistaken for private ones."""
     assert is_public("93.184.216.34") and is_public("2606:2800:220:1:248:1893:25c8:1946")
     assert not is_public("::ffff:10.0.0.1")
+
+
+@pytest.mark.parametrize("network", [str(n) for n in SPECIAL_PURPOSE])
+def test_every_special_purpose_range_is_refused_address_by_address(network):
+    """Ensure the first, a middle and the last address of every IANA special-purpose range are refused,
+    whatever Python's own table says (192.0.0.192 and 192.0.0.8 reached a metadata address before)."""
+    import ipaddress
+
+    net = ipaddress.ip_network(network)
+    for address in (net.network_address, net.network_address + net.num_addresses // 2, net.broadcast_address):
+        assert not is_public(str(address)), address
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "93.184.216.34", "2606:4700:4700::1111", "2a00:1450::1"])
+def test_public_addresses_stay_reachable(address):
+    """Ensure ordinary public addresses are still allowed by the special-purpose table."""
+    assert is_public(address)
