@@ -160,7 +160,10 @@ def search(request):
             errors.append(f"“{raw}” is not a date (use YYYY-MM-DD); the {name} filter was left out.")
             dates[name] = None
     if dates["until"]:
-        dates["until"] += timedelta(days=1)  # "until" a day includes that day
+        try:
+            dates["until"] += timedelta(days=1)  # "until" a day includes that day
+        except OverflowError:  # the calendar's last day: nothing is later, so no upper bound
+            dates["until"] = None
     filters = Filters(outlet=request.GET.get("outlet", "").strip() or None,
                       ticker=request.GET.get("ticker", "").strip().lstrip("$").upper()[:10] or None,
                       topic=request.GET.get("topic", "").strip()[:100] or None, **dates)
