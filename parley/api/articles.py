@@ -70,13 +70,13 @@ def list_articles(request, filters: Query[ArticleFilters]):
     return {"items": rows, "next": following.encode() if following else None}
 
 
-@router.get("/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut})
+@router.get("/articles/{article_id}", response={200: ArticleOut, 400: ErrorOut, 404: ErrorOut})
 def get_article(request, article_id: int):
     """Return one article with its body and the disclaimer shown beside it."""
     return get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer"), pk=article_id)
 
 
-@router.get("/outlets", response=list[OutletOut], tags=["outlets"])
+@router.get("/outlets", response={200: list[OutletOut], 400: ErrorOut}, tags=["outlets"])
 def list_outlets(request):
     """List every outlet."""
     return Outlet.objects.order_by("name")
@@ -100,7 +100,8 @@ class ArticleFactsOut(Schema):
     facts: list[FactOut]
 
 
-@router.get("/articles/{article_id}/facts", response={200: ArticleFactsOut, 404: ErrorOut}, tags=["enrichment"])
+@router.get("/articles/{article_id}/facts", response={200: ArticleFactsOut, 400: ErrorOut, 404: ErrorOut},
+            tags=["enrichment"])
 def article_facts(request, article_id: int):
     """Return everything Parley knows about one article: tickers, people, organisations, places,
     quotes with speakers, money figures and topics, each with its character span in body_text."""

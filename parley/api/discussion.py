@@ -26,7 +26,7 @@ router = Router(tags=["discussion"])
 WRITE = {200: CommentOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
 
 
-@router.get("/articles/{article_id}/comments", response={200: list[CommentOut], 404: ErrorOut})
+@router.get("/articles/{article_id}/comments", response={200: list[CommentOut], 400: ErrorOut, 404: ErrorOut})
 def article_comments(request, article_id: int, sort: str = DEFAULT_SORT):
     """Return an article's thread depth-first (best, newest or oldest first among siblings)."""
     article = get_object_or_404(Article, pk=article_id)

@@ -72,7 +72,7 @@ def _out(follow: Follow, described) -> dict:
     return {"kind": follow.kind, "key": follow.key, "label": item.label, "link": item.url, "created_at": follow.created_at}
 
 
-@router.get("/me/follows", response={200: list[FollowOut], 401: ErrorOut})
+@router.get("/me/follows", response={200: list[FollowOut], 400: ErrorOut, 401: ErrorOut})
 def list_follows(request):
     """What you follow (only you can see it)."""
     rows = list(Follow.objects.filter(user=request.user).order_by("kind", "key"))
@@ -90,7 +90,7 @@ def add_follow(request, payload: FollowIn):
     return Status(201 if created else 200, _out(follow, follows.describe([(follow.kind, follow.key)])))
 
 
-@router.delete("/me/follows/{kind}/{key}", response={204: None, 404: ErrorOut, 401: ErrorOut})
+@router.delete("/me/follows/{kind}/{key}", response={204: None, 400: ErrorOut, 404: ErrorOut, 401: ErrorOut})
 def remove_follow(request, kind: str, key: str):
     """Stop following (also what was since deleted)."""
     if not follows.unfollow(request.user, kind, key):
@@ -107,7 +107,7 @@ def feed(request, cursor: str | None = None, limit: int = 20):
             "next": page.older.encode() if page.older else None}
 
 
-@router.get("/me/notifications", response={200: InboxOut, 401: ErrorOut})
+@router.get("/me/notifications", response={200: InboxOut, 400: ErrorOut, 401: ErrorOut})
 def notifications(request, page: int = 1):
     """Your notifications, latest activity first, 30 a page, with the unread count."""
     rows, _ = inbox_page(request.user, max(1, min(page, 50)))
@@ -117,7 +117,7 @@ def notifications(request, page: int = 1):
         for n, text in zip(rows, describe_all(rows), strict=True)]}
 
 
-@router.post("/me/notifications/read", response={200: ReadOut, 401: ErrorOut})
+@router.post("/me/notifications/read", response={200: ReadOut, 400: ErrorOut, 401: ErrorOut})
 def read(request, payload: ReadIn):
     """Mark the given notifications (or, without ids, all) read."""
     return {"marked": mark_read(request.user, payload.ids)}

@@ -42,7 +42,7 @@ def _staff(request):
         raise HttpError(403, "only staff can manage sources")
 
 
-@router.get("/sources", response={200: list[SourceOut], 401: ErrorOut, 403: ErrorOut}, auth=AUTH)
+@router.get("/sources", response={200: list[SourceOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut}, auth=AUTH)
 def list_sources(request):
     """List every source with its health."""
     _staff(request)
