@@ -183,7 +183,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Django logs the address of a 404 or 400 ("Not Found: /unsubscribe/<token>/"): secrets redacted.
+    "filters": {"secrets": {"()": "parley.accesslog.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "loggers": {
         "parley": {"handlers": ["console"], "level": env_str("PARLEY_LOG_LEVEL")},
         # Server errors with their tracebacks (django.request), and Django's own warnings.

@@ -146,3 +146,42 @@ def test_a_web_worker_leaving_does_not_touch_the_source_worker(tmp_path):
             serve.wait(timeout=10)
     output = (tmp_path / "serve.log").read_text(errors="replace")
     assert "source worker exited" not in output, output[-3000:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_access_log_never_holds_a_links_secret(tmp_path):
+    """Ensure the access lines of `parley serve` show private feed, unsubscribe and confirmation links
+    with their tokens redacted (they were written in full), and other addresses as they are."""
+    import urllib.error
+    import urllib.request
+
+    env = {**os.environ, "DATABASE_URL": database_url(), "PARLEY_DATA_DIR": str(tmp_path), "PARLEY_LOG_LEVEL": "WARNING"}
+    port = free_port()
+    command = [sys.executable, "-m", "parley.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-worker"]
+    secrets = ["FEEDSECRET123", "UNSUBSECRET456", "VERIFYSECRET789"]
+    paths = [f"/feed/private/{secrets[0]}/rss", f"/unsubscribe/{secrets[1]}/", f"/accounts/verify/{secrets[2]}/",
+             "/healthz"]
+    with open(tmp_path / "serve.log", "wb") as log:
+        serve = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def answers():
+            try:
+                return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).status == 200
+            except OSError:
+                return False
+
+        assert wait_for(answers, time.monotonic() + START_DEADLINE), "serve did not answer"
+        for path in paths:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30)
+            except urllib.error.HTTPError:
+                pass  # a bad token is refused; the log line is what counts
+        logged = lambda: (tmp_path / "serve.log").read_text(errors="replace")  # noqa: E731
+        assert wait_for(lambda: logged().count("GET /") >= len(paths) + 1, time.monotonic() + 10)
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=STOP_DEADLINE)
+    output = logged()
+    assert not [secret for secret in secrets if secret in output], output[-2000:]
+    assert "GET /feed/private/[redacted]/rss" in output and "GET /unsubscribe/[redacted]/" in output
+    assert "GET /accounts/verify/[redacted]/" in output and "GET /healthz" in output

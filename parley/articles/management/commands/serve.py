@@ -134,6 +134,7 @@ class Command(BaseCommand):
             ParleyServer({
                 "bind": bind, "workers": workers, "threads": threads, "worker_class": "gthread",
                 "accesslog": None if no_access_log else "-", "timeout": 60, "graceful_timeout": 10,
+                "logger_class": "parley.accesslog.Logger",  # tokens in addresses never reach the log
                 # Gunicorn's control socket would default to one path per user ($HOME/.gunicorn),
                 # shared by every instance on the machine; Parley does not use it.
                 "control_socket_disable": True,
