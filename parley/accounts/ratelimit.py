@@ -188,3 +188,19 @@ def client_ip(request) -> str:
         if not _trusted(address, proxies):
             return str(address)
     return str(_parse(hops[0])) if hops else remote
+
+
+IPV6_PREFIX = 64  # one subscriber's share of IPv6: a /64 holds 2^64 addresses to rotate through
+
+
+def budget_key(request) -> str:
+    """Return what a per-address limit counts: the client's IPv4 address, or the /64 network of its
+    IPv6 address (eight addresses from one /64 are one client with one budget)."""
+    address = _parse(client_ip(request))
+    if address is None:
+        return client_ip(request)
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
+    return str(address)

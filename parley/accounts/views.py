@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from parley.accounts.forms import SignUpForm
-from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all, client_ip, refund
+from parley.accounts.ratelimit import Limit, RateLimited, account_key, budget_key, check_all, refund
 
 # Guessing passwords must be slow for a script and invisible to a person who mistypes twice
 # (only failed sign-ins count: a success gives its slots back).
@@ -32,7 +32,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         username = account_key(request.POST.get("username") or "")
-        taken = check_all([("login-ip", client_ip(request), LOGIN_PER_IP),
+        taken = check_all([("login-ip", budget_key(request), LOGIN_PER_IP),
                            *([("login-user", username, LOGIN_PER_ACCOUNT)] if username else [])])
         self.signed_in = False
         response = super().post(request, *args, **kwargs)
@@ -64,7 +64,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"site_name": settings.PARLEY_SITE_NAME}
 
     def post(self, request, *args, **kwargs):
-        check_all([("reset-ip", client_ip(request), RESETS_PER_IP)])
+        check_all([("reset-ip", budget_key(request), RESETS_PER_IP)])
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -80,7 +80,7 @@ def signup(request):
     """Create an account and sign it in."""
     form = SignUpForm(request.POST or None)
     if request.method == "POST":
-        check_all([("signup-ip", client_ip(request), SIGNUPS_PER_IP)])
+        check_all([("signup-ip", budget_key(request), SIGNUPS_PER_IP)])
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

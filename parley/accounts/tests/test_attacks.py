@@ -123,3 +123,12 @@ def test_only_failed_sign_ins_count(client, victim):
         password = PASSWORD if n % 2 else "wrong-guess"  # failure, success, failure, ...
         codes.append(guesser.post("/accounts/login/", {"username": "victim", "password": password}).status_code)
     assert codes[:7] == [200, 302, 200, 302, 200, 302, 200] and codes[7] == 429  # the 4th failure fills the slots
+
+
+def test_addresses_of_one_ipv6_network_share_one_budget(client):
+    """Ensure eight IPv6 addresses from one /64 are one client: the per-address sign-in limit holds
+    across them (each had its own budget), while another /64 keeps its own."""
+    codes = [sign_in(client, f"guess{n}", f"2001:db8:1:2::{n + 1:x}").status_code for n in range(8)]
+    assert 429 in codes and codes.index(429) <= 5, codes
+    assert sign_in(client, "other", "2001:db8:1:3::1").status_code == 200
+    assert sign_in(client, "mapped", "::ffff:198.51.100.7").status_code == 200  # an IPv4 address, as IPv4
