@@ -132,3 +132,25 @@ def test_addresses_of_one_ipv6_network_share_one_budget(client):
     assert 429 in codes and codes.index(429) <= 5, codes
     assert sign_in(client, "other", "2001:db8:1:3::1").status_code == 200
     assert sign_in(client, "mapped", "::ffff:198.51.100.7").status_code == 200  # an IPv4 address, as IPv4
+
+
+def test_a_new_password_revokes_api_tokens_and_other_sessions(client, victim):
+    """Ensure changing the password ends the API tokens (they survived it) and other signed-in sessions,
+    while a save that leaves the password alone keeps them."""
+    from django.test import Client
+
+    from parley.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(victim)
+    other = Client()
+    other.force_login(victim)
+    victim.email = "new-name@example.com"
+    victim.save()
+    assert Client().get("/api/v1/me/follows", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    client.force_login(victim)
+    changed = client.post("/accounts/password/change/", {"old_password": PASSWORD, "new_password1": "another-long-pass-77",
+                                                          "new_password2": "another-long-pass-77"})
+    assert changed.status_code == 302
+    assert Client().get("/api/v1/me/follows", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    assert not ApiToken.objects.filter(user=victim).exists()
+    assert other.get("/api/v1/me/follows").status_code == 401  # the other session ended too
