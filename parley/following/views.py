@@ -230,17 +230,21 @@ def reader_settings(request):
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new_email = "email" in request.POST and data["email"].lower() != (request.user.email or "").lower()
+        if new_email and data["email"]:
+            # The confirmation mail's limit first: a change refused with 429 must leave nothing saved.
+            check_all([("verify-mail", str(request.user.pk), VERIFY_MAILS)])
         if "time_zone" in request.POST:
             profile.time_zone = data["time_zone"]
             profile.save(update_fields=["time_zone"])
         for field in ("digest", *SettingsForm.KINDS):
             setattr(prefs, field, data[field] or getattr(prefs, field))
         prefs.save()
-        if "email" in request.POST and data["email"].lower() != (request.user.email or "").lower():
+        if new_email:
             request.user.email = data["email"]
             request.user.save(update_fields=["email"])
             if data["email"]:
-                _send_verification(request)
+                _send_verification(request, counted=True)
         messages.success(request, "Settings saved.")
         return redirect("reader-settings")
     blocked = list(get_user_model().objects.filter(
@@ -249,8 +253,9 @@ def reader_settings(request):
         "form": form, "profile": profile, "blocked": blocked, "email": request.user.email})
 
 
-def _send_verification(request) -> None:
-    check_all([("verify-mail", str(request.user.pk), VERIFY_MAILS)])
+def _send_verification(request, counted: bool = False) -> None:
+    if not counted:
+        check_all([("verify-mail", str(request.user.pk), VERIFY_MAILS)])
     mail.send_verification(request.user)
     messages.info(request, f"We sent a confirmation link to {request.user.email}; open it to get digests.")
 

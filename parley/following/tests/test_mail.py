@@ -65,6 +65,21 @@ def test_settings_change_the_address_and_it_must_be_confirmed_again(client, read
     assert "is not confirmed yet" in client.get("/accounts/settings/").content.decode()
 
 
+def test_an_address_change_refused_by_the_mail_limit_saves_nothing(client, reader):
+    """Ensure a fourth address change within the hour answers 429 and leaves the address (and the
+    rest of the form) as it was: the change used to be saved before the limit refused its mail."""
+    alice = reader("alice", email="alice@example.com", verified=True)
+    client.force_login(alice)
+    form = {"time_zone": "", "digest": "daily", "reply": "email", "mention": "inbox", "discussion": "off",
+            "articles": "inbox"}
+    for n in range(3):
+        assert client.post("/accounts/settings/", {**form, "email": f"a{n}@example.com"}).status_code == 302
+    refused = client.post("/accounts/settings/", {**form, "email": "last@example.com", "digest": "weekly"})
+    assert refused.status_code == 429
+    alice.refresh_from_db()
+    assert alice.email == "a2@example.com" and Preferences.objects.get(user=alice).digest == "daily"
+
+
 @pytest.fixture
 def subscriber(reader, about, deliver):
     """A verified reader following $BA, with a reply waiting and two fresh articles about $BA."""
