@@ -24,6 +24,9 @@ log = logging.getLogger("parley.following")
 FEED_ITEMS = 10
 NOTIFICATIONS = 20
 RETRY_WINDOW = timedelta(days=2)
+# A digest is sent within seconds (mail has a 10 s deadline); one still pending after this was
+# claimed by a process that died before sending, and is taken again.
+CLAIM_LEASE = timedelta(minutes=30)
 PERIOD = {Preferences.DAILY: timedelta(days=1), Preferences.WEEKLY: timedelta(days=7)}
 DIGEST_HOUR = 7  # the next digest is due from 07:00 in the reader's time zone (Monday's, for weekly ones)
 
@@ -87,6 +90,14 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Run:
                  .values_list("pk", flat=True))
     for pk in retry:
         if Digest.objects.filter(pk=pk, status=Digest.FAILED).update(status=Digest.PENDING, error=""):
+            digest = Digest.objects.select_related("user", "user__profile").get(pk=pk)
+            _deliver(digest, now, run)
+    # A claim whose process died between taking the row and sending stays pending: after the lease
+    # it is taken again, by one run only (the claim time is the condition of the update).
+    stale = list(Digest.objects.filter(status=Digest.PENDING, created_at__lt=now - CLAIM_LEASE,
+                                       created_at__gte=now - RETRY_WINDOW).values_list("pk", "created_at"))
+    for pk, claimed in stale:
+        if Digest.objects.filter(pk=pk, status=Digest.PENDING, created_at=claimed).update(created_at=now):
             digest = Digest.objects.select_related("user", "user__profile").get(pk=pk)
             _deliver(digest, now, run)
     for n, user in enumerate(_in_batches(due(now))):

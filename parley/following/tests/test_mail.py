@@ -149,6 +149,20 @@ def test_a_failed_digest_is_recorded_and_retried(subscriber, monkeypatch):
     assert len(outbox.outbox) == 1
 
 
+def test_a_digest_whose_claimant_died_is_sent_after_the_lease(subscriber):
+    """Ensure a digest claimed by a run that died before sending (its row left pending) is sent by a
+    run after the claim's lease, once, and not by a run before it."""
+    from parley.following.digest import CLAIM_LEASE, period_of
+
+    prefs = Preferences.objects.get_or_create(user=subscriber)[0]
+    key, _ = period_of(prefs.digest, timezone.now(), timezone.get_current_timezone())
+    Digest.objects.create(user=subscriber, period=key)  # the claim a killed run left behind
+    assert send_due().sent == 0 and outbox.outbox == []
+    later = timezone.now() + CLAIM_LEASE + timedelta(minutes=1)
+    assert send_due(now=later).sent == 1 and Digest.objects.get(period=key).status == "sent"
+    assert send_due(now=later).sent == 0 and len(outbox.outbox) == 1
+
+
 def test_unsubscribe_links_tampered_or_expired_get_clear_pages(client, reader, monkeypatch):
     alice = reader("alice", email="alice@example.com", verified=True)
     token = mail.unsubscribe_token(alice)
