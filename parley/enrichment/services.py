@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from parley.articles.models import Article
 from parley.enrichment import language
 from parley.enrichment.extractors import Found
 from parley.enrichment.extractors.entities import extract_entities
@@ -49,6 +50,9 @@ def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
     defaults = {"version": VERSION, "enriched_at": now, "error": error, "content_hash": article.content_hash,
                 "truncated": len(article.body_text) > MAX_CHARS}
     with transaction.atomic():
+        # One recorder an article at a time: `parley enrich` and a worker may record the same article
+        # at once, and two inserting its subjects collide on PostgreSQL's unique index.
+        list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True))
         if found is not None:
             facts = [Fact(article=article, kind=f.kind, key=f.key[:200], slug=slug_of(f.key[:200]), text=f.text,
                           value=f.value, start=f.start, end=f.end, confidence=f.confidence) for f in found]
@@ -99,7 +103,6 @@ def enrich_pending(limit: int = 50) -> int:
     it (`claim`), so none is enriched twice at once and more workers enrich more articles.
     """
     from parley.accounts.ratelimit import claim
-    from parley.articles.models import Article
 
     # Ids first: only the articles this worker wins a lease on are loaded, bodies and all.
     want = limit * 4
