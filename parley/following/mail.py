@@ -1,6 +1,8 @@
 """Parley's own mail: e-mail verification and digests. Every mail carries a signed one-click
 unsubscribe link (no sign-in needed) and the List-Unsubscribe headers (RFC 2369, RFC 8058);
 only a verified address gets any."""
+import logging
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -8,11 +10,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from parley.accounts.models import Profile
+from parley.accounts.ratelimit import Limit, RateLimited, hit
+
+log = logging.getLogger("parley.following")
 
 UNSUBSCRIBE_SALT = "parley.following.unsubscribe"
 UNSUBSCRIBE_DAYS = 90  # older links say so and point to the settings page
 VERIFY_SALT = "parley.following.verify"
 VERIFY_DAYS = 3
+# Confirmation mails one address receives an hour, whichever accounts ask: a flood of sign-ups naming
+# one victim's address sends them three, not thirty.
+MAILS_PER_ADDRESS = Limit(3, 3600, "3 confirmation mails an hour to one address")
 FEED_SALT = "parley.following.feed"
 
 
@@ -102,8 +110,14 @@ def mask(address: str) -> str:
 
 def send_verification(user) -> bool:
     """Mail a reader the link that proves their address is theirs. Not to an address another
-    account has confirmed: the page says the same either way, so it tells nobody whose it is."""
+    account has confirmed, nor past MAILS_PER_ADDRESS an hour to one address whichever accounts name
+    it: the page says the same either way, so it tells nobody whose it is or that it was flooded."""
     if not user.email or taken_by_another(user):
+        return False
+    try:
+        hit("verify-to", user.email.strip().lower(), MAILS_PER_ADDRESS)
+    except RateLimited:
+        log.warning("confirmation mail to an address named too often this hour not sent (account %s)", user.pk)
         return False
     link = absolute(reverse("verify-email", args=[verify_token(user)]))
     text = (f"Hello {user.username},\n\nConfirm that {user.email} is your address on {settings.PARLEY_SITE_NAME} "

@@ -204,3 +204,19 @@ def test_unsubscribe_page_does_not_show_the_whole_address(client, reader):
     alice = reader("alice", email="alice.long.name@example.com", verified=True)
     page = client.get(f"/unsubscribe/{mail.unsubscribe_token(alice)}/").content.decode()
     assert "a***@example.com" in page and "alice.long.name" not in page
+
+
+def test_one_address_gets_at_most_three_confirmation_mails_an_hour(client):
+    """Ensure ten sign-ups naming one address (each from its own network) send it three confirmation
+    mails, not ten, while every account is still created and told the same."""
+    from django.contrib.auth.models import User
+
+    for n in range(10):
+        answer = client.post("/accounts/signup/", {"username": f"flood{n}", "email": "victim@example.com",
+                                                    "password1": "a-good-long-password-31",
+                                                    "password2": "a-good-long-password-31"},
+                             REMOTE_ADDR=f"198.51.{n}.7")
+        assert answer.status_code == 302
+        client.logout()
+    assert User.objects.filter(username__startswith="flood").count() == 10
+    assert [m.to for m in outbox.outbox] == [["victim@example.com"]] * 3
