@@ -15,7 +15,6 @@ Prints one table per question, each against a baseline measured in the same run:
     python bench/articles.py [--split dev|test|all] [--skip-enrich]
 """
 import argparse
-import gzip
 import hashlib
 import http.server
 import json
@@ -56,7 +55,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from import_speed import score  # noqa: E402
+from import_speed import import_aeb, score, timed  # noqa: E402
 
 from parley.articles.cleaning import BLOCK_TAGS, block_pieces, html_to_paragraphs, pieces_text  # noqa: E402
 from parley.articles.models import Article, Outlet  # noqa: E402
@@ -64,18 +63,11 @@ from parley.enrichment.services import enrich_article  # noqa: E402
 from parley.sources.readers import Unreadable  # noqa: E402
 from parley.sources.readers.decoding import decode_text  # noqa: E402
 from parley.sources.readers.htmlpage import read_html_page  # noqa: E402
-from parley.sources.services import import_path  # noqa: E402
 
 
 def split_of(page_id: str) -> str:
     """The split a page belongs to, fixed by its id before any label was written."""
     return "test" if int(hashlib.sha256(page_id.encode()).hexdigest(), 16) % 2 else "dev"
-
-
-def timed(fn):
-    started = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - started
 
 
 def blocks(fragment: str) -> list[tuple[str, str]]:
@@ -87,17 +79,8 @@ def blocks(fragment: str) -> list[tuple[str, str]]:
 # -- 1. AEB extraction -----------------------------------------------------------------------
 
 def extraction(folder: Path) -> dict:
-    truth = json.loads((AEB / "ground-truth.json").read_text())
-    paths = {}
-    for key in truth:
-        path = folder / f"{key}.html"
-        path.write_bytes(gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes()))
-        paths[key] = path
-    reports, seconds = timed(lambda: import_path([str(p) for p in paths.values()]))
+    truth, paths, reports, seconds, ours = import_aeb(folder)
     refused = [(r.path, r.reasons[0]) for r in reports if r.counts["refused"] or r.failed]
-    stored = dict(Article.objects.filter(origin__in=[str(p.resolve()) for p in paths.values()])
-                  .values_list("origin", "body_text"))
-    ours = {k: stored.get(str(p.resolve()), "") for k, p in paths.items()}
     pages = {k: p.read_text(encoding="utf-8") for k, p in paths.items()}
     alone, alone_seconds = timed(lambda: {k: trafilatura.extract(h) or "" for k, h in pages.items()})
 

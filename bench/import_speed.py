@@ -90,6 +90,21 @@ def write_text_pages(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+def import_aeb(folder: Path) -> tuple[dict, dict, list, float, dict]:
+    """Write the AEB pages into `folder` as saved .html files and import them with `parley import`;
+    return (ground truth, {key: path}, reports, seconds, {key: stored body text})."""
+    truth = json.loads((AEB / "ground-truth.json").read_text())
+    paths = {}
+    for key in truth:
+        path = folder / f"{key}.html"
+        path.write_bytes(gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes()))
+        paths[key] = path
+    reports, seconds = timed(lambda: import_path([str(p) for p in paths.values()]))
+    stored = dict(Article.objects.filter(origin__in=[str(p.resolve()) for p in paths.values()])
+                  .values_list("origin", "body_text"))
+    return truth, paths, reports, seconds, {k: stored.get(str(p.resolve()), "") for k, p in paths.items()}
+
+
 def timed(fn):
     started = time.perf_counter()
     result = fn()
@@ -112,17 +127,9 @@ def main() -> None:
         if not AEB.exists():
             print(f"{AEB} is absent: HTML rows skipped")
         else:
-            truth = json.loads((AEB / "ground-truth.json").read_text())
-            html_paths = {}
-            for key in truth:
-                path = folder / f"{key}.html"
-                path.write_bytes(gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes()))
-                html_paths[key] = path
-            reports, seconds = timed(lambda: import_path([str(p) for p in html_paths.values()]))
+            truth, html_paths, reports, seconds, bodies = import_aeb(folder)
             ok = sum(r.counts["imported"] + r.counts["updated"] + r.counts["unchanged"] for r in reports)
-            by_origin = dict(Article.objects.filter(origin__in=[str(p.resolve()) for p in html_paths.values()])
-                             .values_list("origin", "body_text"))
-            ours = [(truth[k]["articleBody"], by_origin.get(str(p.resolve()), "")) for k, p in html_paths.items()]
+            ours = [(truth[k]["articleBody"], bodies[k]) for k in html_paths]
             rows.append(("HTML pages (AEB), parley import", len(html_paths), ok, len(html_paths) / seconds, score(ours)))
 
             pages = {k: p.read_text(encoding="utf-8") for k, p in html_paths.items()}

@@ -49,10 +49,9 @@ class UnstorableInputMiddleware:
     def _unstorable(request) -> bool:
         if "\x00" in request.path:
             return True
-        for values in (request.GET, request.COOKIES):
-            if any("\x00" in key or "\x00" in value for key, value in values.items()):
-                return True
-        if request.GET and any("\x00" in v for vs in request.GET.lists() for v in vs[1]):
+        if any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items()):
+            return True
+        if any("\x00" in v for key, values in request.GET.lists() for v in [key, *values]):
             return True
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH") and content_type == "application/json":

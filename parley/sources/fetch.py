@@ -291,6 +291,12 @@ def _layers(content_encoding: str) -> list[_Layer]:
     return [_Layer(c) for c in reversed(codings)]
 
 
+def decode_coding(chunks, coding: str):
+    """Yield bytes in one content coding ("gzip", "deflate") decoded, a bounded piece at a time, every
+    gzip member included; raise FetchError for a corrupt or truncated stream. Saved .gz files too."""
+    return _decoded(chunks, [_Layer(coding)])
+
+
 def _decoded(chunks, layers: list[_Layer]):
     """Yield the body through every layer, a bounded piece at a time."""
     def through(pieces, layer):

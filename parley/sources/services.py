@@ -1,7 +1,6 @@
 """Import saved files (text pages, HTML pages, JSON Lines, RSS/Atom/JSON feeds) through `import_path()`."""
 import logging
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +20,7 @@ from parley.articles.services import (
     store_article,
     store_articles,
 )
+from parley.sources.fetch import FetchError, decode_coding
 from parley.sources.models import Source
 from parley.sources.readers import Unreadable
 from parley.sources.readers.decoding import decode_text
@@ -120,33 +120,25 @@ def read_bytes(name: str, limit: int) -> bytes:
 
 
 GZIP_MAGIC = b"\x1f\x8b"
-GZIP_PIECE = 64 * 1024
 
 
 def gunzip(data: bytes, limit: int) -> bytes:
-    """Return a gzip file's contents (every member), decompressed a piece at a time and refused as
-    soon as they pass `limit`, so a gzip bomb costs about the limit in memory, never more."""
+    """Return a gzip file's contents (every member), decoded a piece at a time by the same decoder
+    as fetched bodies and refused as soon as they pass `limit`: a gzip bomb costs about the limit."""
     if not data.startswith(GZIP_MAGIC):
         raise Unreadable("named .gz but not a gzip file (no gzip header)")
-    out, size, rest = [], 0, data
-    while rest:
-        stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            while rest:
-                piece = stream.decompress(rest, GZIP_PIECE)
-                rest = stream.unconsumed_tail
-                size += len(piece)
-                if size > limit:
-                    raise Unreadable(f"gzip file decompresses to over the import limit of {limit:,} bytes "
-                                     "(PARLEY_IMPORT_MAX_BYTES): refused, as a gzip bomb would be")
-                out.append(piece)
-                if stream.eof:
-                    break
-        except zlib.error as exc:
-            raise Unreadable(f"not a readable gzip file ({exc})") from None
-        if not stream.eof:
-            raise Unreadable(f"truncated gzip file: the compressed data ends early (after {size:,} bytes)")
-        rest = stream.unused_data.lstrip(b"\x00")  # another member follows, or padding
+    out, size = [], 0
+    try:
+        for piece in decode_coding([data], "gzip"):
+            size += len(piece)
+            if size > limit:
+                raise Unreadable(f"gzip file decompresses to over the import limit of {limit:,} bytes "
+                                 "(PARLEY_IMPORT_MAX_BYTES): refused, as a gzip bomb would be")
+            out.append(piece)
+    except FetchError as exc:
+        if "truncated" in str(exc):
+            raise Unreadable(f"truncated gzip file: the compressed data ends early (after {size:,} bytes)") from None
+        raise Unreadable(f"not a readable gzip file ({exc})") from None
     return b"".join(out)
 
 

@@ -151,9 +151,11 @@ class DateReader:
             found = self._fallback(text)
             self.failures += found is None
         try:
-            return found if found is None else (found.astimezone(UTC) and found)
+            if found is not None:
+                found.astimezone(UTC)  # the offset and the year must survive the trip to UTC
         except (OverflowError, ValueError):
             return None
+        return found
 
     def _localized(self, text: str) -> datetime | None:
         match = LOCALIZED.match(text)

@@ -7,7 +7,6 @@ the page shows them as the outlet did. Furniture the extractor leaves (reprint a
 article (a home page, a listing, a directory index, an error page) is refused with the reason
 (`pagekind.judge`). The outlet and byline are checked as names (`names`).
 """
-import copy
 import re
 from datetime import UTC, datetime
 
@@ -20,8 +19,8 @@ from trafilatura.utils import load_html
 
 from parley.articles.cleaning import (
     BLOCK_TAGS,
+    block_pieces,
     fold_title,
-    html_to_paragraphs,
     pieces_text,
     sanitize_html,
     text_blocks,
@@ -69,7 +68,7 @@ def read_html_page(html: str, reference: datetime, origin: str = "", url: str | 
     body, notes = body_html(doc.body, title)
     # A table's cells are read one by one: a data table (a status page, a price list) is not prose,
     # while an old layout table holding the article in one cell is.
-    paragraphs = html_to_paragraphs(_cells_apart(body))
+    paragraphs = _cells_apart(body)
     page_url = doc.url or url or ""
     if signals is not None and not signals.path and page_url:
         signals.path = path_of(page_url)
@@ -116,7 +115,7 @@ def body_html(body, title: str) -> tuple[str, list[str]]:
     blocks = [el for el in root.iter() if el.tag in BLOCK_TAGS
               and not any(d.tag in BLOCK_TAGS for d in el.iterdescendants())]
     for n, el in enumerate(blocks):
-        text = pieces_text(next(iter(text_blocks(_wrapped(el))), []))
+        text = pieces_text(list(block_pieces(el)))
         reason = (_page_header(text, title) if n < HEADER_BLOCKS else "") or is_furniture(text)
         if reason:
             dropped.append(f"\u201c{text[:60]}\u201d ({reason})")
@@ -185,23 +184,16 @@ def _paragraphs_for_runs(root) -> None:
     flush(None)
 
 
-def _cells_apart(fragment: str) -> str:
-    """Return a fragment with every table cell a paragraph of its own."""
-    if "<table" not in fragment:
-        return fragment
+def _cells_apart(fragment: str) -> list[str]:
+    """Return a fragment's paragraphs with every table cell a paragraph of its own."""
+    if not fragment.strip():
+        return []
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for cell in root.iter("td", "th"):
         cell.tag = "p"
     for row in root.iter("tr"):
         row.tag = "div"
-    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
-
-
-def _wrapped(el):
-    holder = etree.Element("div")
-    holder.append(copy.deepcopy(el))
-    holder[0].tail = None
-    return holder
+    return [text for text in map(pieces_text, text_blocks(root)) if text]
 
 
 def _drop(el) -> None:
