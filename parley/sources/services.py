@@ -1,5 +1,6 @@
 """Import saved files (text pages, HTML pages, JSON Lines, RSS/Atom/JSON feeds) through `import_path()`."""
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -120,6 +121,7 @@ def read_bytes(name: str, limit: int) -> bytes:
 
 
 GZIP_MAGIC = b"\x1f\x8b"
+HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body)", re.I)
 
 
 def gunzip(data: bytes, limit: int) -> bytes:
@@ -206,6 +208,11 @@ def import_file(name: str, fmt: str = "auto", reference_date: datetime | None = 
             return _import_opml(report, data)
         if fmt == "auto" and _looks_like_feed(name, data):
             fmt = "feed"
+            if not looks_like_feed(data) and HTML_START.search(data[:2000]):
+                # Named as a feed, but a web page (a server's "Document Moved" saved as feed.rss): it is
+                # read as the page it is, and refused or stored as such, not failed as a broken feed.
+                fmt = "html"
+                report.notes.append("named as a feed, but an HTML page: read as a page")
         # Feeds go to feedparser as bytes: it honours the encoding the document declares.
         text = "" if fmt == "feed" else decode_text(data)
         if reference_date is not None:

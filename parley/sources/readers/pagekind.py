@@ -162,6 +162,9 @@ MAX_GATE_PROSE = 1000  # an error or consent page says little; more prose than t
 GATE_TITLE = re.compile(
     r"\b(cookies?|consent|privacy (?:settings|choices|preferences)|before you continue|are you a robot|captcha|"
     r"enable javascript|javascript is disabled|verify you are human|subscribe to (?:continue|read))\b", re.I)
+# A server's page for a moved address ("Object Moved", "301 Moved Permanently").
+MOVED = re.compile(r"\b(?:document|object|page) (?:has )?moved\b|\bmoved (?:permanently|temporarily)\b|"
+                   r"^\s*30[12378]\b", re.I)
 HOME_PATH = re.compile(r"^/?(?:index\.\w+|home|default\.\w+)?/?$", re.I)
 # An article's address: a date in the path, a long numeric id, or a slug of three words or more.
 ARTICLE_PATH = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])\b|\d{5,}|[^/]*\w[-_]\w+[-_]\w+[-_]\w+[^/]*/?$")
@@ -235,7 +238,7 @@ def judge(signals: PageSignals | None, paragraphs: list[str], tree=None, byline:
         return Verdict(False, "a page Parley itself shows (import the outlet's original page or feed instead)")
     if any(DIRECTORY_INDEX.match(name) for name in names):
         return Verdict(False, f"a directory index ({signals.links} links to files, no article)")
-    if signals.refresh and prose < MIN_MARKED_PROSE:
+    if prose < MIN_MARKED_PROSE and (signals.refresh or any(MOVED.search(name) for name in names if name)):
         return Verdict(False, "a redirect page (it sends the reader elsewhere and holds no article)")
     if prose < MAX_GATE_PROSE and any(ERROR_TITLE.search(name) for name in names if name):
         return Verdict(False, f"an error page (\u201c{_short(signals.title or signals.headings[0])}\u201d)")

@@ -399,3 +399,14 @@ def test_emphasis_trafilatura_cannot_convert_becomes_plain_text():
     body = etree.fromstring('<body><p>Shares of <hi rend="uppercase">acme</hi> rose <hi rend="#b">sharply</hi>.</p></body>')
     html, _ = body_html(body, "A headline")
     assert html == "<p>Shares of acme rose <strong>sharply</strong>.</p>"
+
+
+@pytest.mark.django_db
+def test_a_web_page_saved_as_a_feed_is_read_as_the_page_it_is(shared):
+    """Ensure a real file named .rss that holds a server's "Object Moved" page (rss-parser's
+    unrecognized.rss) is read as an HTML page and refused as a redirect page, not failed as a broken
+    feed, so importing the real feeds folder exits 0."""
+    report = only(import_path([str(shared / "corpus" / "feeds" / "unrecognized.rss")]))
+    assert not report.failed and report.counts["refused"] == 1
+    assert "redirect page" in report.reasons[0] and "an HTML page" in report.notes[0]
+    call_command("import", str(shared / "corpus" / "feeds"), "-v0")  # no CommandError: every file was read
