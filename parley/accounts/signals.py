@@ -1,5 +1,6 @@
-"""Every user gets a profile when created, however created (sign-up, admin, createsuperuser); a
-new password, however set (the change page, a reset link, the admin), revokes the API tokens."""
+"""Every user gets a profile when created, however created (sign-up, admin, createsuperuser), whose
+name keys follow the username; a new password, however set (the change page, a reset link, the
+admin), revokes the API tokens."""
 from django.conf import settings
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -8,9 +9,11 @@ from parley.accounts.models import ApiToken, Profile
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def create_profile(sender, instance, created, **kwargs):
+def create_profile(sender, instance, created, update_fields=None, **kwargs):
     if created:
-        Profile.objects.get_or_create(user=instance)
+        Profile.objects.get_or_create(user=instance, defaults=Profile.keys_for(instance.username))
+    elif update_fields is None or "username" in update_fields:  # a rename (the admin) moves the keys
+        Profile.objects.filter(user=instance).update(**Profile.keys_for(instance.username))
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)

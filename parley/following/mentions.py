@@ -4,9 +4,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User
-from django.db.models.functions import Lower
-
+from parley.accounts.models import Profile
+from parley.accounts.ratelimit import account_key
 from parley.discussion.markdown import render_markdown
 from parley.jinja import profile_url
 
@@ -50,16 +49,23 @@ def names_in(rendered_html: str) -> list[str]:
             for match in MENTION.finditer(html.unescape(piece)):
                 name = _clean(match.group(1))
                 if name:
-                    seen.setdefault(name.lower(), name)
+                    seen.setdefault(account_key(name), name)
     return list(seen.values())
 
 
 def readers_named(names: list[str]) -> dict[str, tuple[int, str]]:
-    """{lower-case name: (id, username)} of the active readers among these names (case-blind)."""
+    """{name key: (id, username)} of the active readers among these names, in any case of any script.
+
+    Matched on the profile's stored key, never the database's LOWER(), which folds only ASCII on
+    SQLite. Where two old accounts share a key (told apart by case alone), the older one is named."""
     if not names:
         return {}
-    rows = User.objects.annotate(lower=Lower("username")).filter(lower__in=[n.lower() for n in names], is_active=True)
-    return {lower: (pk, username) for pk, username, lower in rows.values_list("pk", "username", "lower")}
+    rows = (Profile.objects.filter(username_key__in={account_key(n) for n in names}, user__is_active=True)
+            .order_by("user_id").values_list("username_key", "user_id", "user__username"))
+    found = {}
+    for key, pk, username in rows:
+        found.setdefault(key, (pk, username))
+    return found
 
 
 def _link(rendered_html: str, known: dict) -> str:
@@ -67,7 +73,7 @@ def _link(rendered_html: str, known: dict) -> str:
 
     def replace(match):
         name = _clean(match.group(1))
-        found = known.get(name.lower())
+        found = known.get(account_key(name))
         if not found:
             return html.escape(match.group(0), quote=False)
         rest = match.group(1)[len(name):]
@@ -104,5 +110,5 @@ def render_comment(text: str) -> Rendered:
     known = readers_named(names)
     return Rendered(
         html=_link(rendered, known) if known else rendered,
-        mentioned=[known[n.lower()] for n in names if n.lower() in known],
-        unknown=[n for n in names if n.lower() not in known])
+        mentioned=[known[account_key(n)] for n in names if account_key(n) in known],
+        unknown=[n for n in names if account_key(n) not in known])

@@ -289,3 +289,24 @@ def test_a_comment_hidden_after_delivery_leaves_the_groups_it_counted_in(cast, a
     deliver()
     services.delete_comment(bob, lone)
     assert not Notification.objects.filter(user=dave, read_at__isnull=True).exists()  # its group of one is gone
+
+
+def test_mentions_match_names_in_any_case_of_any_script(reader, about, deliver):
+    """Ensure @émile links and notifies the reader Émile, and @ΣΩΚΡΆΤΗΣ the reader Σωκράτης, on both
+    databases (SQLite's LOWER() folds ASCII only: these mentions were never linked there)."""
+    alice, emile, socrates = reader("alice"), reader("Émile"), reader("Σωκράτης")
+    comment = services.post_comment(alice, about("BA"), "Ask @émile and @ΣΩΚΡΆΤΗΣ.")
+    assert comment.unknown_mentions == []
+    assert '>@Émile</a>' in comment.body_html and '>@Σωκράτης</a>' in comment.body_html
+    deliver()
+    assert [n.comment_id for n in notes(emile, "mention")] == [comment.pk]
+    assert [n.comment_id for n in notes(socrates, "mention")] == [comment.pk]
+
+
+def test_a_renamed_reader_is_mentioned_by_the_new_name(reader, about):
+    """Ensure renaming a reader (the admin) moves the key mentions find them by."""
+    alice, emile = reader("alice"), reader("Émile")
+    emile.username = "Émilie"
+    emile.save()
+    comment = services.post_comment(alice, about("BA"), "Ask @ÉMILIE, not @émile.")
+    assert comment.unknown_mentions == ["émile"] and '>@Émilie</a>' in comment.body_html
