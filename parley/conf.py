@@ -51,6 +51,9 @@ SETTINGS = [
     Setting("PARLEY_FETCH_MAX_BYTES", "15728640", "Largest response body Parley downloads, after decompression (bytes)."),
     Setting("PARLEY_FETCH_TIMEOUT", "20",
             "Seconds one fetch may take in all: resolving, connecting, TLS, headers, body and redirects."),
+    Setting("PARLEY_DB_WAIT", "5",
+            "Seconds a write waits for another writer on SQLite before the request answers 503 with "
+            "Retry-After (never a minute, never a 500)."),
     Setting("PARLEY_WORKER_LEASE_SECONDS", "600",
             "How long a worker's claim on a source lasts; a killed worker's sources are free again after it."),
     Setting("PARLEY_SITE_NAME", "Parley", "Name shown in the page header and feeds."),
@@ -165,7 +168,10 @@ def cache_config(url: str) -> dict:
         # Created after every migrate (parley.accounts.setup).
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parley_cache"}
     if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Short socket timeouts: a Redis that hangs or answers slowly costs a request half a second,
+        # after which parley.cache serves without it for a while.
+        return {"BACKEND": "parley.cache.TolerantRedisCache", "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
     raise ValueError(f"PARLEY_CACHE_URL must start with locmem://, db:// or redis://, not {url!r}")
 
 

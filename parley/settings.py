@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "parley.outgoing",
     "parley.articles",
     "parley.sources",
     "parley.accounts",
@@ -102,7 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on busy_timeout
         # instead of failing with "database is locked" when a read transaction upgrades.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        "timeout": env_int("PARLEY_DB_WAIT"),  # and per transaction, as parley/db/sqlite/base.py says
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
@@ -123,8 +124,11 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = email_config(
+PARLEY_MAIL_TRANSPORT, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS = email_config(
     env_str("PARLEY_EMAIL_URL"))
+# Every mail is queued (parley.outgoing) and sent by the worker over PARLEY_MAIL_TRANSPORT: no
+# request waits on a mail server or fails because of one.
+EMAIL_BACKEND = "parley.outgoing.backend.QueueBackend"
 DEFAULT_FROM_EMAIL = env_str("PARLEY_FROM_EMAIL")
 PARLEY_EMAIL_TIMEOUT = env_int("PARLEY_EMAIL_TIMEOUT")
 EMAIL_TIMEOUT = PARLEY_EMAIL_TIMEOUT
@@ -162,7 +166,7 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -178,6 +182,8 @@ PARLEY_FETCH_ALLOW_HOSTS = env_list("PARLEY_FETCH_ALLOW_HOSTS")
 PARLEY_WORKER_LEASE_SECONDS = env_int("PARLEY_WORKER_LEASE_SECONDS")
 PARLEY_FETCH_MAX_BYTES = env_int("PARLEY_FETCH_MAX_BYTES")
 PARLEY_FETCH_TIMEOUT = env_int("PARLEY_FETCH_TIMEOUT")
+PARLEY_DB_WAIT = env_int("PARLEY_DB_WAIT")  # web requests; see parley/db/sqlite/base.py
+PARLEY_DB_WAIT_BACKGROUND = max(PARLEY_DB_WAIT, 120)  # the worker and commands: no reader waits on them
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ conversation (connect, TLS, login, every message) passes, so the read that waits
 import smtplib
 import socket
 import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail.backends import smtp
@@ -34,14 +35,25 @@ class EmailBackend(smtp.EmailBackend):
 
         return Noted
 
-    def send_messages(self, email_messages):
+    @contextmanager
+    def _deadline(self):
         timer = threading.Timer(self.timeout, self._cut)
         timer.daemon = True
         timer.start()
         try:
-            return super().send_messages(email_messages)
+            yield
         finally:
             timer.cancel()
+
+    def open(self):
+        """Connect (greeting, TLS, login) within the deadline; the queue's sender opens once per round."""
+        with self._deadline():
+            return super().open()
+
+    def send_messages(self, email_messages):
+        """Send within the deadline, whether this call connects or a connection is already open."""
+        with self._deadline():
+            return super().send_messages(email_messages)
 
     def _cut(self) -> None:
         """Shut the connection's socket: the read it waits in returns, and smtplib raises."""

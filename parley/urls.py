@@ -2,9 +2,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from parley import health
 from parley.api.api import api
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("parley.following.urls")),

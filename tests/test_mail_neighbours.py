@@ -1,6 +1,4 @@
 """A mail server that hangs or trickles costs a sender at most PARLEY_EMAIL_TIMEOUT, never minutes."""
-import socket
-import threading
 import time
 
 import pytest
@@ -8,47 +6,9 @@ from django.core.mail import send_mail
 from django.core.mail.backends.smtp import EmailBackend as DjangoEmailBackend
 
 from parley.smtp import EmailBackend
+from tests.smtpd import BOUND, BadSmtp
 
 TIMEOUT = 2  # seconds for one SMTP conversation in these tests
-BOUND = 20  # a send must give up well before this; without a deadline it waits as long as the server
-
-
-class BadSmtp:
-    """An SMTP server on 127.0.0.1 that accepts connections and then never answers ("hang"), or
-    sends its greeting one byte a second, forever ("trickle")."""
-
-    def __init__(self, how: str):
-        self.how, self.stop = how, threading.Event()
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        self.server.settimeout(0.2)
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
-
-    def _talk(self, conn):
-        # Either way the server gives up after BOUND + 5 seconds, so a sender without a deadline
-        # fails this test (too late) instead of hanging it.
-        with conn:
-            for byte in b"220 " + b"x" * (BOUND + 5) if self.how == "trickle" else []:
-                if self.stop.wait(1):
-                    return
-                try:
-                    conn.send(bytes([byte]))
-                except OSError:
-                    return
-            if self.how == "hang":
-                self.stop.wait(BOUND + 5)
-
-    def close(self):
-        self.stop.set()
-        self.server.close()
 
 
 @pytest.fixture(params=["hang", "trickle"])

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 
+from parley.cache import CacheUnavailable
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -102,19 +104,27 @@ def hit(scope: str, ident: str, limit: Limit) -> str | None:
         return None
     now = time.time()
     keys = _slot_keys(scope, ident, limit)
-    if _uses_redis():
-        cache = _cache()
-        for key in keys:
-            if cache.add(key, now + limit.period, timeout=limit.period):
-                return key
-        expiries = [v for v in cache.get_many(keys).values() if v]
-        earliest = min(expiries) if expiries else now + limit.period
-    else:
-        taken = _take_slot(keys, now, limit.period)
-        if isinstance(taken, str):
-            return taken
-        earliest = taken
+    earliest = _take_redis_slot(keys, now, limit.period) if _uses_redis() else None
+    if earliest is None:  # the table: Redis is not configured, or is away right now
+        earliest = _take_slot(keys, now, limit.period)
+    if isinstance(earliest, str):
+        return earliest
     raise RateLimited(limit, max(1, int(earliest - now + 0.999)))
+
+
+def _take_redis_slot(keys: list[str], now: float, period: int) -> str | float | None:
+    """Take a slot with SET NX; return its key, the earliest expiry when all are live, or None when
+    Redis cannot answer (the caller counts in the table meanwhile: budgets there start afresh,
+    so an outage never locks readers out and never lets a flood past the table's own limit)."""
+    cache = _cache()
+    try:
+        for key in keys:
+            if cache.add(key, now + period, timeout=period):
+                return key
+    except CacheUnavailable:
+        return None
+    expiries = [v for v in cache.get_many(keys).values() if v]
+    return min(expiries) if expiries else now + period
 
 
 def claim(name: str, seconds: int) -> bool:
@@ -124,7 +134,10 @@ def claim(name: str, seconds: int) -> bool:
     now = time.time()
     key = "claim:" + hashlib.sha256(name.encode()).hexdigest()[:40]
     if _uses_redis():
-        return bool(_cache().add(key, now + seconds, timeout=seconds))
+        try:
+            return bool(_cache().add(key, now + seconds, timeout=seconds))
+        except CacheUnavailable:
+            pass  # the table holds leases while Redis is away
     return isinstance(_take_slot([key], now, seconds), str)
 
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("a/<int:pk>/", views.article_by_id, name="article-by-id"),
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
-    path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("feed.rss", feeds.LatestRss(), name="latest-rss"),
     path("feed.atom", feeds.LatestAtom(), name="latest-atom"),

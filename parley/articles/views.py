@@ -1,7 +1,6 @@
 """Reading pages: home, article, outlet, search."""
 from datetime import date, datetime, time, timedelta
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -19,11 +18,6 @@ SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snipp
 MORE_FROM_OUTLET = 5
 MAX_TOPICS = 3
 MAX_SEARCH_PAGE = 50
-
-
-def healthz(request):
-    """Answer "ok": a liveness check, and the floor that page benchmarks compare against."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def favicon(request):

@@ -79,3 +79,19 @@ class FetchLog(models.Model):
     def __str__(self):
         return f"{self.source_id} at {self.started_at:%Y-%m-%d %H:%M}: {self.error or f'{self.new} new'}"
 
+
+
+class WorkerBeat(models.Model):
+    """A worker process saying it is alive and what it is doing: readiness and `parley sources list`
+    tell an operator when no worker has been heard from (stopped, or stuck in one job)."""
+
+    worker = models.CharField(max_length=200, primary_key=True)  # host:pid:random, as new_worker_id() names it
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    doing = models.CharField(max_length=200, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    STUCK_AFTER = 600  # seconds without a beat: every job a worker does is bounded well within this
+
+    def __str__(self):
+        return f"{self.worker}: {self.doing}"

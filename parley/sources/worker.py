@@ -12,9 +12,12 @@ from parley.enrichment.services import enrich_pending
 from parley.following.digest import send_due as send_digests
 from parley.following.events import process_events
 from parley.following.events import prune as prune_events
+from parley.outgoing.delivery import deliver as deliver_mail
+from parley.outgoing.delivery import prune as prune_mail
+from parley.outgoing.sender import MailSender
 from parley.sources.checker import Checker
 from parley.sources.ingest import claim_due, new_worker_id
-from parley.sources.models import Source
+from parley.sources.models import Source, WorkerBeat
 
 log = logging.getLogger("parley.sources")
 IDLE_SLEEP = 30.0  # seconds; a newly added source waits at most this long
@@ -24,6 +27,7 @@ DEFAULT_BATCH = 25
 ERROR_SLEEP = 5.0  # seconds to wait after the database itself failed, before trying again
 EVENT_POLL = 2.0  # seconds: how often an idle worker delivers notifications (replies should feel live)
 DIGEST_EVERY = 600.0  # seconds between looks for due digests (`parley digest` from cron does the same)
+BEAT_EVERY = 30.0  # seconds between heartbeats of an idle worker
 
 
 class Worker:
@@ -35,16 +39,38 @@ class Worker:
         self.stopping = False
         self.checker = Checker(processes)
         self.digests_checked = 0.0
+        self.beaten = 0.0
+        self.started_at = timezone.now()
 
     def stop(self, *_):
         self.stopping = True
 
     def run(self, once: bool = False) -> int:
-        """Check due sources until stopped (or, with once, until none is due); return how many were checked."""
+        """Check due sources until stopped (or, with once, until none is due); return how many were checked.
+        A long-running worker sends mail from a thread of its own; a one-shot run sends it in its rounds."""
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
-        with self.checker:
-            return self._run(once)
+        sender = None if once else MailSender()
+        if sender:
+            sender.start()
+        try:
+            with self.checker:
+                return self._run(once)
+        finally:
+            if sender:
+                sender.stop()
+            self._beat("stopped", stopped=True)
+
+    def _beat(self, doing: str, stopped: bool = False) -> None:
+        """Record that this worker is alive and what it is doing; a database that is away is not fatal here."""
+        self.beaten = time.monotonic()
+        now = timezone.now()
+        try:
+            WorkerBeat.objects.update_or_create(worker=self.id[:200], defaults={
+                "started_at": self.started_at, "beat_at": now, "doing": doing[:200],
+                "stopped_at": now if stopped else None})
+        except DatabaseError:
+            log.warning("worker %s: could not record its heartbeat", self.id)
 
     def _run(self, once: bool) -> int:
         checked = 0
@@ -70,10 +96,13 @@ class Worker:
         """Check the sources due now, then enrich a batch; return (sources checked, articles enriched)."""
         close_old_connections()
         sources = claim_due(self.id, self.batch)
+        self._beat(f"checking {len(sources)} sources" if sources else "enriching and delivering")
         checked = 0
         # Checks record their own failures; a failure to record one (the database) ends the round.
         for source, entry in self.checker.check(sources, stop=lambda: self.stopping):
             checked += 1
+            if time.monotonic() - self.beaten > BEAT_EVERY:
+                self._beat(f"checking sources ({checked} of {len(sources)} done)")
             log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
         prune_rate_slots()  # expired rate-limit slots and Heat rows too cold to rank: indexed deletes
         prune_heat()
@@ -89,6 +118,9 @@ class Worker:
             self.digests_checked = time.monotonic()
             send_digests()
             prune_events()
+            prune_mail()
+        if once:
+            delivered += deliver_mail()
         return checked, enriched + delivered
 
     def _sleep(self, seconds: float) -> None:
@@ -96,6 +128,8 @@ class Worker:
         polled = time.monotonic()
         while not self.stopping and time.monotonic() < deadline:
             time.sleep(0.25)
+            if time.monotonic() - self.beaten > BEAT_EVERY:
+                self._beat("idle")
             if time.monotonic() - polled > EVENT_POLL:
                 polled = time.monotonic()
                 try:

@@ -3,28 +3,75 @@
 SQLite lets one writer at a time hold the database. A writer that finds it taken sleeps in steps
 of up to 100 ms before trying again, so under concurrent posting a few unlucky requests wait far
 longer than the write itself takes (measured: p99 1.5 s for 2 ms writes, bench/discussion.py).
-Here every transaction first takes an exclusive flock on a file beside the database: the kernel
-wakes the next writer the moment the lock is released. Readers are untouched (WAL).
+Here every transaction first takes an exclusive flock on a file beside the database. Readers are
+untouched (WAL).
+
+The wait is bounded: PARLEY_DB_WAIT seconds inside a web request, PARLEY_DB_WAIT_BACKGROUND in
+the worker and commands, which have no reader waiting (SQLite's own busy timeout is set to the
+same), then OperationalError("database is locked"), which the site answers with 503 and
+Retry-After. A lock held for a minute, or forever, by another process therefore costs a request a
+few seconds, not the minute. The lock is polled, starting at a tenth of a millisecond and growing to WAIT_STEP_MAX, so
+the next writer starts within a few milliseconds of the release.
 """
 import fcntl
 import os
+import threading
+import time
 
+from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import OperationalError
 from django.db.backends.sqlite3 import base
+
+WAIT_STEP_MAX = 0.005  # seconds between two looks at a taken lock
+_request = threading.local()  # whether this thread is answering a web request now
+
+
+def _started(**kwargs):
+    _request.active = True
+
+
+def _finished(**kwargs):
+    _request.active = False
+
+
+request_started.connect(_started, dispatch_uid="parley.db.sqlite.request_started")
+request_finished.connect(_finished, dispatch_uid="parley.db.sqlite.request_finished")
+
+
+def write_wait() -> float:
+    """Seconds a write may wait for another writer here and now."""
+    return settings.PARLEY_DB_WAIT if getattr(_request, "active", False) else settings.PARLEY_DB_WAIT_BACKGROUND
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _lock_fd = None
+    _busy_wait = None  # the busy timeout set on this connection, in seconds
 
     def _uses_file(self) -> bool:
         name = str(self.settings_dict["NAME"])
         return name not in ("", ":memory:") and "mode=memory" not in name
 
     def _acquire(self) -> None:
+        wait = write_wait()
+        if wait != self._busy_wait:  # SQLite's own wait, for writers outside Parley (a backup, a shell)
+            self.connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            self._busy_wait = wait
         if not self._uses_file():
             return
         if self._lock_fd is None:
             self._lock_fd = os.open(f"{self.settings_dict['NAME']}.writelock", os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        deadline = time.monotonic() + wait
+        step = 0.0001
+        while True:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OperationalError(f"database is locked: another writer held it for {wait:g} s") from None
+                time.sleep(step)
+                step = min(step * 2, WAIT_STEP_MAX)
 
     def _release(self) -> None:
         if self._lock_fd is not None:
@@ -51,6 +98,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._release()
 
     def _close(self):
+        self._busy_wait = None
         try:
             return super()._close()
         finally:

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from parley.sources.ingest import SourceError, add_source, ingest_source
-from parley.sources.models import Source
+from parley.sources.models import Source, WorkerBeat
 
 
 def ago(moment, now) -> str:
@@ -42,6 +42,21 @@ def sources_table(sources: list[Source]) -> str:
     return "\n".join(lines + (["", "Last errors:", *errors] if errors else []))
 
 
+def worker_line(now=None) -> str:
+    """One line on the workers: who was heard from last and when; a warning when none is alive."""
+    now = now or timezone.now()
+    beat = WorkerBeat.objects.order_by("-beat_at").first()
+    if beat is None:
+        return "Worker: none has run yet. Sources are checked only while `parley worker` (or `parley serve`) runs."
+    silent = (now - beat.beat_at).total_seconds()
+    if beat.stopped_at:
+        return f"Worker: STOPPED. The last one ({beat.worker}) stopped {ago(beat.stopped_at, now)}; start `parley worker`."
+    if silent > WorkerBeat.STUCK_AFTER:
+        return (f"Worker: STUCK OR GONE. {beat.worker} was last heard from {ago(beat.beat_at, now)}, while "
+                f"{beat.doing or 'working'}; restart it (its claims lapse by themselves).")
+    return f"Worker: ok ({beat.worker}, {beat.doing or 'working'}, heard from {ago(beat.beat_at, now)})."
+
+
 class Command(BaseCommand):
     help = "Add, list or check sources."
 
@@ -65,6 +80,7 @@ class Command(BaseCommand):
             self.stdout.write(f"added source {source.pk}: {source.url} ({source.get_kind_display()})")
         elif action == "list":
             self.stdout.write(sources_table(list(Source.objects.order_by("id"))))
+            self.stdout.write("\n" + worker_line())
         else:
             ref = options["source"]
             source = Source.objects.filter(pk=int(ref)).first() if ref.isdigit() else Source.objects.filter(url=ref).first()
