@@ -22,6 +22,10 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=0)
     body_markdown = models.TextField()
     body_html = models.TextField(help_text="Rendered from Markdown and sanitised with nh3 when saved.")
+    # Edits may change the names but not add to them past the limit: each edit naming ten new readers
+    # made one comment a mass ping.
+    mentions = models.JSONField(default=list, blank=True, help_text="The keys of every name any version "
+                                "of it mentioned, known or not: at most MAX_MENTIONS over its life.")
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     is_deleted = models.BooleanField(default=False)

@@ -18,7 +18,7 @@ from parley.articles.models import Article
 from parley.discussion.models import Comment, Flag, ModerationAction, Participation, Vote
 from parley.discussion.ranking import rebuild_heat, refresh_heat
 from parley.following import events
-from parley.following.mentions import TooManyMentions, render_comment
+from parley.following.mentions import TooManyMentions, mentions_after_edit, render_comment
 
 MAX_COMMENT_CHARS = 10_000
 # Replies deeper than this continue at this depth, so threads stay readable on a phone.
@@ -30,6 +30,9 @@ NEW_ACCOUNT_AGE = timedelta(hours=24)
 NEW_ACCOUNT_LIMITS = [Limit(5, 600, "5 comments per 10 minutes for new accounts"),
                       Limit(20, 86400, "20 comments a day for new accounts")]
 ACCOUNT_LIMITS = [Limit(10, 60, "10 comments a minute")]
+# Edits have their own budget, so fixing typos never costs a reader their next comment; each edit
+# redraws the thread for everyone, and what it may add in mentions is capped over the comment's life.
+EDIT_LIMITS = [Limit(10, 600, "10 edits per 10 minutes"), Limit(50, 86400, "50 edits a day")]
 WILSON_Z = 1.281551565545  # 80% confidence, as Reddit's "best" sort uses
 
 
@@ -145,7 +148,7 @@ def post_comment(user, article: Article, text: str, parent: Comment | None = Non
     comment = Comment.objects.create(
         article=article, author=user, parent=parent,
         depth=min(parent.depth + 1, MAX_DEPTH) if parent else 0,
-        body_markdown=text, body_html=rendered.html, created_at=at or timezone.now(),
+        body_markdown=text, body_html=rendered.html, mentions=rendered.keys, created_at=at or timezone.now(),
     )
     _count(comment, +1)
     events.comment_posted(comment)  # replies, mentions and followers are told by a worker
@@ -172,7 +175,11 @@ def _own_live_comment(user, comment: Comment) -> None:
 
 @transaction.atomic
 def edit_comment(user, comment: Comment, text: str) -> Comment:
-    """Replace a comment's text; after the grace period it shows as edited."""
+    """Replace a comment's text; after the grace period it shows as edited.
+
+    Edits are limited per reader (EDIT_LIMITS, apart from the comment limits), and the names a comment
+    mentions count over all its versions (at most MAX_MENTIONS): a name mentioned before is not told
+    again, and no series of edits tells more readers than one comment may."""
     comment = _locked(comment)
     _own_live_comment(user, comment)
     text = (text or "").strip()
@@ -180,12 +187,17 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
         raise DiscussionError("A comment needs at least one visible character; delete it instead.")
     if len(text) > MAX_COMMENT_CHARS:
         raise DiscussionError(f"A comment can be at most {MAX_COMMENT_CHARS:,} characters.")
+    check_all([(f"edit-{n}", str(user.pk), limit) for n, limit in enumerate(EDIT_LIMITS)])
     now = timezone.now()
     rendered = _render(text)
+    try:
+        comment.mentions = mentions_after_edit(comment.mentions, rendered)
+    except TooManyMentions as exc:
+        raise DiscussionError(str(exc)) from None
     comment.body_markdown, comment.body_html = text, rendered.html
     if now - comment.created_at > EDIT_GRACE:
         comment.edited_at = now
-    comment.save(update_fields=["body_markdown", "body_html", "edited_at"])
+    comment.save(update_fields=["body_markdown", "body_html", "mentions", "edited_at"])
     _touch(comment.article_id)
     events.comment_edited(comment)
     comment.unknown_mentions = rendered.unknown

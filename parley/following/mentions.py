@@ -14,7 +14,7 @@ from parley.jinja import profile_url
 MENTION = re.compile(r"(?<![\w@/.+-])@([\w][\w.+-]{0,149})")
 TAG = re.compile(r"(<[^>]+>)")
 SKIP_INSIDE = {"code", "pre", "a"}
-MAX_MENTIONS = 10  # distinct names per comment; more is a mass ping, refused with the count
+MAX_MENTIONS = 10  # distinct names per comment, over all its versions; more is a mass ping, refused with the count
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Rendered:
     html: str
     mentioned: list = field(default_factory=list)  # [(user id, username)] of readers who exist
     unknown: list = field(default_factory=list)  # names no reader has
+    keys: list = field(default_factory=list)  # every name's key, known or not (what the limit counts)
 
 
 def _clean(name: str) -> str:
@@ -111,4 +112,15 @@ def render_comment(text: str) -> Rendered:
     return Rendered(
         html=_link(rendered, known) if known else rendered,
         mentioned=[known[account_key(n)] for n in names if account_key(n) in known],
-        unknown=[n for n in names if account_key(n) not in known])
+        unknown=[n for n in names if account_key(n) not in known],
+        keys=[account_key(n) for n in names])
+
+
+def mentions_after_edit(before: list[str], rendered: Rendered) -> list[str]:
+    """The name keys a comment has mentioned once this edit is saved; raise TooManyMentions past
+    MAX_MENTIONS in all, so no series of edits names more readers than one comment may."""
+    keys = list(dict.fromkeys([*before, *rendered.keys]))
+    if len(keys) > MAX_MENTIONS:
+        raise TooManyMentions(f"A comment can mention at most {MAX_MENTIONS} readers in all its versions "
+                              f"(this edit would make it {len(keys)}); post a new comment to mention others.")
+    return keys

@@ -209,6 +209,20 @@ def test_established_account_limit(article, alice):
         post_comment(alice, article, "Eleven")
 
 
+def test_edits_are_limited(article, alice):
+    """Ensure a reader edits at most 10 times in 10 minutes (edits were unlimited: one comment was
+    edited 99 times in 225 s), the refused edit changes nothing, and posting keeps its own budget."""
+    comment = post_comment(alice, article, "Version 0")
+    for n in range(1, 11):
+        services.edit_comment(alice, comment, f"Version {n}")
+    with pytest.raises(RateLimited) as caught:
+        services.edit_comment(alice, comment, "Version 11")
+    assert 0 < caught.value.retry_after <= 600
+    comment.refresh_from_db()
+    assert comment.body_markdown == "Version 10"
+    post_comment(alice, article, "A new comment is still allowed")
+
+
 def test_participation_buckets_follow_visibility(article, alice, bob):
     """Ensure buckets count visible comments only, as deletes happen."""
     kept = post_comment(alice, article, "Kept")

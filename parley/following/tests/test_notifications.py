@@ -60,6 +60,27 @@ def test_an_edit_tells_only_readers_newly_mentioned(cast, about, deliver):
     assert len(notes(bob, "mention")) == 1 and len(notes(carol, "mention")) == 1
 
 
+def test_a_comment_notifies_at_most_ten_names_over_its_life(reader, about, deliver):
+    """Ensure edits cannot mention more than MAX_MENTIONS names in all (each edit could name 10 new
+    readers: 99 edits told 1,000), a refused edit changes nothing, and a name mentioned before is
+    never told twice however often it is removed and written again."""
+    alice = reader("alice")
+    readers = [reader(f"reader{n}") for n in range(MAX_MENTIONS + 2)]
+    names = [f"@reader{n}" for n in range(MAX_MENTIONS + 2)]
+    comment = services.post_comment(alice, about("BA"), " ".join(names[:8]))
+    deliver()
+    services.edit_comment(alice, comment, "Only @reader0 now.")
+    services.edit_comment(alice, comment, " ".join(names[:10]))  # two new ones: ten in all
+    deliver()
+    with pytest.raises(DiscussionError, match="at most 10 readers in all its versions .this edit would make it 11"):
+        services.edit_comment(alice, comment, "And " + names[10])
+    comment.refresh_from_db()
+    assert comment.body_markdown == " ".join(names[:10])
+    deliver()
+    told = Notification.objects.filter(kind="mention", comment=comment)
+    assert sorted(told.values_list("user_id", flat=True)) == sorted(r.pk for r in readers[:10])
+
+
 def test_unknown_names_and_mass_mentions_get_clear_answers(cast, about, deliver, client):
     alice = cast["alice"]
     article = about("BA")
