@@ -1,7 +1,7 @@
 """`/api/v1/`: the NinjaAPI, its authentication and error mapping; routes live beside it."""
 from django.conf import settings
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from parley.accounts.models import ApiToken
@@ -51,6 +51,15 @@ def unauthenticated(request, exc):
 def discussion_error(request, exc):
     status = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, Conflict) else 400
     return api.create_response(request, {"detail": str(exc)}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc):
+    """Input outside the documented schema (a number past 64 bits, a wrong type) is a 400 like any
+    other bad input, with every problem named in one sentence, as ErrorOut documents."""
+    problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'input'}: {e.get('msg', 'invalid')}"
+                         for e in exc.errors[:5])
+    return api.create_response(request, {"detail": f"Invalid input: {problems}"[:1000]}, status=400)
 
 
 @api.exception_handler(RateLimited)
