@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from parley.accounts.forms import SignUpForm
-from parley.accounts.ratelimit import Limit, RateLimited, account_key, budget_key, check_all, refund
+from parley.accounts.forms import PasswordResetForm, SignUpForm
+from parley.accounts.ratelimit import Limit, account_key, budget_key, check_all, refund
 
 # Guessing passwords must be slow for a script and invisible to a person who mistypes twice
 # (only failed sign-ins count: a success gives its slots back).
@@ -17,8 +17,6 @@ LOGIN_PER_IP = Limit(4, 60, "4 sign-in attempts a minute")
 LOGIN_PER_ACCOUNT = Limit(4, 60, "4 sign-in attempts a minute for one account")
 SIGNUPS_PER_IP = Limit(5, 3600, "5 sign-ups an hour from one address")
 RESETS_PER_IP = Limit(5, 3600, "5 password resets an hour from one address")
-# Per address asked for: past it the page answers as always, but no more mail goes to that inbox.
-RESETS_PER_EMAIL = Limit(3, 3600, "3 password reset mails an hour to one address")
 PROFILE_COMMENTS = 50
 
 
@@ -55,9 +53,12 @@ def safe_next(request, default: str = "home") -> str:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's password reset, limited per client address (429) and per e-mail address (silently:
-    the answer is the same for every address, known or not, limited or not). The mail is signed
-    with the site's name, never with the host name the request happened to use."""
+    """Django's password reset, limited per client address (429), mailing only confirmed addresses,
+    each at most RESETS_PER_EMAIL an hour (PasswordResetForm; silently: the answer is the same for
+    every address, known or not, limited or not). The mail is signed with the site's name, never
+    with the host name the request happened to use."""
+
+    form_class = PasswordResetForm
 
     @property
     def extra_email_context(self):
@@ -66,13 +67,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     def post(self, request, *args, **kwargs):
         check_all([("reset-ip", budget_key(request), RESETS_PER_IP)])
         return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            check_all([("reset-email", account_key(form.cleaned_data["email"]), RESETS_PER_EMAIL)])
-        except RateLimited:
-            return redirect(self.get_success_url())
-        return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])

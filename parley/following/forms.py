@@ -1,7 +1,7 @@
 """The reader's settings: time zone, e-mail address, digest and notifications per kind."""
 from django import forms
 
-from parley.accounts.forms import zone_choices
+from parley.accounts.forms import check_current_password, zone_choices
 from parley.following.models import Notification, Preferences
 
 
@@ -10,6 +10,9 @@ class SettingsForm(forms.Form):
                                   help_text="Dates and times on every page are shown in this zone.")
     email = forms.EmailField(required=False, label="E-mail address",
                              help_text="Digests go only to an address you have confirmed; a new address is confirmed again.")
+    current_password = forms.CharField(
+        required=False, strip=False, label="Current password", help_text="Needed to change your e-mail address.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     # Left out of a form (a script, an older page), a choice keeps its current value.
     digest = forms.ChoiceField(choices=Preferences.DIGESTS, label="E-mail digest", required=False,
                                help_text="What you follow and the notifications you chose to get by mail.")
@@ -19,6 +22,26 @@ class SettingsForm(forms.Form):
     articles = forms.ChoiceField(choices=Preferences.DELIVERY, required=False, label="New articles about tickers and people you follow")
 
     KINDS = [kind for kind, _ in Notification.KINDS]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def changes_email(self) -> bool:
+        """Whether the form names another address than the account's (left out, it keeps it)."""
+        return ("email" in self.data and "email" in self.cleaned_data
+                and self.cleaned_data["email"].lower() != (self.user.email or "").lower())
+
+    def clean(self):
+        """A new address needs the current password: with a stolen session alone, moving the account's
+        mail (and so its password resets) to a thief's address must not be possible."""
+        data = super().clean()
+        if self.changes_email():
+            if not data.get("current_password"):
+                self.add_error("current_password", "Enter your current password to change your e-mail address.")
+            elif not check_current_password(self.user, data["current_password"]):
+                self.add_error("current_password", "That is not your current password.")
+        return data
 
 
 class ImportForm(forms.Form):

@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -106,6 +106,19 @@ def mask(address: str) -> str:
     """"alice@example.com" as "a***@example.com": enough for its owner to recognise."""
     name, _, domain = address.partition("@")
     return f"{name[:1]}***@{domain}" if domain else "your address"
+
+
+def send_address_changed(user, previous: str) -> None:
+    """Tell the confirmed address an account just left that it has a new one (masked), so an owner
+    whose session was stolen learns of it, and how to take the account back: password resets still
+    go to the address they confirmed, and a new password signs out every other session."""
+    new = mask(user.email) if user.email else "no address"
+    reset = absolute(reverse("password_reset"))
+    text = (f"Hello {user.username},\n\nThe e-mail address of your {settings.PARLEY_SITE_NAME} account was changed "
+            f"from this address to {new}.\n\nIf that was you, there is nothing to do. If you did not change it, "
+            f"someone else may be signed in as you: ask for a new password at {reset} with this address (the link "
+            "comes here, and a new password signs everyone else out), then set your address back in your settings.")
+    send_mail(f"Your e-mail address was changed · {settings.PARLEY_SITE_NAME}", text, None, [previous])
 
 
 def send_verification(user) -> bool:

@@ -227,10 +227,11 @@ def reader_settings(request):
     prefs = _prefs(request.user)
     initial = {"time_zone": profile.time_zone, "email": request.user.email, "digest": prefs.digest,
                **{kind: prefs.delivery(kind) for kind in SettingsForm.KINDS}}
-    form = SettingsForm(request.POST or None, initial=initial)
+    form = SettingsForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        new_email = "email" in request.POST and data["email"].lower() != (request.user.email or "").lower()
+        new_email = form.changes_email()
+        previous, previous_confirmed = request.user.email, profile.email_verified
         if new_email and data["email"]:
             # The confirmation mail's limit first: a change refused with 429 must leave nothing saved.
             check_all([("verify-mail", str(request.user.pk), VERIFY_MAILS)])
@@ -243,6 +244,8 @@ def reader_settings(request):
         if new_email:
             request.user.email = data["email"]
             request.user.save(update_fields=["email"])
+            if previous_confirmed:
+                mail.send_address_changed(request.user, previous)
             if data["email"]:
                 _send_verification(request, counted=True)
         messages.success(request, "Settings saved.")

@@ -3,7 +3,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from parley.accounts.models import RateSlot
+from parley.accounts.models import Profile, RateSlot
 from parley.accounts.ratelimit import Limit, RateLimited, hit, prune
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,7 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies(client, vict
 def test_password_resets_are_limited_and_answer_alike(client, victim, mailoutbox):
     """Ensure reset mails to one address stop after three an hour while the page answers the same for
     known, unknown and limited addresses, and one client address is refused after five requests."""
+    Profile.objects.filter(user=victim).update(verified_email=victim.email)
     answers = [client.post("/accounts/password/reset/", {"email": "victim@example.com"}, REMOTE_ADDR=f"203.0.113.{n}")
                for n in range(5)]
     assert len(mailoutbox) == 3
@@ -154,3 +155,44 @@ def test_a_new_password_revokes_api_tokens_and_other_sessions(client, victim):
     assert Client().get("/api/v1/me/follows", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
     assert not ApiToken.objects.filter(user=victim).exists()
     assert other.get("/api/v1/me/follows").status_code == 401  # the other session ended too
+    assert other.get("/accounts/settings/").status_code == 302  # signed out: sent to sign in
+    assert client.get("/accounts/settings/").status_code == 200  # the session that changed it stays
+
+
+def test_a_reset_goes_only_to_a_confirmed_address(client, victim, mailoutbox):
+    """Ensure a thief who moved the account to their own (unconfirmed) address gets no reset there:
+    asking for either address sends the link to the one the owner confirmed (it went to the new
+    address), an account with no confirmed address gets none, and the page says the same every time."""
+    Profile.objects.filter(user=victim).update(verified_email="victim@example.com")
+    victim.email = "thief@example.com"
+    victim.save()
+    User.objects.create_user("unconfirmed", "never@example.com", PASSWORD)
+    answers = [client.post("/accounts/password/reset/", {"email": address})
+               for address in ("thief@example.com", "VICTIM@example.com", "never@example.com")]
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, "/accounts/password/reset/sent/")}
+    assert [m.to for m in mailoutbox] == [["victim@example.com"]] * 2
+    assert "/accounts/password/reset/" in mailoutbox[0].body
+
+
+def test_guesses_at_the_current_password_count_as_sign_in_guesses(client, victim):
+    """Ensure a stolen session cannot guess the password without limit on the pages that ask for it:
+    wrong current passwords take the account's sign-in budget (four a minute), then 429."""
+    client.force_login(victim)
+    guess = {"old_password": "wrong", "new_password1": "another-long-pass-77", "new_password2": "another-long-pass-77"}
+    codes = [client.post("/accounts/password/change/", guess).status_code for _ in range(2)]
+    codes += [client.post("/accounts/settings/", {"email": "thief@example.com", "current_password": "wrong"}).status_code
+              for _ in range(3)]
+    assert codes == [200, 200, 200, 200, 429]
+    assert sign_in(client, "victim", "203.0.113.9", PASSWORD).status_code == 429  # the same budget
+    victim.refresh_from_db()
+    assert victim.check_password(PASSWORD) and victim.email == "victim@example.com"
+
+
+def test_a_wrong_current_password_changes_no_password(client, victim):
+    """Ensure the password change page refuses a wrong current password with a clear error."""
+    client.force_login(victim)
+    refused = client.post("/accounts/password/change/", {"old_password": "not-it", "new_password1": "another-long-pass-77",
+                                                         "new_password2": "another-long-pass-77"})
+    assert refused.status_code == 200 and "Your old password was entered incorrectly" in refused.content.decode()
+    victim.refresh_from_db()
+    assert victim.check_password(PASSWORD)

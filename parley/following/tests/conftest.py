@@ -12,9 +12,11 @@ from parley.following.events import process_events
 
 @pytest.fixture
 def reader(db):
-    """Return a function making an established reader (joined a month ago), optionally with a verified address."""
-    def make(name, email="", verified=False):
-        user = User.objects.create_user(name, email=email, password=None, date_joined=timezone.now() - timedelta(days=30))
+    """Return a function making an established reader (joined a month ago), optionally with a verified
+    address and a password."""
+    def make(name, email="", verified=False, password=None):
+        user = User.objects.create_user(name, email=email, password=password,
+                                        date_joined=timezone.now() - timedelta(days=30))
         Profile.objects.update_or_create(user=user, defaults={"verified_email": email if verified else ""})
         return user
     return make

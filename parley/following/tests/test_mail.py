@@ -51,11 +51,14 @@ def test_verification_link_refuses_tampering_expiry_and_a_changed_address(client
     assert changed.status_code == 410 and not Profile.objects.get(user=alice).email_verified
 
 
+PASSWORD = "alice-long-password-42"
+
+
 def test_settings_change_the_address_and_it_must_be_confirmed_again(client, reader):
-    alice = reader("alice", email="alice@example.com", verified=True)
+    alice = reader("alice", email="alice@example.com", verified=True, password=PASSWORD)
     client.force_login(alice)
     form = {"time_zone": "", "email": "other@example.com", "digest": "daily", "reply": "email", "mention": "inbox",
-            "discussion": "off", "articles": "inbox"}
+            "discussion": "off", "articles": "inbox", "current_password": PASSWORD}
     client.post("/accounts/settings/", form)
     alice.refresh_from_db()
     assert alice.email == "other@example.com" and not alice.profile.email_verified
@@ -68,16 +71,45 @@ def test_settings_change_the_address_and_it_must_be_confirmed_again(client, read
 def test_an_address_change_refused_by_the_mail_limit_saves_nothing(client, reader):
     """Ensure a fourth address change within the hour answers 429 and leaves the address (and the
     rest of the form) as it was: the change used to be saved before the limit refused its mail."""
-    alice = reader("alice", email="alice@example.com", verified=True)
+    alice = reader("alice", email="alice@example.com", verified=True, password=PASSWORD)
     client.force_login(alice)
     form = {"time_zone": "", "digest": "daily", "reply": "email", "mention": "inbox", "discussion": "off",
-            "articles": "inbox"}
+            "articles": "inbox", "current_password": PASSWORD}
     for n in range(3):
         assert client.post("/accounts/settings/", {**form, "email": f"a{n}@example.com"}).status_code == 302
     refused = client.post("/accounts/settings/", {**form, "email": "last@example.com", "digest": "weekly"})
     assert refused.status_code == 429
     alice.refresh_from_db()
     assert alice.email == "a2@example.com" and Preferences.objects.get(user=alice).digest == "daily"
+
+
+@pytest.mark.parametrize("given, says", [("", "Enter your current password to change your e-mail address."),
+                                          ("a-wrong-guess", "That is not your current password.")])
+def test_changing_the_address_needs_the_current_password(client, reader, given, says):
+    """Ensure a stolen session cannot move the account's address: without the current password, or
+    with a wrong one, the form says why and nothing of it is saved (the address was changed before)."""
+    alice = reader("alice", email="alice@example.com", verified=True, password=PASSWORD)
+    client.force_login(alice)
+    refused = client.post("/accounts/settings/", {"email": "thief@example.com", "time_zone": "Asia/Tokyo",
+                                                  "digest": "daily", "current_password": given})
+    assert refused.status_code == 200 and says in refused.content.decode()
+    alice.refresh_from_db()
+    assert (alice.email, alice.profile.time_zone) == ("alice@example.com", "")
+    assert not Preferences.objects.filter(user=alice, digest="daily").exists() and outbox.outbox == []
+
+
+def test_the_previous_confirmed_address_is_told_of_a_change(client, reader):
+    """Ensure a change mails the confirmed address it replaces a notice naming the new one masked and
+    saying what to do if it was not its owner; an unconfirmed address replaced is told nothing."""
+    alice = reader("alice", email="alice@example.com", verified=True, password=PASSWORD)
+    client.force_login(alice)
+    client.post("/accounts/settings/", {"email": "new.address@example.net", "current_password": PASSWORD})
+    [notice] = [m for m in outbox.outbox if m.to == ["alice@example.com"]]
+    assert "n***@example.net" in notice.body and "new.address" not in notice.body
+    assert "If you did not" in notice.body and "/accounts/password/reset/" in notice.body
+    outbox.outbox.clear()
+    client.post("/accounts/settings/", {"email": "third@example.org", "current_password": PASSWORD})
+    assert [m.to for m in outbox.outbox] == [["third@example.org"]]  # its confirmation link only
 
 
 @pytest.fixture
@@ -181,9 +213,10 @@ def test_an_address_confirmed_by_one_account_is_not_confirmed_for_another(client
     """Ensure a second account using a confirmed address gets no confirmation mail (the page says the
     same as always, so it learns nothing) and its link, if it had one, is refused."""
     reader("alice", email="alice@example.com", verified=True)
-    bob = reader("bob", email="bob@example.com")
+    bob = reader("bob", email="bob@example.com", password=PASSWORD)
     client.force_login(bob)
-    said = client.post("/accounts/settings/", {"email": "ALICE@example.com"}, follow=True).content.decode()
+    said = client.post("/accounts/settings/", {"email": "ALICE@example.com", "current_password": PASSWORD},
+                       follow=True).content.decode()
     assert "We sent a confirmation link" in said and outbox.outbox == []
     bob.refresh_from_db()
     refused = client.get(f"/accounts/verify/{mail.verify_token(bob)}/")
