@@ -1,9 +1,13 @@
 """Sign-up, password change and reset, and reader settings forms."""
+import unicodedata
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 from django.db.models import Q
 
+from parley.accounts.confusables import name_skeletons
+from parley.accounts.models import Profile
 from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all, hit, refund
 
 # Per address mailed: past it the page answers as always, but no more mail goes to that inbox.
@@ -17,6 +21,21 @@ class SignUpForm(auth_forms.UserCreationForm):
     class Meta(auth_forms.UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_username(self):
+        """Refuse, besides a name taken in any case (Django), a name of combining marks alone (it shows
+        nothing) and one that looks like a reader's name (same TR39 skeleton): "аlice" beside "alice"."""
+        name = super().clean_username()
+        if not name:
+            return name
+        if all(unicodedata.category(ch).startswith("M") for ch in name):
+            raise forms.ValidationError("A username needs a letter or digit: combining marks alone show nothing.")
+        folded, shown = name_skeletons(name)
+        twin = (Profile.objects.filter(Q(username_skeleton=folded) | Q(username_shown_skeleton=shown))
+                .values_list("user__username", flat=True).first())
+        if twin:
+            raise forms.ValidationError(f"This name looks too much like the reader “{twin}”; choose another.")
+        return name
 
 
 def check_current_password(user, password: str) -> bool:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from parley.accounts.confusables import name_skeletons
 from parley.accounts.ratelimit import account_key
 
 LAST_USED_PRECISION = timedelta(hours=1)
@@ -27,6 +28,11 @@ class Profile(models.Model):
     # "Émile" on both databases only by comparing keys folded here. Case folding at most triples a name.
     username_key = models.CharField(max_length=450, blank=True, db_default="", default="", db_index=True,
                                     help_text="The username case-folded (NFKC), as mentions look it up.")
+    # Look-alike names are refused at sign-up by an indexed lookup of these (see confusables.py).
+    username_skeleton = models.CharField(max_length=64, blank=True, db_default="", default="", db_index=True,
+                                         help_text="Digest of the username's TR39 skeleton, case-folded first.")
+    username_shown_skeleton = models.CharField(max_length=64, blank=True, db_default="", default="", db_index=True,
+                                               help_text="Digest of the username's TR39 skeleton, as shown.")
 
     def __str__(self):
         return f"Profile of {self.user}"
@@ -34,7 +40,8 @@ class Profile(models.Model):
     @staticmethod
     def keys_for(username: str) -> dict:
         """The profile's fields derived from a username."""
-        return {"username_key": account_key(username)}
+        folded, shown = name_skeletons(username)
+        return {"username_key": account_key(username), "username_skeleton": folded, "username_shown_skeleton": shown}
 
     @property
     def email_verified(self) -> bool:

@@ -196,3 +196,25 @@ def test_a_wrong_current_password_changes_no_password(client, victim):
     assert refused.status_code == 200 and "Your old password was entered incorrectly" in refused.content.decode()
     victim.refresh_from_db()
     assert victim.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("existing, look_alike", [("alice", "аlice"), ("alice", "АLICE"), ("аlice", "alice"),
+                                                   ("alice", "a1ice"), ("llya", "Ilya"), ("modern", "modem")])
+def test_a_name_that_looks_like_another_readers_is_refused(client, existing, look_alike):
+    """Ensure sign-up refuses a name whose Unicode TR39 skeleton (in any case) is an existing name's:
+    "аlice" with a Cyrillic а was accepted beside "alice"."""
+    User.objects.create_user(existing)
+    refused = client.post("/accounts/signup/", {"username": look_alike, "password1": PASSWORD, "password2": PASSWORD})
+    assert refused.status_code == 200
+    assert f"looks too much like the reader “{existing}”" in refused.content.decode()
+    assert not User.objects.filter(username=look_alike).exists()
+    accepted = client.post("/accounts/signup/", {"username": "alicia", "password1": PASSWORD, "password2": PASSWORD})
+    assert accepted.status_code == 302
+
+
+def test_a_name_of_combining_marks_alone_is_refused(client):
+    """Ensure a name made only of combining marks (it shows nothing) is refused with the reason."""
+    refused = client.post("/accounts/signup/", {"username": "\u0301\u0302\u0303", "password1": PASSWORD,
+                                                "password2": PASSWORD})
+    assert refused.status_code == 200 and "combining marks alone" in refused.content.decode()
+    assert not User.objects.exclude(username="").exists()
