@@ -6,16 +6,11 @@ is lost. PostgreSQL receiving NUL bytes is tests/test_unstorable_input.py; the A
 NUL and out-of-range strings is tests/test_api_contract.py.
 """
 import contextlib
-import http.cookiejar
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -27,6 +22,7 @@ from parley.discussion.models import Comment
 from parley.discussion.services import post_comment
 from parley.following.models import Notification
 from parley.outgoing.models import Mail
+from tests.browser import Browser
 from tests.smtpd import BadSmtp, refusing_port
 from tests.test_many_machines import free_port, redis_url, wait_until_up  # noqa: F401 (redis_url is a fixture)
 from tests.test_worker_kill import database_url
@@ -36,34 +32,6 @@ PASSWORD = "a-long-enough-password-77"
 UP = 1.0  # seconds /healthz may take while a neighbour fails
 PAGE = 2.0  # seconds home and an article may take (rendered uncached on a busy 2-core machine)
 HANG = 20  # seconds the mail sender's conversation with the hanging server may last here
-
-
-class Browser:
-    """A reader's browser: cookies, and forms posted with their CSRF token."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, path: str, timeout: float = 30) -> tuple[int, str, float, dict]:
-        return self._open(urllib.request.Request(self.base + path), timeout)
-
-    def post(self, path: str, data: dict, form: str | None = None, timeout: float = 30) -> tuple[int, str, float, dict]:
-        """POST `data` to `path` with the CSRF token of the page `form` (default: the same path)."""
-        _, page, _, _ = self.get(form or path)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        return self._open(urllib.request.Request(self.base + path, data=body, method="POST",
-                                                 headers={"Referer": self.base + (form or path)}), timeout)
-
-    def _open(self, request, timeout):
-        started = time.monotonic()
-        try:
-            with self.opener.open(request, timeout=timeout) as response:
-                return response.status, response.read().decode(), time.monotonic() - started, dict(response.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(), time.monotonic() - started, dict(error.headers)
 
 
 @contextlib.contextmanager

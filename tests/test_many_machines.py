@@ -58,7 +58,9 @@ def redis_url(tmp_path):
             pytest.fail(message)
         pytest.skip(message)
     port = free_port()
+    # DEBUG SLEEP (a Redis that answers slowly, tests/test_readiness.py) from loopback only.
     proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--enable-debug-command", "local",
                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 20
