@@ -6,11 +6,14 @@ is lost. PostgreSQL receiving NUL bytes is tests/test_unstorable_input.py; the A
 NUL and out-of-range strings is tests/test_api_contract.py.
 """
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -18,6 +21,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 
+from parley.accounts.models import ApiToken
 from parley.discussion.models import Comment
 from parley.discussion.services import post_comment
 from parley.following.models import Notification
@@ -154,6 +158,16 @@ def test_redis_stopped_mid_run_degrades_and_recovers(tmp_path, make_article, red
             restarted.wait(timeout=10)
 
 
+def api_post(url: str, token: str, data: dict) -> tuple[int, str, dict]:
+    request = urllib.request.Request(url, data=json.dumps(data).encode(), method="POST", headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
 def _refused(port: int) -> bool:
     import socket
 
@@ -190,7 +204,7 @@ def test_a_sqlite_database_held_by_another_process(tmp_path, make_article, how):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's locks: this runs in the SQLite half of `make test`")
     article = make_article(title="Locked article", published_at=timezone.now() - timedelta(hours=1))
-    established("dave")
+    token = ApiToken.issue(established("dave"))[1]
     path = connection.settings_dict["NAME"]
     with served(tmp_path, PARLEY_DB_WAIT="1") as base:
         browser = Browser(base)
@@ -206,6 +220,9 @@ def test_a_sqlite_database_held_by_another_process(tmp_path, make_article, how):
             assert "busy" in body and took < LOCK_HELD / 2, f"waited {took:.1f} s"
             status, body, _, headers = browser.get("/readyz")
             assert status == 200, body  # reads still work: the node can serve
+            status, body, headers = api_post(base + f"/api/v1/articles/{article.pk}/comments", token,
+                                             {"text": "Written under a lock, by API."})
+            assert status == 503 and headers.get("Retry-After") == "5" and "busy" in json.loads(body)["detail"]
         finally:
             holder.terminate()
             holder.wait(timeout=10)
