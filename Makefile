@@ -57,6 +57,7 @@ bench: install-test
 	$(BIN)/pip install --quiet reader sgmllib3k  # the peer feed reader, for bench/ingest.py only
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/workers.py --databases sqlite
+	$(BIN)/python bench/neighbours.py
 	$(BIN)/python bench/following.py
 
 clean:

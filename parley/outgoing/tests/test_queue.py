@@ -151,3 +151,20 @@ def test_queue_state_reports_what_waits_and_for_how_long(queue, settings):
     delivery.deliver()
     assert delivery.queue_state()["waiting"] == 0
     assert User.objects.count() == 0
+
+
+def test_parley_mail_shows_failures_and_tries_them_again(queue, settings, capsys):
+    """Ensure `parley mail` names a failed mail and why, `retry` makes it due again and `send` sends it."""
+    from django.core.management import call_command
+
+    queue.EMAIL_PORT = refusing_port()
+    send_mail("Hello", "body", None, ["a@example.com"])
+    Mail.objects.update(attempts=len(delivery.BACKOFF))
+    delivery.deliver()
+    call_command("mail")
+    out = capsys.readouterr().out
+    assert "1 given up" in out and "failed: Hello to a@example.com" in out and "refused" in out.lower()
+    settings.PARLEY_MAIL_TRANSPORT = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("mail", "retry")
+    call_command("mail", "send")
+    assert "1 sent" in capsys.readouterr().out and [m.subject for m in locmem.outbox] == ["Hello"]
