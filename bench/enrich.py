@@ -11,9 +11,14 @@ parley.enrichment.scoring (recall of required items; precision over everything f
 page is imported and enriched for real and scored against seed/expected.json (required items found,
 forbidden items found).
 
-    python bench/enrich.py                 # speed, dev split, seed
-    python bench/enrich.py --split test    # the held-out split (score it once, at the end)
-    python bench/enrich.py --no-speed --show   # dev quality only, with every miss and error listed
+Splits: `dev` and `test` are the first round of labels (bench/labels/{dev,test}; both have been
+looked at, so both are development data now); `round2-dev` and `round2-test` the second
+(bench/labels/round2/, labelled before any run: develop on round2-dev only, score round2-test once).
+Besides precision and recall, each split reports forbidden items found (the labels' traps).
+
+    python bench/enrich.py                        # speed, the dev split, seed
+    python bench/enrich.py --split round2-test    # the held-out split (score it once, at the end)
+    python bench/enrich.py --no-speed --show --split dev test round2-dev   # quality only, every miss and error
 """
 import argparse
 import json
@@ -94,18 +99,38 @@ def speed() -> None:
           f"{100_000 / rate / 3600 / 4:.1f} h on four workers with a core each")
 
 
+SPLITS = {"dev": ("", "dev"), "test": ("", "test"), "round2-dev": ("round2", "dev"), "round2-test": ("round2", "test")}
+KIND_OF = {"people": "person", "organizations": "organization", "places": "place", "tickers": "ticker", "quotes": "quote"}
+
+
+def forbidden_found(facts: list[dict], label: dict) -> list[str]:
+    """The label's traps that were found: forbidden names (or speakers) of each category's kind."""
+    hits = set()
+    for category, kind in KIND_OF.items():
+        section = label.get(category, {})
+        bad = {norm(b) for b in (section.get("forbidden", []) or section.get("forbidden_speakers", []))}
+        hits |= {f"{category}:{f['key']}" for f in facts if f["kind"] == kind and norm(f["key"]) in bad}  # a quote's key is its speaker
+    return sorted(hits)
+
+
 def quality(split: str, show: bool) -> None:
-    names = json.loads((LABELS / "split.json").read_text())[split]
+    folder, part = SPLITS[split]
+    names = json.loads((LABELS / folder / "split.json").read_text())[part]
     labels = {}
-    for path in sorted((LABELS / split).glob("*.json")):
+    for path in sorted((LABELS / folder / part).glob("*.json")):
         label = json.loads(path.read_text())
         source = label.get("source") or f"aeb:{label['aeb']}"
         labels[source] = (path.name, label)
     texts = [source_text(s) for s in labels]
     results = extract(texts)
     totals = {c: [0, 0, 0, 0] for c in CATEGORIES}  # tp, fn, right, fp
+    forbidden = 0
     for (_source, (name, label)), found in zip(labels.items(), results, strict=True):
         facts = [{"kind": f.kind, "key": f.key, "text": f.text, "value": f.value} for f in found]
+        hits = forbidden_found(facts, label)
+        forbidden += len(hits)
+        if show and hits:
+            print(f"  {name} forbidden found: {hits}")
         for category, result in score(facts, label).items():
             t = totals[category]
             t[0] += result["tp"]
@@ -116,7 +141,8 @@ def quality(split: str, show: bool) -> None:
                 print(f"  {name} {category}: missing {result['missing']} wrong {result['wrong']}")
     extra = sorted(set(names) - set(labels))
     print(f"\nQuality on the {split} split: {len(labels)} labelled articles"
-          + (f" ({len(extra)} named in split.json have no label)" if extra else ""))
+          + (f" ({len(extra)} named in split.json have no label)" if extra else "")
+          + f"; forbidden items found: {forbidden} ({forbidden / max(1, len(labels)):.2f} an article)")
     print("| category | required found | required | recall | items found | wrong | precision |")
     print("|---|---|---|---|---|---|---|")
     for category, (tp, fn, right, fp) in totals.items():
@@ -138,10 +164,7 @@ def seed() -> None:
         found += result["tp"]
         section = expected.get(category, {})
         bad = set(section.get("forbidden", []) or section.get("forbidden_speakers", []))
-        hits = [f for f in facts if f["kind"] in ("person", "organization", "place", "ticker", "quote")
-                and any(norm(f["key"]) == norm(b) for b in bad)
-                and {"people": "person", "organizations": "organization", "places": "place", "tickers": "ticker",
-                     "quotes": "quote"}.get(category) == f["kind"]]
+        hits = [f for f in facts if any(norm(f["key"]) == norm(b) for b in bad) and KIND_OF.get(category) == f["kind"]]
         forbidden += len({f["key"] for f in hits})
         if result["missing"] or hits:
             print(f"  seed {category}: missing {result['missing']} forbidden {sorted({f['key'] for f in hits})}")
@@ -150,13 +173,14 @@ def seed() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="dev", choices=["dev", "test"])
+    parser.add_argument("--split", nargs="+", default=["dev"], choices=sorted(SPLITS))
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--show", action="store_true", help="list every missed and wrong item")
     args = parser.parse_args()
     if not args.no_speed:
         speed()
-    quality(args.split, args.show)
+    for split in args.split:
+        quality(split, args.show)
     seed()
 
 

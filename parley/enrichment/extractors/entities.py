@@ -327,7 +327,7 @@ def extract_entities(text: str, pieces) -> Analysis:
             full = m.text if m.text in people else surnames[m.text]
             facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
             continue
-        if m.label in ("ORG", "") or m.kind == "organization":
+        if m.label == "ORG" or m.kind == "organization":  # a place found by name (label "") is a place, below
             company = _company(g, m.text, text, m.start, m.end, m.label or ("ORG" if m.kind == "organization" else ""))
             if company:
                 facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.8))

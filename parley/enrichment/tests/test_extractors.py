@@ -187,3 +187,17 @@ def test_odd_texts_are_enriched_without_error(text):
     """Ensure text with no sentence ends, all caps, tables, 500 company names and odd input enrich without error."""
     for fact in extract([text])[0]:
         assert 0 <= fact.start <= fact.end <= len(text)
+
+
+def test_places_the_recogniser_missed_are_found_by_name():
+    """Ensure a country or large city the recogniser did not mark (here: a pipeline with no
+    recogniser at all) is still a place, found by the gazetteer (it fell into the organisation
+    branch and was dropped, so place recall equalled the bare model's)."""
+    import spacy
+
+    from parley.enrichment.extractors.entities import extract_entities
+    from parley.enrichment.language import Piece
+
+    text = "Exports to Vietnam slowed while shipments to Mexico rose."
+    analysis = extract_entities(text, [Piece(0, spacy.blank("en")(text))])
+    assert {f.key for f in analysis.facts if f.kind == "place"} == {"Vietnam", "Mexico"}
