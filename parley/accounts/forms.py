@@ -12,10 +12,11 @@ from parley.accounts.ratelimit import Limit, RateLimited, account_key, check_all
 
 # Per address mailed: past it the page answers as always, but no more mail goes to that inbox.
 RESETS_PER_EMAIL = Limit(3, 3600, "3 password reset mails an hour to one address")
+EMAIL_MAX = User._meta.get_field("email").max_length  # 254: longer gave PostgreSQL's DataError, a 500
 
 
 class SignUpForm(auth_forms.UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional; needed to reset a forgotten password and for digests "
+    email = forms.EmailField(required=False, max_length=EMAIL_MAX, help_text="Optional; needed to reset a forgotten password and for digests "
                              "(we mail a link to confirm it).")
 
     class Meta(auth_forms.UserCreationForm.Meta):

@@ -1,14 +1,14 @@
 """The reader's settings: time zone, e-mail address, digest and notifications per kind."""
 from django import forms
 
-from parley.accounts.forms import check_current_password, zone_choices
+from parley.accounts.forms import EMAIL_MAX, check_current_password, zone_choices
 from parley.following.models import Notification, Preferences
 
 
 class SettingsForm(forms.Form):
     time_zone = forms.ChoiceField(choices=zone_choices, required=False, label="Time zone",
                                   help_text="Dates and times on every page are shown in this zone.")
-    email = forms.EmailField(required=False, label="E-mail address",
+    email = forms.EmailField(required=False, label="E-mail address", max_length=EMAIL_MAX,
                              help_text="Digests go only to an address you have confirmed; a new address is confirmed again.")
     current_password = forms.CharField(
         required=False, strip=False, label="Current password", help_text="Needed to change your e-mail address.",

@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail as outbox
 from django.core import signing
 from django.utils import timezone
@@ -66,6 +67,23 @@ def test_settings_change_the_address_and_it_must_be_confirmed_again(client, read
     prefs = Preferences.objects.get(user=alice)
     assert (prefs.digest, prefs.discussion, prefs.mention) == ("daily", "off", "inbox")
     assert "is not confirmed yet" in client.get("/accounts/settings/").content.decode()
+
+
+def test_an_address_longer_than_the_database_holds_is_a_form_error(client, reader):
+    """Ensure an address past 254 characters (the column's length) is refused by the form and saves
+    nothing, on both databases (PostgreSQL answered 500 with DataError; SQLite stored it)."""
+    alice = reader("alice", email="alice@example.com", verified=True, password=PASSWORD)
+    client.force_login(alice)
+    form = {"time_zone": "", "email": "a" * 300 + "@example.com", "digest": "daily", "reply": "email",
+            "mention": "inbox", "discussion": "off", "articles": "inbox", "current_password": PASSWORD}
+    response = client.post("/accounts/settings/", form)
+    assert response.status_code == 200 and "at most 254 characters" in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+    client.logout()
+    signup = client.post("/accounts/signup/", {"username": "longmail", "email": "b" * 300 + "@example.com",
+                                               "password1": PASSWORD, "password2": PASSWORD})
+    assert signup.status_code == 200 and not User.objects.filter(username="longmail").exists()
 
 
 def test_an_address_change_refused_by_the_mail_limit_saves_nothing(client, reader):
