@@ -33,10 +33,15 @@ TEXT_RULES = [extract_explicit_tickers, extract_money, extract_topics]
 def extract(texts: list[str]) -> list[list[Found]]:
     """Return the facts each text states (texts are cut at MAX_CHARS)."""
     texts = [t[:MAX_CHARS] for t in texts]
-    parsed = language.parse(texts)
+    english = [language.is_english(t) for t in texts]
+    parsed = iter(language.parse([t for t, e in zip(texts, english, strict=True) if e]))
     out = []
-    for text, pieces in zip(texts, parsed, strict=True):
+    for text, is_english in zip(texts, english, strict=True):
         found = [f for rule in TEXT_RULES for f in rule(text)]
+        if not is_english:  # explicit tickers, money and topics only: see language.is_english
+            out.append(sorted(found, key=lambda f: (f.start, f.kind)))
+            continue
+        pieces = next(parsed)
         analysis = extract_entities(text, pieces)
         explicit = {f.key for f in found if f.kind == "ticker"}
         found += [f for f in analysis.facts if not (f.kind == "ticker" and f.key in explicit and f.confidence < 0.9)]

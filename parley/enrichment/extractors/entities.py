@@ -51,6 +51,15 @@ TITLED_NAME = re.compile(r"\b(?:President|Secretary|Senator|Sen\.|Rep\.|Gov\.|Go
                          r"(?P<name>(?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+(?:['’]s)?)")
 GIVEN_NAME = re.compile(r"(?<=[A-Za-z,;] )(?P<first>[A-Z][a-z]{2,})\s(?P<last>[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?![\w’'-])")
 BIG_CITY = 1_000_000  # cities at least this large are places wherever they are named
+# Last words of products, works, prizes and events, which the recogniser reads as people or organisations
+# ("Nintendo Switch Lite", "Dell G3 15", "MacBook Pro", "Philip K. Dick Award", "Star Trek Series").
+PRODUCT_END = re.compile(r"\b(?:Pro|Lite|Plus|Mini|Ultra|Edition|Series|Card|Bundle|Guide|Keyboard|Mouse|Watch|"
+                         r"Phone|TV|Console|Kit|Pack|Collection|Award|Awards|Prize|Trophy|Festival|Cup|Monitoring|"
+                         r"Smart|Wireless|Switch|Stick|Speaker|Headphones|Earbuds|Controller|Drive)$")
+# Last words that make a name an institution, never a person ("Jet Propulsion Laboratory").
+INSTITUTION_END = re.compile(r"\b(?:Laboratory|Laboratories|Lab|Labs|University|College|Institute|Hospital|Center|"
+                             r"Centre|Museum|Stadium|Arena|Foundation|Society|Agency|Academy|School|Library|Theater|"
+                             r"Theatre|Church|Council|Committee|Commission|Department|Ministry|Association)$")
 
 
 def fold(name: str) -> str:
@@ -156,6 +165,15 @@ def _clean(text: str, start: int) -> tuple[str, int]:
     if stripped.endswith(".") and not re.search(r"(?:\b[A-Z]|\bJr|\bSr|\bInc|\bCo|\bCorp)\.$", stripped):
         stripped = stripped[:-1]
     return stripped, start
+
+
+def _lead(words: list[str]) -> tuple[int, int]:
+    """Return how many leading words describe ("rookie", "forward") and how many are titles ("Sen.",
+    "President") before a name: neither is part of it."""
+    described = 0
+    while described < len(words) - 1 and words[described][:1].islower():
+        described += 1
+    return described, _strip_titles(words[described:])
 
 
 def _strip_titles(words: list[str]) -> int:
@@ -268,8 +286,7 @@ def extract_entities(text: str, pieces) -> Analysis:
     for m in mentions:
         if m.label == "PERSON":
             words = m.text.split()
-            cut = _strip_titles(words)
-            words = words[cut:]
+            words = words[sum(_lead(words)):]
             if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_big_place(g, " ".join(words)):
                 full = " ".join(words)
                 if full not in people:
@@ -291,10 +308,17 @@ def extract_entities(text: str, pieces) -> Analysis:
         folded = fold(m.text)
         if m.label == "PERSON":
             words = m.text.split()
-            cut = _strip_titles(words)
+            described, titles = _lead(words)
+            cut = described + titles
             name_words = words[cut:]
             name = " ".join(name_words)
             start = m.start + (len(m.text) - len(name))
+            if INSTITUTION_END.search(name) and len(name_words) >= 2:
+                facts.append(Found("organization", g.orgs.get(folded, m.text), m.text, m.start, m.end,
+                                   {"evidence": "model"}, 0.6))
+                continue
+            if not _can_be_a_name(g, name_words) or re.search(r"[a-z,;:] The $", text[max(0, m.start - 6):m.start]):
+                continue  # "... as did The Dragon Waiting": a capitalised "The" within a sentence starts a title
             if folded in g.orgs or (len(words) == 1 and g.companies.get(folded) and not g.companies[folded].flags):
                 facts.append(Found("organization", g.orgs.get(folded, m.text), m.text, m.start, m.end, confidence=0.6))
                 continue
@@ -305,7 +329,7 @@ def extract_entities(text: str, pieces) -> Analysis:
                 full = name if name in people else surnames.get(name_words[-1], name)
             elif name in surnames:
                 full = surnames[name]
-            elif cut or person_counts.get(m.text, 0) >= 2 or _titled(text, m.start):
+            elif titles or person_counts.get(m.text, 0) >= 2 or _titled(text, m.start):
                 full = name
                 people.setdefault(full, Person(full, "", m.start))
             else:
@@ -346,6 +370,10 @@ def extract_entities(text: str, pieces) -> Analysis:
                 facts.append(Found("organization", m.text, m.text, m.start, m.end, {"evidence": "model"}, 0.6))
             continue
         if m.kind == "place" or m.label in ("GPE", "LOC"):
+            if m.label in ("GPE", "LOC") and " " not in m.text and m.text in surnames and not _is_big_place(g, m.text):
+                full = surnames[m.text]  # "Sondland" tagged a place, eight times, where Gordon Sondland was named
+                facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
+                continue
             if m.label in ("GPE", "LOC") and g.companies.get(folded) and _company(g, m.text, text, m.start, m.end, ""):
                 company = g.companies[folded]
                 facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.7))
@@ -386,9 +414,24 @@ def _place(g: Gazetteers, m: Mention, confidence: float) -> list[Found]:
     return [Found("place", canonical, m.text, m.start, m.end, {"type": info["kind"] if info else "place"}, confidence)]
 
 
+def _can_be_a_name(g: Gazetteers, words: list[str]) -> bool:
+    """Whether words the recogniser calls a person can be a person's name: not a work ("The Dragon
+    Waiting"), a product ("Nintendo Switch Lite", "Dell G3", "Disney+") or a phrase ("a MacBook Pro",
+    "Punjab's Bhatinda")."""
+    if not words or not words[0][:1].isupper() or words[0] in ("The", "A", "An", "This", "That", "Our", "Your"):
+        return False
+    name = " ".join(words)
+    if re.search(r"[\d+&/@#]|['’]s\s", name) or PRODUCT_END.search(name):
+        return False
+    first = g.companies.get(fold(words[0]))
+    return not (len(words) >= 2 and first is not None and not first.flags)  # "Nintendo Switch", "Apple Watch"
+
+
 def _plausible_org(name: str, people: dict, surnames: dict) -> bool:
     """Return whether a name the recogniser calls an organisation can be one."""
     words = name.split()
+    if PRODUCT_END.search(name) or re.match(r"(?:The|A|An)\s", name) and len(words) >= 3:
+        return False  # "Radeon Pro", "Apple TV", "Philip K. Dick Award"; "The Last Hot Time" is a title
     if name in NOT_ORGS or name.upper() in NOT_ORGS or len(words) > 8 or name in people or name in surnames:
         return False
     if not name[0].isupper() and not name[0].isdigit():

@@ -201,3 +201,82 @@ def test_places_the_recogniser_missed_are_found_by_name():
     text = "Exports to Vietnam slowed while shipments to Mexico rose."
     analysis = extract_entities(text, [Piece(0, spacy.blank("en")(text))])
     assert {f.key for f in analysis.facts if f.kind == "place"} == {"Vietnam", "Mexico"}
+
+
+def test_entities_are_looked_for_in_english_texts_only():
+    """Ensure a text in another language gets no people, organisations, places or quotes from the
+    English model (it read Indonesian and Russian prose as streams of names), while its money and
+    explicit tickers are still found; English text, short text and an English deals list are read."""
+    from parley.enrichment.language import is_english
+    from parley.enrichment.services import extract
+
+    indonesian = ("Sebelum Islam pecah jadi Sunni dan Syiah, zaman Khalifah Ali bin Abi Thalib sudah ada perang. "
+                  "Pendukung Ali dan pendukung Muawiyah berselisih, dan Imam Malik dan Imam Abu Hanifah menulis "
+                  "tentang itu. Sekarang ini banyak yang tidak tahu sejarah itu, kata Quraish Shihab di Jakarta. "
+                  "Harganya Rp 5 juta atau $400 untuk satu kitab.")
+    russian = ("В восьмидесятых годах чешская красавица Полина Поризкова заявила о себе на обложках журналов. "
+               "Например, она снималась у Кустурицы и вышла замуж за Рика Оказека, сказала она в интервью.")
+    english = "Shares of Boeing rose after Chief Executive Dave Calhoun said the company would hire 5,000 people in Seattle."
+    deals = "Deal: Nintendo Switch Lite for $199 at Target. Deal: AirPods Pro for $199 at Amazon. Deal: Roku Ultra."
+    assert not is_english(indonesian) and not is_english(russian)
+    assert is_english(english) and is_english("Apple shares rose.") and is_english(deals)
+    indonesian_facts, russian_facts, english_facts = extract([indonesian, russian, english])
+    assert not [f for f in indonesian_facts + russian_facts if f.kind in ("person", "organization", "place", "quote")]
+    assert [f.text for f in indonesian_facts if f.kind == "money"] == ["$400"]
+    assert {f.key for f in english_facts if f.kind == "person"} == {"Dave Calhoun"}
+
+
+def recognised(text: str, ents: list[tuple[str, str]]):
+    """The text parsed with no model and these (words, label) marked as the recogniser's entities:
+    its mistakes, made on purpose, so each rule's test fails without the rule."""
+    import spacy
+
+    from parley.enrichment.language import Piece
+
+    doc = spacy.blank("en")(text)
+    spans, after = [], 0
+    for words, label in ents:  # in text order: each is looked for after the one before
+        start = text.index(words, after)
+        spans.append(doc.char_span(start, start + len(words), label=label))
+        after = start + len(words)
+    doc.ents = spans
+    return [Piece(0, doc)]
+
+
+def kinds(text: str, ents: list[tuple[str, str]]) -> dict[str, set[str]]:
+    from parley.enrichment.extractors.entities import extract_entities
+
+    found: dict[str, set[str]] = {}
+    for fact in extract_entities(text, recognised(text, ents)).facts:
+        found.setdefault(fact.kind, set()).add(fact.key)
+    return found
+
+
+def test_products_works_and_phrases_the_recogniser_calls_people_are_not_people():
+    """Ensure products ("Nintendo Switch Lite", "Dell G3 15", "Disney+"), titles of works ("The Dragon
+    Waiting"), prizes and possessive phrases are not people, while a described name keeps only the name."""
+    text = ("The Nintendo Switch Lite and the Dell G3 15 sold out, as did Disney+ and The Dragon Waiting, "
+            "winner of the Philip K. Dick Award; Punjab's Bhatinda is far; rookie Emil Bemstrom scored.")
+    assert text.index("Philip") < text.index("Punjab")
+    found = kinds(text, [("Nintendo Switch Lite", "PERSON"), ("Dell G3 15", "PERSON"), ("Disney+", "PERSON"),
+                         ("The Dragon Waiting", "PERSON"), ("Philip K. Dick Award", "PERSON"),
+                         ("Punjab's Bhatinda", "PERSON"), ("rookie Emil Bemstrom", "PERSON")])
+    assert found.get("person") == {"Emil Bemstrom"}
+
+
+def test_an_institution_the_recogniser_calls_a_person_is_an_organisation():
+    found = kinds("Scientists at the Jet Propulsion Laboratory mapped Titan.", [("Jet Propulsion Laboratory", "PERSON")])
+    assert "person" not in found and found["organization"] == {"Jet Propulsion Laboratory"}
+
+
+def test_a_surname_the_recogniser_calls_a_place_is_the_person():
+    """Ensure a surname tagged as a place, where the person was named in full, is that person."""
+    text = "Ambassador Gordon Sondland testified on Tuesday. Sondland said he followed orders."
+    found = kinds(text, [("Gordon Sondland", "PERSON"), ("Sondland", "GPE")])
+    assert found == {"person": {"Gordon Sondland"}}
+
+
+def test_products_the_recogniser_calls_organisations_are_not_organisations():
+    text = "Apple cut the price of the Radeon Pro card and of the Apple TV box before the Ultimate Collector Series."
+    found = kinds(text, [("Radeon Pro", "ORG"), ("Apple TV", "ORG"), ("Ultimate Collector Series", "ORG")])
+    assert not found.get("organization", set()) & {"Radeon Pro", "Apple TV", "Ultimate Collector Series"}
