@@ -113,6 +113,27 @@ def forbidden_found(facts: list[dict], label: dict) -> list[str]:
     return sorted(hits)
 
 
+CALIBRATION: list[tuple[str, float, bool]] = []  # (category, confidence, right) of every item found
+
+
+def calibration() -> None:
+    """How often an item of each confidence is right, over the splits scored in this run."""
+    print("\nCalibration (entity items of the splits above; an item's confidence is its highest fact's):")
+    print("| confidence | items | right | share right |")
+    print("|---|---|---|---|")
+    for low, high in ((0.0, 0.65), (0.65, 0.75), (0.75, 0.85), (0.85, 0.95), (0.95, 1.01)):
+        rows = [right for _, conf, right in CALIBRATION if low <= conf < high]
+        if rows:
+            print(f"| {low:.2f}-{min(high, 1):.2f} | {len(rows)} | {sum(rows)} | {sum(rows) / len(rows):.2f} |")
+    print("| category | at 0.70 or more: items, share right | below 0.70: items, share right |")
+    print("|---|---|---|")
+    for category in ("people", "organizations", "places", "tickers"):
+        above = [r for c, conf, r in CALIBRATION if c == category and conf >= 0.7]
+        below = [r for c, conf, r in CALIBRATION if c == category and conf < 0.7]
+        print(f"| {category} | {len(above)}, {sum(above) / max(1, len(above)):.2f} | "
+              f"{len(below)}, {sum(below) / max(1, len(below)):.2f} |")
+
+
 def quality(split: str, show: bool) -> None:
     folder, part = SPLITS[split]
     names = json.loads((LABELS / folder / "split.json").read_text())[part]
@@ -127,6 +148,13 @@ def quality(split: str, show: bool) -> None:
     forbidden = 0
     for (_source, (name, label)), found in zip(labels.items(), results, strict=True):
         facts = [{"kind": f.kind, "key": f.key, "text": f.text, "value": f.value} for f in found]
+        for category, result in score(facts, label).items():  # each distinct item, its confidence, right or not
+            kind = KIND_OF.get(category)
+            if kind and kind != "quote":
+                wrong = set(result["wrong"])
+                for key in {f.key for f in found if f.kind == kind}:
+                    CALIBRATION.append((category, max(f.confidence for f in found if f.kind == kind and f.key == key),
+                                        key not in wrong))
         hits = forbidden_found(facts, label)
         forbidden += len(hits)
         if show and hits:
@@ -181,6 +209,7 @@ def main() -> None:
         speed()
     for split in args.split:
         quality(split, args.show)
+    calibration()
     seed()
 
 

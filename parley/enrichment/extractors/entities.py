@@ -167,6 +167,55 @@ def _clean(text: str, start: int) -> tuple[str, int]:
     return stripped, start
 
 
+KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "facility",
+                 "NORP": "group"}
+CONNECTORS = {"of", "and", "for", "the", "de", "du", "des", "la", "le", "del", "di", "da", "van", "von", "on", "in",
+              "at", "&"}
+SUFFIX_ONLY = re.compile(r"^(?:Inc|Corp|Co|Ltd|LLC|plc|Group|Holdings|Company)\.?$")
+
+
+def _trim_org(name: str) -> str:
+    """An organisation's name up to the first lowercase word that cannot join a name ("Bank of
+    America" stays whole; "Associated Press that" is "Associated Press"), without trailing joiners."""
+    words = name.split(" ")
+    for n, word in enumerate(words):
+        if n and word[:1].islower() and word not in CONNECTORS:
+            words = words[:n]
+            break
+    while len(words) > 1 and words[-1] in CONNECTORS:
+        words.pop()
+    trimmed = " ".join(words)
+    return "" if SUFFIX_ONLY.match(trimmed) else trimmed
+
+
+def _type_by_majority(text: str, mentions: list[Mention]) -> None:
+    """Give every mention of the same words the kind most of the recogniser's labels for them say
+    ("SpaceX" labelled a person twice and an organisation five times is an organisation throughout);
+    a tie leaves each mention as labelled. A title before any mention ("President Trump") makes the
+    words a person's name throughout, whatever the count."""
+    titled = {m.text for m in mentions if m.label in ("PERSON", "ORG") and _titled(text, m.start)}
+    for m in mentions:
+        if m.text in titled and m.label == "ORG":
+            m.label, m.kind = "PERSON", "person"
+    votes: dict[str, dict[str, int]] = {}
+    # The surname of someone named in full stays with that person whatever it is labelled ("Trump").
+    surnames = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.text}
+    for m in mentions:
+        if m.text in surnames:
+            continue
+        if m.label in ("PERSON", "ORG", "GPE", "LOC"):
+            label = "GPE" if m.label == "LOC" else m.label
+            votes.setdefault(m.text, {}).setdefault(label, 0)
+            votes[m.text][label] += 1
+    for m in mentions:
+        counts = votes.get(m.text)
+        if not counts or len(counts) < 2 or m.label not in ("PERSON", "ORG", "GPE", "LOC"):
+            continue
+        best = max(counts, key=counts.get)
+        if counts[best] > counts.get("GPE" if m.label == "LOC" else m.label, 0):
+            m.label, m.kind = best, KIND_OF_LABEL[best]
+
+
 def _lead(words: list[str]) -> tuple[int, int]:
     """Return how many leading words describe ("rookie", "forward") and how many are titles ("Sen.",
     "President") before a name: neither is part of it."""
@@ -242,8 +291,11 @@ def extract_entities(text: str, pieces) -> Analysis:
             name, start = _clean(ent.text, base + ent.start_char)
             if not name or not any(c.isupper() for c in name) or len(name) < 2:
                 continue
-            kind = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "facility",
-                    "NORP": "group"}[ent.label_]
+            if ent.label_ == "ORG":
+                name = _trim_org(name)  # "Associated Press that", "MacBook Pro for": the span ran on
+                if len(name) < 2 or not any(c.isupper() for c in name):
+                    continue
+            kind = KIND_OF_LABEL[ent.label_]
             mention = Mention(kind, name, start, start + len(name), ent.label_,
                               modifier=ent.root.dep_ in ("compound", "amod") and ent.root.head.i >= ent.end)
             if kind == "person":
@@ -278,6 +330,7 @@ def extract_entities(text: str, pieces) -> Analysis:
                 mentions.append(Mention(kind, m.group(), m.start(), m.end()))
                 taken.append((m.start(), m.end()))
     mentions.sort(key=lambda m: m.start)
+    _type_by_majority(text, mentions)
 
     facts: list[Found] = []
     people: dict[str, Person] = {}
@@ -287,7 +340,8 @@ def extract_entities(text: str, pieces) -> Analysis:
         if m.label == "PERSON":
             words = m.text.split()
             words = words[sum(_lead(words)):]
-            if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_big_place(g, " ".join(words)):
+            if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_big_place(g, " ".join(words)) \
+                    and _can_be_a_name(g, words) and not INSTITUTION_END.search(words[-1]):
                 full = " ".join(words)
                 if full not in people:
                     people[full] = Person(full, roles.get((m.start, m.end), ""), m.start)

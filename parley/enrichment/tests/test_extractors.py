@@ -280,3 +280,20 @@ def test_products_the_recogniser_calls_organisations_are_not_organisations():
     text = "Apple cut the price of the Radeon Pro card and of the Apple TV box before the Ultimate Collector Series."
     found = kinds(text, [("Radeon Pro", "ORG"), ("Apple TV", "ORG"), ("Ultimate Collector Series", "ORG")])
     assert not found.get("organization", set()) & {"Radeon Pro", "Apple TV", "Ultimate Collector Series"}
+
+
+def test_every_mention_of_a_name_takes_the_kind_most_of_its_labels_say():
+    """Ensure a name the recogniser calls a person twice and an organisation three times is an
+    organisation throughout, not a person with a page."""
+    text = ("Zentrix launched a rocket. Zentrix said it would fly again. Zentrix hired engineers. "
+            "Investors cheered Zentrix. Zentrix rose.")
+    found = kinds(text, [("Zentrix", "ORG"), ("Zentrix", "PERSON"), ("Zentrix", "ORG"), ("Zentrix", "PERSON"),
+                         ("Zentrix", "ORG")])
+    assert found == {"organization": {"Zentrix"}}
+
+
+def test_an_organisation_span_that_runs_on_is_cut_and_a_bare_suffix_is_nothing():
+    text = "A report by the Associated Press that ran on Monday cited Inc. filings from Bank of America."
+    found = kinds(text, [("Associated Press that", "ORG"), ("Inc.", "ORG"), ("Bank of America", "ORG")])
+    assert "Associated Press" in found["organization"] and "Inc." not in found["organization"]
+    assert not any(name.endswith(" that") for name in found["organization"])
