@@ -113,6 +113,8 @@ def forbidden_found(facts: list[dict], label: dict) -> list[str]:
     return sorted(hits)
 
 
+ENTITY_KINDS = ("person", "organization", "place", "ticker")
+ASSERTED = 0.7  # the confidence from which an entity is asserted (see the calibration table)
 CALIBRATION: list[tuple[str, float, bool]] = []  # (category, confidence, right) of every item found
 
 
@@ -145,8 +147,15 @@ def quality(split: str, show: bool) -> None:
     texts = [source_text(s) for s in labels]
     results = extract(texts)
     totals = {c: [0, 0, 0, 0] for c in CATEGORIES}  # tp, fn, right, fp
-    forbidden = 0
+    asserted_totals = {c: [0, 0, 0, 0] for c in CATEGORIES}
+    forbidden = asserted_forbidden = 0
     for (_source, (name, label)), found in zip(labels.items(), results, strict=True):
+        asserted = [{"kind": f.kind, "key": f.key, "text": f.text, "value": f.value} for f in found
+                    if f.kind not in ENTITY_KINDS or f.confidence >= ASSERTED]
+        asserted_forbidden += len(forbidden_found(asserted, label))
+        for category, result in score(asserted, label).items():
+            for n, field in enumerate(("tp", "fn", "right", "fp")):
+                asserted_totals[category][n] += result[field]
         facts = [{"kind": f.kind, "key": f.key, "text": f.text, "value": f.value} for f in found]
         for category, result in score(facts, label).items():  # each distinct item, its confidence, right or not
             kind = KIND_OF.get(category)
@@ -171,6 +180,13 @@ def quality(split: str, show: bool) -> None:
     print(f"\nQuality on the {split} split: {len(labels)} labelled articles"
           + (f" ({len(extra)} named in split.json have no label)" if extra else "")
           + f"; forbidden items found: {forbidden} ({forbidden / max(1, len(labels)):.2f} an article)")
+    table(totals)
+    print(f"\nWhat Parley asserts on the {split} split (people, organisations, places and tickers at confidence "
+          f"{ASSERTED} or more; the rest are 'also mentioned'); forbidden items asserted: {asserted_forbidden}")
+    table(asserted_totals)
+
+
+def table(totals: dict) -> None:
     print("| category | required found | required | recall | items found | wrong | precision |")
     print("|---|---|---|---|---|---|---|")
     for category, (tp, fn, right, fp) in totals.items():

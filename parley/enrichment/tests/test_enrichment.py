@@ -239,3 +239,20 @@ def test_workers_share_pending_articles_instead_of_enriching_them_twice(make_art
     assert enrich_pending() == 1
     assert Enrichment.objects.filter(article=first).exists() and not Enrichment.objects.filter(article=second).exists()
     assert claim("same-lease", 300) and not claim("same-lease", 300)
+
+
+@pytest.mark.django_db
+def test_only_confident_people_and_tickers_become_what_an_article_is_about(make_article):
+    """Ensure a person or ticker below SUBJECT_CONFIDENCE stays a fact of the article but is no
+    subject: no follower is told of it and no feed lists the article under it."""
+    from parley.enrichment.models import SUBJECT_CONFIDENCE, Fact, subjects_of
+
+    article = make_article(title="Weak and strong")
+    facts = [Fact(article=article, kind="person", key="Jane Roe", slug="jane-roe", confidence=0.85),
+             Fact(article=article, kind="person", key="Piper Jaffray", slug="piper-jaffray", confidence=0.6),
+             Fact(article=article, kind="ticker", key="CCK", slug="cck", confidence=SUBJECT_CONFIDENCE - 0.05),
+             Fact(article=article, kind="ticker", key="BA", slug="ba", confidence=0.95),
+             Fact(article=article, kind="topic", key="aviation and defence", slug="aviation-and-defence",
+                  confidence=0.5)]
+    assert {(s.kind, s.key) for s in subjects_of(article, facts)} == {
+        ("person", "jane-roe"), ("ticker", "BA"), ("topic", "aviation-and-defence")}
