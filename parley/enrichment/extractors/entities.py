@@ -250,8 +250,12 @@ def _role(doc, ent) -> str:
     return ""
 
 
-def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: str) -> Company | None:
-    """Return the listed company a name stands for, when the name and its context say it is one."""
+def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: str,
+             defined: frozenset = frozenset()) -> Company | None:
+    """Return the listed company a name stands for, when the name and its context say it is one.
+    `defined` holds the acronyms the article defines as something else ("... Services (CLPS)")."""
+    if name in defined:
+        return None
     company = g.companies.get(fold(name))
     had_suffix = False
     if company is None:
@@ -261,7 +265,10 @@ def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: s
             return None
         had_suffix = True
     flags = set(company.flags)
-    if not flags:
+    # "Lowe's (LOW)": the company's own symbol in brackets after its name is evidence enough.
+    own_symbol = re.match(rf"(?:['’]s)?\s*\(\s*(?:(?:NYSE|NASDAQ|Nasdaq)\s*:\s*)?{re.escape(company.symbol)}\s*\)",
+                          text[end:end + 30])
+    if not flags or own_symbol:
         return company
     window = text[max(0, start - 40):min(len(text), end + 40)]
     suffixed = had_suffix or re.match(SUFFIXED, text[end:end + 20])
@@ -271,16 +278,45 @@ def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: s
         window))
     if flags & {"place", "index"}:
         return company if adjacent else None
-    if re.search(r"\bthe\s+$", text[max(0, start - 4):start]) and not adjacent:
-        return None  # "the Amazon", "the Gap": a thing, not a company
+    if re.search(r"\b[Tt]he\s+$", text[max(0, start - 4):start]) and not adjacent:
+        return None  # "the Amazon", "the Gap", "The Crown": a thing, not a company
     if label == "ORG" and (company.rank < 2000 or COMPANY_CONTEXT.search(window)):
         return company
     return company if adjacent else None
 
 
+def _spelled_out(name: str, text: str, start: int) -> str:
+    """The words an acronym in brackets abbreviates, when they come just before it ("Commercial Lunar
+    Payload Services (CLPS)", "International Business Machines (IBM)"); "" otherwise."""
+    if not (name.isupper() and 2 <= len(name) <= 6 and text[max(0, start - 2):start].rstrip().endswith("(")):
+        return ""
+    before = text[max(0, start - 120):start]
+    words = [m for m in re.finditer(r"[A-Za-z][\w'’-]*", before)
+             if m.group().lower() not in ("of", "and", "for", "the", "on", "in")]
+    if len(words) < len(name) or "".join(w.group()[0].upper() for w in words[-len(name):]) != name:
+        return ""
+    return before[words[-len(name)].start():].rstrip(" (")
+
+
+def _acronyms_of_other_things(g: Gazetteers, text: str) -> frozenset:
+    """The acronyms a text defines, in brackets after the words they abbreviate, as something other
+    than the listed company of the same letters: "Commercial Lunar Payload Services (CLPS)" makes
+    every "CLPS" in the article the programme, never CLPS Inc.; "International Business Machines
+    (IBM)" defines the company itself and is kept."""
+    found = set()
+    for m in re.finditer(r"\(\s*([A-Z]{2,6})\s*\)", text):
+        acronym = m.group(1)
+        company = g.companies.get(fold(acronym))
+        spelled = _spelled_out(acronym, text, m.start(1))
+        if company and spelled and g.companies.get(fold(re.sub(SUFFIXED + "+$", "", spelled))) is not company:
+            found.add(acronym)
+    return frozenset(found)
+
+
 def extract_entities(text: str, pieces) -> Analysis:
     """Return people, organisations, places and company tickers in a text, from its parsed lines."""
     g = gazetteers()
+    defined = _acronyms_of_other_things(g, text)
     mentions: list[Mention] = []
     roles: dict[tuple[int, int], str] = {}
     for piece in pieces:
@@ -397,7 +433,7 @@ def extract_entities(text: str, pieces) -> Analysis:
         if folded in g.orgs:
             facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end,
                                {"evidence": "list"}, 0.9))
-            company = _company(g, m.text, text, m.start, m.end, "ORG")
+            company = _company(g, m.text, text, m.start, m.end, "ORG", defined)
             if company and not company.flags:
                 facts.append(_ticker(company, m, "company name"))
             continue
@@ -406,7 +442,8 @@ def extract_entities(text: str, pieces) -> Analysis:
             facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
             continue
         if m.label == "ORG" or m.kind == "organization":  # a place found by name (label "") is a place, below
-            company = _company(g, m.text, text, m.start, m.end, m.label or ("ORG" if m.kind == "organization" else ""))
+            company = _company(g, m.text, text, m.start, m.end, m.label or ("ORG" if m.kind == "organization" else ""),
+                               defined)
             if company:
                 facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.8))
                 facts.append(_ticker(company, m, "company name"))
@@ -429,7 +466,7 @@ def extract_entities(text: str, pieces) -> Analysis:
                 full = surnames[m.text]  # "Sondland" tagged a place, eight times, where Gordon Sondland was named
                 facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
                 continue
-            if m.label in ("GPE", "LOC") and g.companies.get(folded) and _company(g, m.text, text, m.start, m.end, ""):
+            if m.label in ("GPE", "LOC") and g.companies.get(folded) and _company(g, m.text, text, m.start, m.end, "", defined):
                 company = g.companies[folded]
                 facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.7))
                 facts.append(_ticker(company, m, "company name"))

@@ -297,3 +297,26 @@ def test_an_organisation_span_that_runs_on_is_cut_and_a_bare_suffix_is_nothing()
     found = kinds(text, [("Associated Press that", "ORG"), ("Inc.", "ORG"), ("Bank of America", "ORG")])
     assert "Associated Press" in found["organization"] and "Inc." not in found["organization"]
     assert not any(name.endswith(" that") for name in found["organization"])
+
+
+def test_an_acronym_of_a_programme_is_no_ticker_but_a_companys_own_symbol_is():
+    """Ensure an acronym in brackets after the words it abbreviates is not the listed company of
+    the same letters ("Commercial Lunar Payload Services (CLPS)" is not CLPS Inc.), unless those
+    words are that company's name; and that a company's own symbol in brackets after its name is
+    evidence for its ticker even when the name is also an everyday word or a surname."""
+    from parley.enrichment.extractors.entities import fold, gazetteers
+
+    g = gazetteers()
+    assert g.companies.get(fold("CLPS")) is not None  # the trap exists in the data
+    text = "NASA picked firms under its Commercial Lunar Payload Services (CLPS) programme. CLPS flights start soon."
+    found = kinds(text, [("CLPS", "ORG"), ("CLPS", "ORG")])
+    assert "CLPS" not in found.get("ticker", set())
+    ibm = "Shares of International Business Machines (IBM) rose."
+    assert "IBM" in kinds(ibm, [("IBM", "ORG")]).get("ticker", set())
+    lowes = "Home improvement peer Lowe's (LOW) stock fell 2%."
+    assert "LOW" in kinds(lowes, [("Lowe's", "ORG")]).get("ticker", set())
+
+
+def test_a_title_with_the_is_no_company_without_company_evidence():
+    text = "Viewers of The Crown streamed the new season."
+    assert "CCK" not in kinds(text, [("Crown", "ORG")]).get("ticker", set())
