@@ -409,8 +409,14 @@ def extract_entities(text: str, pieces) -> Analysis:
                 continue
             if not _can_be_a_name(g, name_words) or re.search(r"[a-z,;:] The $", text[max(0, m.start - 6):m.start]):
                 continue  # "... as did The Dragon Waiting": a capitalised "The" within a sentence starts a title
-            if folded in g.orgs or (len(words) == 1 and g.companies.get(folded) and not g.companies[folded].flags):
-                facts.append(Found("organization", g.orgs.get(folded, m.text), m.text, m.start, m.end, confidence=0.6))
+            if len(words) == 1 and m.text not in surnames \
+                    and (company := _company(g, m.text, text, m.start, m.end, "", defined)) and not company.flags \
+                    and (company.rank < 1000 or COMPANY_CONTEXT.search(text[max(0, m.start - 40):m.end + 40])):  # "peer Lowe's (LOW)" read as a person: the listed company
+                facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.8))
+                facts.append(_ticker(company, m, "company name"))
+                continue
+            if folded in g.orgs:
+                facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end, confidence=0.6))
                 continue
             if len(name_words) == 1 and _is_big_place(g, name):
                 facts.extend(_place(g, m, confidence=0.6))
@@ -444,6 +450,9 @@ def extract_entities(text: str, pieces) -> Analysis:
         if m.label == "ORG" or m.kind == "organization":  # a place found by name (label "") is a place, below
             company = _company(g, m.text, text, m.start, m.end, m.label or ("ORG" if m.kind == "organization" else ""),
                                defined)
+            if company and not m.label and company.rank >= 500 \
+                    and not COMPANY_CONTEXT.search(text[max(0, m.start - 60):m.end + 60]):
+                continue  # found by name alone, with nothing about a company near: "degrees Celsius"
             if company:
                 facts.append(Found("organization", company.name, m.text, m.start, m.end, {"evidence": "company"}, 0.8))
                 facts.append(_ticker(company, m, "company name"))

@@ -320,3 +320,18 @@ def test_an_acronym_of_a_programme_is_no_ticker_but_a_companys_own_symbol_is():
 def test_a_title_with_the_is_no_company_without_company_evidence():
     text = "Viewers of The Crown streamed the new season."
     assert "CCK" not in kinds(text, [("Crown", "ORG")]).get("ticker", set())
+
+
+def test_a_listed_company_the_recogniser_calls_a_person_is_the_company():
+    text = "Still, the stock has slid, and peer Lowe's (LOW) stock is off too. Lowe's reports earnings Wednesday."
+    found = kinds(text, [("Lowe", "PERSON"), ("Lowe", "PERSON")])
+    assert found.get("ticker") == {"LOW"} and "person" not in found
+
+
+def test_a_company_name_found_by_name_alone_needs_something_about_a_company_near():
+    """Ensure a smaller listed company's distinctive name met as an ordinary word, with nothing about
+    a company near it, is no ticker ("degrees Celsius" is not Celsius Holdings), and is one with it."""
+    plain = "The chip stays under 90 degrees Celsius even under load, the reviewer found after a week of testing."
+    assert "CELH" not in kinds(plain, []).get("ticker", set())
+    business = "Energy drink maker Celsius raised its revenue forecast on Tuesday."
+    assert "CELH" in kinds(business, []).get("ticker", set())
