@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-enough-password-77"
 UP = 1.0  # seconds /healthz may take while a neighbour fails
 PAGE = 2.0  # seconds home and an article may take (rendered uncached on a busy 2-core machine)
-HANG = 20  # seconds the mail sender's conversation with the hanging server may last here
+HANG = 10  # seconds the mail sender's conversation with the hanging server may last here
 
 
 @contextlib.contextmanager
