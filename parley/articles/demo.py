@@ -22,6 +22,16 @@ COMPANIES = ["Alderbrook Energy", "Veltrix Semiconductors", "Pinecrest Bancorp",
 PEOPLE = [("Maya Okafor", "chief executive"), ("Daniel Reyes", "chief financial officer"),
           ("Priya Raman", "an analyst at Fenwick Partners"), ("Tomas Lind", "a portfolio manager at Hollis Capital"),
           ("Grace Whitfield", "head of research at Ardent Securities"), ("Luis Moreno", "an economist at Bellcourt Bank")]
+FIRMS = ["Fenwick Partners", "Hollis Capital", "Ardent Securities", "Bellcourt Bank"]
+
+
+def known_names() -> list[tuple[str, str]]:
+    """The demo's invented names and what each is: loaded with the demo as site rules, so no sample
+    article shows an invented company as a person or with a real company's ticker."""
+    return ([(name, "organization") for name in [*COMPANIES, *FIRMS, *OUTLETS]]
+            + [(name, "person") for name, _ in PEOPLE])
+
+
 TOPICS = ["quarterly earnings", "a takeover offer", "new tariffs", "rising bond yields", "a supply squeeze",
           "a rate decision", "a rights issue", "a data-center expansion", "a rare-earths deal", "a dividend cut"]
 VERBS = ["rallies after", "slides on", "weighs", "braces for", "shrugs off", "bets big on", "cuts outlook amid", "wins praise for"]

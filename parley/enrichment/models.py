@@ -98,3 +98,35 @@ def subjects_of(article, facts) -> list[Subject]:
             and (f.kind == Fact.TOPIC or f.confidence >= SUBJECT_CONFIDENCE)}
     return [Subject(article=article, kind=kind, key=key, published_at=article.published_at)
             for kind, key in sorted(seen) if key]
+
+
+class NameRule(models.Model):
+    """What some words are on this site, whatever the extractors think: "Everden Retail" is an
+    organisation (the demo's invented company), "The Crown" is nothing to tag (a TV series, never
+    Crown Holdings). Applied to every article at enrichment, so a rule survives re-enrichment."""
+
+    PERSON, ORGANIZATION, PLACE, NOTHING = "person", "organization", "place", "nothing"
+    KINDS = [(PERSON, "a person"), (ORGANIZATION, "an organisation"), (PLACE, "a place"),
+             (NOTHING, "nothing to tag")]
+    words = models.CharField(max_length=200, help_text="The words as articles write them, e.g. \"The Crown\".")
+    key = models.CharField(max_length=200, unique=True, help_text="The words case-folded: what is matched.")
+    kind = models.CharField(max_length=16, choices=KINDS)
+    ticker = models.CharField(max_length=12, blank=True,
+                              help_text="For an organisation: its symbol, or blank for no ticker.")
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"\"{self.words}\" is {self.get_kind_display()}" + (f" (${self.ticker})" if self.ticker else "")
+
+    def save(self, *args, **kwargs):
+        self.key = " ".join(self.words.split()).casefold()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def remember(cls, words: str, kind: str, ticker: str = "", reason: str = "") -> "NameRule":
+        """Make (or change) the rule for these words."""
+        rule = cls.objects.filter(key=" ".join(words.split()).casefold()).first() or cls(words=words)
+        rule.words, rule.kind, rule.ticker, rule.reason = words, kind, ticker, reason
+        rule.save()
+        return rule

@@ -18,9 +18,10 @@ from parley.enrichment.extractors import Found
 from parley.enrichment.extractors.entities import extract_entities
 from parley.enrichment.extractors.money import extract_money
 from parley.enrichment.extractors.quotes import extract_quotes
+from parley.enrichment.extractors.rules import Rule, apply_rules, rules_from
 from parley.enrichment.extractors.tickers import extract_explicit_tickers
 from parley.enrichment.extractors.topics import extract_topics
-from parley.enrichment.models import Enrichment, Fact, Subject, slug_of, subjects_of
+from parley.enrichment.models import Enrichment, Fact, NameRule, Subject, slug_of, subjects_of
 
 log = logging.getLogger("parley.enrichment")
 
@@ -30,8 +31,8 @@ BATCH = 16  # articles parsed together by a worker
 TEXT_RULES = [extract_explicit_tickers, extract_money, extract_topics]
 
 
-def extract(texts: list[str]) -> list[list[Found]]:
-    """Return the facts each text states (texts are cut at MAX_CHARS)."""
+def extract(texts: list[str], rules: dict[str, Rule] | None = None) -> list[list[Found]]:
+    """Return the facts each text states (texts are cut at MAX_CHARS), with the site's name rules applied."""
     texts = [t[:MAX_CHARS] for t in texts]
     english = [language.is_english(t) for t in texts]
     parsed = iter(language.parse([t for t, e in zip(texts, english, strict=True) if e]))
@@ -39,14 +40,14 @@ def extract(texts: list[str]) -> list[list[Found]]:
     for text, is_english in zip(texts, english, strict=True):
         found = [f for rule in TEXT_RULES for f in rule(text)]
         if not is_english:  # explicit tickers, money and topics only: see language.is_english
-            out.append(sorted(found, key=lambda f: (f.start, f.kind)))
+            out.append(apply_rules(text, sorted(found, key=lambda f: (f.start, f.kind)), rules))
             continue
         pieces = next(parsed)
         analysis = extract_entities(text, pieces)
         explicit = {f.key for f in found if f.kind == "ticker"}
         found += [f for f in analysis.facts if not (f.kind == "ticker" and f.key in explicit and f.confidence < 0.9)]
         found += extract_quotes(text, pieces, analysis)
-        out.append(sorted(found, key=lambda f: (f.start, f.kind)))
+        out.append(apply_rules(text, sorted(found, key=lambda f: (f.start, f.kind)), rules))
     return out
 
 
@@ -74,11 +75,16 @@ def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
     return state
 
 
+def site_rules() -> dict[str, Rule]:
+    """The site's name rules (NameRule), as extract() takes them."""
+    return rules_from(NameRule.objects.values_list("words", "kind", "ticker"))
+
+
 def enrich_articles(articles) -> list[Enrichment]:
     """Enrich articles together (one parse for all); a failure is recorded on its article, never raised."""
     articles = list(articles)
     try:
-        results = extract([a.body_text for a in articles])
+        results = extract([a.body_text for a in articles], site_rules())
     except Exception as exc:  # one bad text must not fail the batch: retry one by one to find it
         if len(articles) > 1:
             return [state for a in articles for state in enrich_articles([a])]

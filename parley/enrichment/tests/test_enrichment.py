@@ -256,3 +256,48 @@ def test_only_confident_people_and_tickers_become_what_an_article_is_about(make_
                   confidence=0.5)]
     assert {(s.kind, s.key) for s in subjects_of(article, facts)} == {
         ("person", "jane-roe"), ("ticker", "BA"), ("topic", "aviation-and-defence")}
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_no_wrong_chip():
+    """Ensure every sample article, enriched, shows the demo's invented companies as organisations
+    without a ticker and its invented people as people, and no invented name as another kind (the
+    demo's "Everden Retail" was a person on the first article a newcomer opened)."""
+    from django.core.management import call_command
+
+    from parley.articles.demo import COMPANIES, FIRMS, PEOPLE
+    from parley.articles.models import Article
+    from parley.enrichment.models import Fact
+    from parley.enrichment.services import enrich_articles
+
+    call_command("demo", "--count", "20")
+    enrich_articles(Article.objects.filter(is_sample=True))
+    facts = list(Fact.objects.filter(article__is_sample=True, kind__in=["person", "organization", "place", "ticker"]))
+    people = {name for name, _ in PEOPLE}
+    organisations = set(COMPANIES) | set(FIRMS)
+    wrong = [(f.kind, f.key) for f in facts
+             if (f.text in organisations and f.kind != "organization") or (f.text in people and f.kind != "person")]
+    assert wrong == []
+    assert {f.key for f in facts if f.kind == "organization"} & set(COMPANIES)
+    assert {f.key for f in facts if f.kind == "person"} & people
+    invented = {f.text for f in facts if f.kind == "ticker"} & (organisations | people)
+    assert invented == set()
+
+
+@pytest.mark.django_db
+def test_a_site_rule_survives_re_enrichment_and_removes_a_false_ticker(make_article):
+    """Ensure a rule that "The Crown" is nothing to tag removes the ticker the extractors gave it,
+    and holds when the article is enriched again; a rule naming a company's ticker adds it."""
+    from parley.enrichment.models import Fact, NameRule
+
+    article = make_article(title="Season six", body="Viewers of The Crown praised the finale. "
+                                                     "Crown Holdings, the can maker, reported results.")
+    NameRule.remember("The Crown", NameRule.NOTHING, reason="a TV series")
+    for _ in range(2):
+        enrich_article(article)
+        crown = [f for f in Fact.objects.filter(article=article) if f.start < 40 and f.kind in ("ticker", "organization")]
+        assert crown == []
+    NameRule.remember("Zentrix Labs", NameRule.ORGANIZATION, ticker="ZTX")
+    other = make_article(title="Zentrix", body="Zentrix Labs beat estimates on Tuesday, its chief executive said.")
+    enrich_article(other)
+    assert Fact.objects.filter(article=other, kind="ticker", key="ZTX").exists()

@@ -6,10 +6,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from parley.articles.demo import READERS, demo_discussion, demo_drafts
+from parley.articles.demo import READERS, demo_discussion, demo_drafts, known_names
 from parley.articles.models import Article, Disclaimer
 from parley.articles.services import store_article
 from parley.discussion.services import post_comment
+from parley.enrichment.models import NameRule
 
 DEFAULT_DISCLAIMER = (
     "Investing carries risk. Articles and discussions on this site are for general information only "
@@ -27,6 +28,8 @@ class Command(BaseCommand):
     def handle(self, count, refresh, **options):
         with transaction.atomic():
             Disclaimer.objects.get_or_create(is_default=True, defaults={"text": DEFAULT_DISCLAIMER})
+            for words, kind in known_names():
+                NameRule.remember(words, kind, reason="invented for Parley's demo")
             if Article.objects.filter(is_sample=True).exists():
                 if not refresh:
                     self.stdout.write("Sample articles already loaded (use --refresh to replace them).")
