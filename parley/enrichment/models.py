@@ -120,8 +120,12 @@ class NameRule(models.Model):
         return f"\"{self.words}\" is {self.get_kind_display()}" + (f" (${self.ticker})" if self.ticker else "")
 
     def save(self, *args, **kwargs):
+        """Save, and make the articles with these words stale: workers re-enrich them in the background
+        (version 0 is older than any; followers are not told of them again). One scan of the bodies a
+        rule: rules are rare."""
         self.key = " ".join(self.words.split()).casefold()
         super().save(*args, **kwargs)
+        Enrichment.objects.filter(article__body_text__icontains=self.words).update(version=0)
 
     @classmethod
     def remember(cls, words: str, kind: str, ticker: str = "", reason: str = "") -> "NameRule":

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from parley.articles.models import Article
 from parley.articles.services import ArticleDraft, store_article
 from parley.enrichment.models import Enrichment, Fact
 from parley.enrichment.scoring import score
@@ -301,3 +302,16 @@ def test_a_site_rule_survives_re_enrichment_and_removes_a_false_ticker(make_arti
     other = make_article(title="Zentrix", body="Zentrix Labs beat estimates on Tuesday, its chief executive said.")
     enrich_article(other)
     assert Fact.objects.filter(article=other, kind="ticker", key="ZTX").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_rule_makes_the_articles_with_its_words_stale(make_article):
+    from parley.enrichment.models import NameRule
+    from parley.enrichment.services import stale
+
+    crown, other = make_article(body="Viewers of The Crown praised it."), make_article(body="Nothing to see.")
+    enrich_article(crown)
+    enrich_article(other)
+    assert not stale(Article.objects.all()).exists()
+    NameRule.remember("The Crown", NameRule.NOTHING)
+    assert list(stale(Article.objects.all())) == [crown]
