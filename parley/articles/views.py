@@ -12,6 +12,7 @@ from parley.discussion.ranking import most_discussed_box
 from parley.discussion.services import is_moderator, votes_of
 from parley.discussion.threads import DEFAULT_SORT, SORTS, cached_thread, page_count, thread_page
 from parley.enrichment.highlight import marked_body
+from parley.enrichment.models import FactReport
 from parley.enrichment.queries import article_facts
 
 SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snippets are what a reader scans
@@ -112,6 +113,7 @@ def article(request, pk, slug):
         "thread_page": cpage,
         "thread_pages": pages,
         "viewer_moderates": moderates,  # asked once per page, not by the template again
+        "fact_report_reasons": FactReport.REASONS,
         "my_votes": votes_of(request.user, rows),
         "suspension": profile.suspended_reason or "No reason was given." if profile and profile.is_suspended else None,
         "sort": sort,

@@ -92,13 +92,18 @@ class ModerationAction(models.Model):
     """One entry of the public moderation log: who did what to which comment or reader, and why."""
 
     HIDE, RESTORE, SUSPEND, UNSUSPEND, DISMISS = "hide", "restore", "suspend", "unsuspend", "dismiss"
+    CORRECT_FACT, DISMISS_REPORT = "fact", "keep-fact"
     ACTIONS = [(HIDE, "hid a comment"), (RESTORE, "restored a comment"), (SUSPEND, "suspended a reader"),
-               (UNSUSPEND, "lifted a suspension"), (DISMISS, "dismissed the flags on a comment")]
+               (UNSUSPEND, "lifted a suspension"), (DISMISS, "dismissed the flags on a comment"),
+               (CORRECT_FACT, "corrected a fact"), (DISMISS_REPORT, "kept a reported fact")]
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_actions")
     action = models.CharField(max_length=20, choices=ACTIONS)
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation")
     target_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="moderation_received")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                help_text="The article whose fact was corrected.")
+    detail = models.CharField(max_length=300, blank=True, help_text="What was corrected: 'person Max: removed'.")
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 

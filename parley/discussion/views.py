@@ -154,7 +154,7 @@ def moderate_user(request, username, action):
 
 def moderation_log(request):
     """Show the public moderation log: who did what, and why."""
-    actions = ModerationAction.objects.select_related("moderator", "target_user", "comment__article")
+    actions = ModerationAction.objects.select_related("moderator", "target_user", "comment__article", "article")
     return render(request, "discussion/log.html", {"actions": actions[:MODERATION_LOG_PAGE]})
 
 

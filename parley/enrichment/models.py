@@ -1,4 +1,5 @@
 """What enrichment found in an article, and when it last ran."""
+from django.conf import settings
 from django.db import models
 
 from parley.articles.models import Article
@@ -134,3 +135,46 @@ class NameRule(models.Model):
         rule.words, rule.kind, rule.ticker, rule.reason = words, kind, ticker, reason
         rule.save()
         return rule
+
+
+class FactReport(models.Model):
+    """A reader's report that something Parley says of an article is wrong. The fact is named by kind
+    and key, not by row: facts are replaced when the article is enriched again, reports are not."""
+
+    REASONS = [("not-a-person", "Not a person"), ("not-an-organization", "Not an organisation"),
+               ("not-a-place", "Not a place"), ("wrong-company", "Wrong company or ticker"),
+               ("wrong-speaker", "Wrong speaker"), ("other", "Something else")]
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="fact_reports")
+    kind = models.CharField(max_length=16)
+    key = models.CharField(max_length=200)
+    reason = models.CharField(max_length=24, choices=REASONS)
+    note = models.CharField(max_length=500, blank=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fact_reports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "kind", "key", "reporter"], name="one_report_per_fact")]
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(resolved_at=None), name="factreport_open")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.kind} {self.key} on {self.article_id}"
+
+
+class FactCorrection(models.Model):
+    """A moderator's correction of one article's fact: removed, or of another kind. Applied every
+    time the article is enriched, so it survives re-enrichment and version bumps."""
+
+    REMOVE = "remove"
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="fact_corrections")
+    kind = models.CharField(max_length=16)
+    key = models.CharField(max_length=200)
+    becomes = models.CharField(max_length=16, help_text="'remove', or the kind the words are: person, organization, place.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "kind", "key"], name="one_correction_per_fact")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} on {self.article_id}: {self.becomes}"

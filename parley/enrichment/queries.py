@@ -5,7 +5,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from parley.enrichment.companies import company
-from parley.enrichment.models import Fact
+from parley.enrichment.models import SUBJECT_CONFIDENCE, Fact
 
 PAGE = 30
 
@@ -18,13 +18,22 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def article_facts(article) -> dict:
-    """Return an article's facts by kind, one entry per key, with every place it occurs."""
+    """Return an article's facts by kind, one entry per key, with every place it occurs. People and
+    tickers below SUBJECT_CONFIDENCE (at their most confident mention) are under "also": shown as
+    words, without a chip or a link."""
     grouped = defaultdict(dict)
     for fact in Fact.objects.filter(article=article).order_by("start"):
         entry = grouped[fact.kind].setdefault(fact.key if fact.kind != "quote" and fact.kind != "money" else
-                                              f"{fact.key}:{fact.start}", {"fact": fact, "spans": []})
+                                              f"{fact.key}:{fact.start}", {"fact": fact, "spans": [], "confidence": 0})
         entry["spans"].append((fact.start, fact.end))
-    return {kind: list(entries.values()) for kind, entries in grouped.items()}
+        entry["confidence"] = max(entry["confidence"], fact.confidence)
+    out = {kind: list(entries.values()) for kind, entries in grouped.items()}
+    for kind in ("person", "ticker"):
+        weak = [e for e in out.get(kind, []) if e["confidence"] < SUBJECT_CONFIDENCE]
+        if weak:
+            out["also"] = out.get("also", []) + weak
+            out[kind] = [e for e in out[kind] if e["confidence"] >= SUBJECT_CONFIDENCE]
+    return {kind: entries for kind, entries in out.items() if entries}
 
 
 def daily_counts(kind: str, since, **match) -> dict:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from parley.articles.models import Article
 from parley.enrichment import language
+from parley.enrichment.corrections import apply_corrections
 from parley.enrichment.extractors import Found
 from parley.enrichment.extractors.entities import extract_entities
 from parley.enrichment.extractors.money import extract_money
@@ -21,7 +22,7 @@ from parley.enrichment.extractors.quotes import extract_quotes
 from parley.enrichment.extractors.rules import Rule, apply_rules, rules_from
 from parley.enrichment.extractors.tickers import extract_explicit_tickers
 from parley.enrichment.extractors.topics import extract_topics
-from parley.enrichment.models import Enrichment, Fact, NameRule, Subject, slug_of, subjects_of
+from parley.enrichment.models import Enrichment, Fact, FactCorrection, NameRule, Subject, slug_of, subjects_of
 
 log = logging.getLogger("parley.enrichment")
 
@@ -60,6 +61,9 @@ def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
         # at once, and two inserting its subjects collide on PostgreSQL's unique index.
         list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True))
         if found is not None:
+            # Moderators' decisions outlive every run; read under the article's lock, which a
+            # correction also takes, so one made during this run is either seen here or made after.
+            found = apply_corrections(found, list(FactCorrection.objects.filter(article=article)))
             facts = [Fact(article=article, kind=f.kind, key=f.key[:200], slug=slug_of(f.key[:200]), text=f.text,
                           value=f.value, start=f.start, end=f.end, confidence=f.confidence) for f in found]
             Fact.objects.filter(article=article).delete()

@@ -114,6 +114,26 @@ def deliver_event(pk: int) -> bool:
     return False
 
 
+def withdraw_subject(article, kind: str, key: str) -> int:
+    """Take back what an article told the followers of a ticker or person it turned out not to be
+    about (a moderator corrected the fact): its place in the unread "new articles about ..." groups
+    it counted in. Before delivery there is nothing to take back: delivery reads the subjects then."""
+    delivered_at = (Event.objects.filter(article=article, kind=Event.ARTICLE, done_at__isnull=False, error="")
+                    .values_list("done_at", flat=True).first())
+    if delivered_at is None:
+        return 0
+    counted = Notification.objects.filter(kind=Notification.ARTICLES, group_key=f"{kind}:{key}", read_at__isnull=True,
+                                          created_at__lte=delivered_at)
+    emptied, _ = counted.filter(count__lte=1).delete()
+    return emptied + counted.filter(count__gt=1).update(count=F("count") - 1)
+
+
+def on_fact_withdrawn(sender, article, kind: str, key: str, **kwargs) -> None:
+    """parley.enrichment.corrections.fact_withdrawn: a corrected fact notifies no more."""
+    if kind in NOTIFYING_SUBJECTS:
+        withdraw_subject(article, kind, key)
+
+
 def withdraw_from(user) -> int:
     """Remove the unread reply and mention notifications a (now suspended) reader caused."""
     deleted, _ = Notification.objects.filter(actor=user, kind__in=[Notification.REPLY, Notification.MENTION],
