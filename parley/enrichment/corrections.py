@@ -135,6 +135,8 @@ def never_tag(moderator, report: FactReport, reason: str) -> NameRule:
     reason = _moderator(moderator, reason)
     words = Fact.objects.filter(article=report.article, kind=report.kind, key=report.key).values_list(
         "text", flat=True).first() or report.key
+    if NameRule.problem(words):
+        raise CorrectionError(NameRule.problem(words) + " Remove it from this article instead.")
     with transaction.atomic():
         _lock(report.article)
         rule = NameRule.remember(words, NameRule.NOTHING, reason=reason[:300])

@@ -1,5 +1,6 @@
 """What enrichment found in an article, and when it last ran."""
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from parley.articles.models import Article
@@ -128,9 +129,30 @@ class NameRule(models.Model):
         super().save(*args, **kwargs)
         Enrichment.objects.filter(article__body_text__icontains=self.words).update(version=0)
 
+    def clean(self):
+        problem = self.problem(self.words)
+        if problem:
+            raise ValidationError({"words": problem})
+
+    @staticmethod
+    def problem(words: str) -> str:
+        """Why these words cannot be a rule ("" when they can): a rule is about a name, and one that
+        would match almost every article ("the", "Inc") would rewrite the whole archive."""
+        from parley.enrichment.language import ENGLISH_WORDS
+
+        letters = [c for c in words if c.isalnum()]
+        if len(letters) < 2 or not any(c.isupper() or c.isdigit() for c in words):
+            return f"\"{words}\" is not a name: a rule needs a capitalised name of two letters or more."
+        if " ".join(words.split()).casefold() in ENGLISH_WORDS | {"inc", "corp", "co", "ltd", "news", "said"}:
+            return f"\"{words}\" would match almost every article; a rule is for one name."
+        return ""
+
     @classmethod
     def remember(cls, words: str, kind: str, ticker: str = "", reason: str = "") -> "NameRule":
-        """Make (or change) the rule for these words."""
+        """Make (or change) the rule for these words; ValueError when they cannot be one."""
+        problem = cls.problem(words)
+        if problem:
+            raise ValueError(problem)
         rule = cls.objects.filter(key=" ".join(words.split()).casefold()).first() or cls(words=words)
         rule.words, rule.kind, rule.ticker, rule.reason = words, kind, ticker, reason
         rule.save()

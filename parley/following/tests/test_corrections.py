@@ -117,3 +117,23 @@ def test_a_report_of_a_deleted_article_goes_with_it(client, reader, moderator, a
     staff = Client()
     staff.force_login(moderator)
     assert staff.post(f"/moderation/f/{the_report.pk}/remove", {"reason": "gone"}).status_code == 404
+
+
+def test_a_site_rule_that_would_match_every_article_is_refused(reader, moderator, make_article):
+    """Ensure "never tag" on words that are not a name ("the", "Inc") is refused with a reason and
+    changes nothing, and the admin's form says the same."""
+    from parley.enrichment.admin import NameRuleAdmin  # noqa: F401 (the admin form validates with clean())
+
+    for words in ("the", "Inc", "a"):
+        assert NameRule.problem(words)
+        with pytest.raises(ValueError):
+            NameRule.remember(words, NameRule.NOTHING)
+    article = make_article(title="Boeing", body="Boeing (NYSE: BA) said deliveries rose.")
+    enrich_article(article)
+    Fact.objects.filter(article=article, kind="ticker").update(text="the")
+    the_report = corrections.report_fact(reader("alice"), article, "ticker", "BA", "wrong-company")
+    with pytest.raises(corrections.CorrectionError, match="not a name|almost every article"):
+        corrections.never_tag(moderator, the_report, "no")
+    assert not NameRule.objects.exists() and FactReport.objects.get().resolved_at is None
+    with pytest.raises(Exception, match="almost every article|not a name"):
+        NameRule(words="the", kind=NameRule.NOTHING).full_clean()
