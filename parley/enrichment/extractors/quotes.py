@@ -121,13 +121,18 @@ def _subject(verb):
 class _Resolver:
     """Resolve a speaker token to a person's full name or an organisation's name."""
 
-    def __init__(self, analysis, text, subjects):
+    def __init__(self, analysis, text, subjects, quoted_spans=()):
+        self.quoted_spans = list(quoted_spans)
         self.analysis = analysis
         self.subjects = subjects
         self.text = text
         self.facts = sorted((f for f in analysis.facts if f.kind in ("person", "organization")), key=lambda f: f.start)
         self.last_speaker = None
         self.last_position = -1
+
+    def quoted(self, position: int) -> bool:
+        """Whether a position is inside quoted words."""
+        return any(start <= position < end for start, end in self.quoted_spans)
 
     def _full(self, name):
         for person in self.analysis.people.values():
@@ -154,11 +159,13 @@ class _Resolver:
             position = base + token.idx
             # One person named in the paragraph so far is who "he" or "she" is.
             paragraph = self.text.rfind("\n", 0, position) + 1
-            named = {f.key for f in self.facts if f.kind == "person" and paragraph <= f.start < position}
+            # Never someone named inside quoted words: "he" is not the person a speaker talks about.
+            named = {f.key for f in self.facts if f.kind == "person" and paragraph <= f.start < position
+                     and not self.quoted(f.start)}
             if len(named) == 1:
                 return named.pop(), "person"
             # Else the later of the last attributed speaker and the last person who was a sentence's subject.
-            subjects = [(pos, name) for pos, name in self.subjects if pos < position]
+            subjects = [(pos, name) for pos, name in self.subjects if pos < position and not self.quoted(pos)]
             subject = (subjects[-1][0], self._full(subjects[-1][1])) if subjects else None
             speaker = self.last_speaker if self.last_speaker and self.last_speaker[1] == "person" else None
             if subject and (speaker is None or subject[0] > self.last_position):
@@ -204,10 +211,11 @@ def _main_subjects(pieces, analysis) -> list[tuple[int, str]]:
 
 def extract_quotes(text: str, pieces, analysis) -> list[Found]:
     """Return quotes with their speakers (people or organisations), resolved to full names."""
-    resolver = _Resolver(analysis, text, _main_subjects(pieces, analysis))
+    spans = list(_quotes(text))
+    resolver = _Resolver(analysis, text, _main_subjects(pieces, analysis), spans)
     found = []
     previous = None  # (paragraph index, speaker) of the last attributed quote
-    for q_start, q_end in _quotes(text):
+    for q_start, q_end in spans:
         words = text[q_start:q_end].rstrip(" ,")
         if len(words.split()) < 2 or not words.strip():
             continue
@@ -243,6 +251,8 @@ def extract_quotes(text: str, pieces, analysis) -> list[Found]:
                                     if speaker:
                                         break
                             break
+        if speaker is None and words.rstrip().endswith(("?", "!", ".")):
+            speaker = _attribution_after(text, pieces, q_end, resolver)  # "“…?” Holmes testified."
         paragraph = text.count("\n\n", 0, q_start)
         if speaker is None and previous and paragraph - previous[0] <= 1 and _no_attribution_between(
                 text, previous[2], q_start, resolver, previous[1][0]):
@@ -256,6 +266,37 @@ def extract_quotes(text: str, pieces, analysis) -> list[Found]:
         found.append(Found("quote", speaker[0], words, q_start, q_start + len(words),
                            {"speaker": speaker[0], "speaker_kind": speaker[1]}, confidence=0.8))
     return found
+
+
+AFTER_QUOTE_WORDS = 8  # an attribution sentence after a quote is short: "Holmes testified.", "he said Tuesday."
+
+
+def _attribution_after(text, pieces, q_end, resolver):
+    """The speaker named by a short sentence right after a quote that ended its own sentence with
+    "?", "!" or ".": the parser ends the sentence at the closing mark, so the attribution ("Holmes
+    testified.", "Trump tweeted on Friday.") stands alone."""
+    after = q_end + 1
+    while after < len(text) and text[after] in " \"”":
+        after += 1
+    piece = _piece_at(pieces, after)
+    head = text[after:after + 80]
+    colon, stop = head.find(":"), head.find(".")
+    if piece is None or colon != -1 and (stop == -1 or colon < stop):
+        return None  # "Smith agreed: “…”" introduces the next quote
+    for sent in piece.doc.sents:
+        start = piece.offset + sent.start_char
+        if start > after + 1 or piece.offset + sent.end_char <= after:
+            continue
+        if len([t for t in sent if not t.is_punct]) > AFTER_QUOTE_WORDS:
+            return None
+        for verb in _speech_verbs(sent, piece.offset, -1, -1):
+            subject = _subject(verb)
+            if subject is not None and piece.offset + subject.idx >= after:
+                found = resolver.resolve(subject, piece.offset)
+                if found:
+                    return found
+        return None
+    return None
 
 
 def _no_attribution_between(text, start, end, resolver, speaker) -> bool:

@@ -335,3 +335,25 @@ def test_a_company_name_found_by_name_alone_needs_something_about_a_company_near
     assert "CELH" not in kinds(plain, []).get("ticker", set())
     business = "Energy drink maker Celsius raised its revenue forecast on Tuesday."
     assert "CELH" in kinds(business, []).get("ticker", set())
+
+
+def test_a_question_or_exclamation_attributed_in_the_next_short_sentence_keeps_its_speaker():
+    """Ensure a quote ending in "?" or "!" whose attribution stands as the next short sentence
+    ("Holmes testified.") is kept with that speaker."""
+    from parley.enrichment.services import extract
+
+    text = ("Elizabeth Holmes took the stand on Tuesday in San Jose.\n\n"
+            "“Why would I ever mislead the investors who trusted me?” Holmes testified.\n\n"
+            "“We will appeal this decision!” Jane Roe, her lawyer, said.")
+    quotes = {f.text: f.key for f in extract([text])[0] if f.kind == "quote"}
+    assert quotes.get("Why would I ever mislead the investors who trusted me?") == "Elizabeth Holmes"
+    assert quotes.get("We will appeal this decision!") == "Jane Roe"
+
+
+def test_a_pronoun_is_never_resolved_to_someone_named_inside_the_quoted_words():
+    from parley.enrichment.services import extract
+
+    text = ("Jane Roe is the chief economist at Harbor Bank.\n\n"
+            "“Nobody expected John Smith to resign so soon,” she said on Monday.")
+    quotes = {f.text: f.key for f in extract([text])[0] if f.kind == "quote"}
+    assert quotes == {"Nobody expected John Smith to resign so soon": "Jane Roe"}
