@@ -216,6 +216,26 @@ def _type_by_majority(text: str, mentions: list[Mention]) -> None:
             m.label, m.kind = best, KIND_OF_LABEL[best]
 
 
+# "LOS ANGELES (AP) —", "BUFFALO, N.Y. —", "VIENNA —": a place in capitals opening a paragraph.
+DATELINE = re.compile(r"(?m)^(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"
+                      r"(?:,\s*[A-Z][A-Za-z.]{1,15}(?: [A-Z][a-z.]+)?)?\s*(?:\([A-Za-z ]+\)\s*)?(?:—|–| - )")
+
+
+def _datelines(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A dateline's capitals are a place, whatever the recogniser made of them ("SIOUX FALLS" a
+    person, "BAAR" an organisation): its mentions become places, or one is added."""
+    for m in DATELINE.finditer(text):
+        start, end = m.span("place")
+        if end - start < 4:
+            continue
+        inside = [x for x in mentions if x.start < end and start < x.end]
+        for x in inside:
+            x.kind, x.label = "place", "GPE"
+        if not inside:
+            mentions.append(Mention("place", m["place"], start, end, "GPE"))
+    return mentions
+
+
 def _lead(words: list[str]) -> tuple[int, int]:
     """Return how many leading words describe ("rookie", "forward") and how many are titles ("Sen.",
     "President") before a name: neither is part of it."""
@@ -365,6 +385,7 @@ def extract_entities(text: str, pieces) -> Analysis:
             if free(m.start(), m.end()) and not text[max(0, m.start() - 1):m.start()].isalpha():
                 mentions.append(Mention(kind, m.group(), m.start(), m.end()))
                 taken.append((m.start(), m.end()))
+    mentions = _datelines(text, mentions)
     mentions.sort(key=lambda m: m.start)
     _type_by_majority(text, mentions)
 
@@ -511,7 +532,7 @@ def _place(g: Gazetteers, m: Mention, confidence: float) -> list[Found]:
     if info and info["kind"] == "city" and info.get("population", 0) < BIG_CITY and (
             m.label not in ("GPE", "LOC") or m.modifier):
         return []
-    canonical = info["name"] if info else m.text
+    canonical = info["name"] if info else (m.text.title() if m.text.isupper() else m.text)  # "SIOUX FALLS"
     return [Found("place", canonical, m.text, m.start, m.end, {"type": info["kind"] if info else "place"}, confidence)]
 
 

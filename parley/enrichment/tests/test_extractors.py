@@ -357,3 +357,14 @@ def test_a_pronoun_is_never_resolved_to_someone_named_inside_the_quoted_words():
             "“Nobody expected John Smith to resign so soon,” she said on Monday.")
     quotes = {f.text: f.key for f in extract([text])[0] if f.kind == "quote"}
     assert quotes == {"Nobody expected John Smith to resign so soon": "Jane Roe"}
+
+
+def test_a_dateline_is_a_place_whatever_the_recogniser_says():
+    """Ensure the capitals of a dateline are a place, not the person or organisation the recogniser
+    called them, and that capitals elsewhere, or without a dash, are left alone."""
+    text = ("SIOUX FALLS, S.D. (AP) — Farmers gathered on Monday.\n\n"
+            "BAAR — Glencore said output rose.\n\nNASA said nothing.")
+    found = kinds(text, [("SIOUX FALLS", "PERSON"), ("BAAR", "ORG"), ("Glencore", "ORG"), ("NASA", "ORG")])
+    assert {"Sioux Falls", "Baar"} <= found.get("place", set())
+    assert not {"SIOUX FALLS", "Sioux Falls"} & found.get("person", set())
+    assert "BAAR" not in found.get("organization", set()) and "NASA" not in found.get("place", set())
