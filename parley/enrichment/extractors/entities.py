@@ -88,6 +88,13 @@ class Gazetteers:
     org_pattern: re.Pattern
     place_pattern: re.Pattern
     company_pattern: re.Pattern
+    described_pattern: re.Pattern  # a listed company's name after a word that says it is one
+
+
+# Words that say the name after them is a company: "beauty company Coty", "rival Lowe's", "drugmaker Merck".
+COMPANY_NOUNS = (r"company|firm|maker|retailer|chain|brand|giant|rival|peer|carrier|airline|bank|lender|insurer|"
+                 r"drugmaker|automaker|chipmaker|carmaker|miner|producer|conglomerate|operator|provider|supplier|"
+                 r"manufacturer|developer|startup|owner|parent|subsidiary")
 
 
 @cache
@@ -123,8 +130,11 @@ def gazetteers() -> Gazetteers:
         names = sorted({n for n in names if n}, key=len, reverse=True)
         return re.compile(r"(?<![\w&.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w&]|-\w|\.\w)")
 
+    named = sorted({n for row in rows for n in row["names"] if len(n) >= 3 and not is_generic(n)}, key=len, reverse=True)
+    described = re.compile(rf"\b(?:{COMPANY_NOUNS})\s+(?P<name>" + "|".join(re.escape(n) for n in named)
+                           + r")(?![\w&]|-\w|\.\w)")
     return Gazetteers(orgs, places, companies, first, alternation(org_names), alternation(by_name),
-                      alternation(distinctive))
+                      alternation(distinctive), described)
 
 
 @dataclass
@@ -379,6 +389,12 @@ def extract_entities(text: str, pieces) -> Analysis:
                 and fold(name) not in g.companies and last.lower() not in TITLES:
             mentions.append(Mention("person", name, m.start(), m.start() + len(name), "PERSON"))
             taken.append((m.start(), m.start() + len(name)))
+    # "Beauty company Coty": a listed company named after a word that says so, however ordinary its name.
+    for m in g.described_pattern.finditer(text):
+        start, end = m.span("name")
+        if free(start, end):
+            mentions.append(Mention("organization", m["name"], start, end, "ORG"))
+            taken.append((start, end))
     for pattern, kind in ((g.org_pattern, "organization"), (g.place_pattern, "place"),
                           (g.company_pattern, "organization")):
         for m in pattern.finditer(text):

@@ -380,3 +380,10 @@ def test_the_pipeline_is_a_setting_and_a_missing_one_says_how_to_fix_it(settings
             language.pipeline()
     finally:
         language.pipeline.cache_clear()
+
+
+def test_a_listed_company_named_after_a_word_that_says_so_is_found():
+    """Ensure "beauty company Coty" (a name that is also a given name, and that the recogniser did
+    not mark) is the listed company, and "Coty" alone in prose is not."""
+    assert "COTY" in kinds("Beauty company Coty is breaking out after the deal.", []).get("ticker", set())
+    assert "COTY" not in kinds("Coty walked home after the game with her sister.", []).get("ticker", set())
