@@ -469,7 +469,7 @@ def extract_entities(text: str, pieces) -> Analysis:
                 continue
             person = people.get(full) or people.setdefault(full, Person(full, "", m.start))
             facts.append(Found("person", full, name, start, start + len(name),
-                               {"role": person.role} if person.role else {}, 0.85 if len(name_words) >= 2 else 0.75))
+                               {"role": person.role} if person.role else {}, _person_confidence(g, full, person, cut)))
             continue
         if m.kind == "person":
             continue
@@ -550,6 +550,17 @@ def _place(g: Gazetteers, m: Mention, confidence: float) -> list[Found]:
         return []
     canonical = info["name"] if info else (m.text.title() if m.text.isupper() else m.text)  # "SIOUX FALLS"
     return [Found("place", canonical, m.text, m.start, m.end, {"type": info["kind"] if info else "place"}, confidence)]
+
+
+def _person_confidence(g: Gazetteers, full: str, person: Person, titled: int) -> float:
+    """How sure a person is: a full name with a known given name, a role or a title, 0.85; a
+    surname alone, 0.75; a full name with none of those ("Wireless Earphones", "Story Timeline":
+    product and heading words the recogniser reads as names), 0.6, shown as "also mentioned"."""
+    words = full.split()
+    if len(words) < 2:
+        return 0.75
+    cued = person.role or titled or any(w in g.first_names for w in words[:-1])
+    return 0.85 if cued else 0.6
 
 
 def _can_be_a_name(g: Gazetteers, words: list[str]) -> bool:

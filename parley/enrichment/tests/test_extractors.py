@@ -387,3 +387,18 @@ def test_a_listed_company_named_after_a_word_that_says_so_is_found():
     not mark) is the listed company, and "Coty" alone in prose is not."""
     assert "COTY" in kinds("Beauty company Coty is breaking out after the deal.", []).get("ticker", set())
     assert "COTY" not in kinds("Coty walked home after the game with her sister.", []).get("ticker", set())
+
+
+def test_a_full_name_without_a_given_name_role_or_title_is_only_also_mentioned():
+    """Ensure product and heading words the recogniser reads as a person's name ("Wireless
+    Earphones") fall below the confidence that makes chips and notifications, while a name with a
+    known given name, or with a title, stays above it."""
+    from parley.enrichment.extractors.entities import extract_entities
+    from parley.enrichment.models import SUBJECT_CONFIDENCE
+
+    text = "Wireless Earphones are on sale. Jane Roe bought two. Senator Ottokar Brzezinski did not."
+    analysis = extract_entities(text, recognised(text, [("Wireless Earphones", "PERSON"), ("Jane Roe", "PERSON"),
+                                                        ("Ottokar Brzezinski", "PERSON")]))
+    confidence = {f.key: f.confidence for f in analysis.facts if f.kind == "person"}
+    assert confidence["Wireless Earphones"] < SUBJECT_CONFIDENCE
+    assert confidence["Jane Roe"] >= SUBJECT_CONFIDENCE and confidence["Ottokar Brzezinski"] >= SUBJECT_CONFIDENCE
