@@ -59,7 +59,9 @@ PRODUCT_END = re.compile(r"\b(?:Pro|Lite|Plus|Mini|Ultra|Edition|Series|Card|Bun
 # Last words that make a name an institution, never a person ("Jet Propulsion Laboratory").
 INSTITUTION_END = re.compile(r"\b(?:Laboratory|Laboratories|Lab|Labs|University|College|Institute|Hospital|Center|"
                              r"Centre|Museum|Stadium|Arena|Foundation|Society|Agency|Academy|School|Library|Theater|"
-                             r"Theatre|Church|Council|Committee|Commission|Department|Ministry|Association)$")
+                             r"Theatre|Church|Council|Committee|Commission|Department|Ministry|Association|"
+                             r"Army|Navy|Force|Forces|Design|Designs|Studio|Studios|Books|Records|Reports|Press|"
+                             r"Media|Motors|Airlines|Airways|Pictures|Entertainment|State|United|Rovers|Athletic)$")
 
 
 def fold(name: str) -> str:

@@ -267,6 +267,9 @@ def test_products_works_and_phrases_the_recogniser_calls_people_are_not_people()
 def test_an_institution_the_recogniser_calls_a_person_is_an_organisation():
     found = kinds("Scientists at the Jet Propulsion Laboratory mapped Titan.", [("Jet Propulsion Laboratory", "PERSON")])
     assert "person" not in found and found["organization"] == {"Jet Propulsion Laboratory"}
+    text = "Fighters of the Free Syrian Army met staff of Balmond Studio and fans of Penn State."
+    found = kinds(text, [("Free Syrian Army", "PERSON"), ("Balmond Studio", "PERSON"), ("Penn State", "PERSON")])
+    assert "person" not in found and found["organization"] == {"Free Syrian Army", "Balmond Studio", "Penn State"}
 
 
 def test_a_surname_the_recogniser_calls_a_place_is_the_person():
