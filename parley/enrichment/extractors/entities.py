@@ -505,7 +505,7 @@ def extract_entities(text: str, pieces) -> Analysis:
                 people.setdefault(full, Person(full, "", m.start))
                 facts.append(Found("person", full, m.text, m.start, m.end, {}, 0.6))
                 continue
-            if m.label == "ORG" and _plausible_org(m.text, people, surnames):
+            if m.label == "ORG" and _plausible_org(m.text, people, surnames) and not _stray_acronym(m.text, text):
                 facts.append(Found("organization", m.text, m.text, m.start, m.end, {"evidence": "model"},
                                    _model_org_confidence(g, m.text)))
             continue
@@ -590,6 +590,13 @@ def _plausible_org(name: str, people: dict, surnames: dict) -> bool:
     if re.search(r"\d", name) or re.search(r"\b(?:Index|Composite|Average)$|^(?:Group|Path|Pool) [A-Z]$", name):
         return False  # scores, units and market indices are not organisations
     return True
+
+
+def _stray_acronym(name: str, text: str) -> bool:
+    """Whether a short acronym no list knows is left unexplained by the article: technical
+    abbreviations ("RGB", "GSM", "ECG", "SIM") are far more often that than an organisation; one the
+    article spells out in brackets ("... Council (NSC)") is kept."""
+    return name.isupper() and len(name) <= 3 and f"({name})" not in text
 
 
 def _model_org_confidence(g: Gazetteers, name: str) -> float:

@@ -405,3 +405,9 @@ def test_a_full_name_without_a_given_name_role_or_title_is_only_also_mentioned()
     confidence = {f.key: f.confidence for f in analysis.facts if f.kind == "person"}
     assert confidence["Wireless Earphones"] < SUBJECT_CONFIDENCE
     assert confidence["Jane Roe"] >= SUBJECT_CONFIDENCE and confidence["Ottokar Brzezinski"] >= SUBJECT_CONFIDENCE
+
+
+def test_a_short_acronym_no_list_knows_is_no_organisation_unless_the_article_spells_it_out():
+    text = "The monitor's RGB panel impressed. The National Safety Council (NSC) praised it."
+    found = kinds(text, [("RGB", "ORG"), ("National Safety Council", "ORG"), ("NSC", "ORG")])
+    assert "RGB" not in found.get("organization", set()) and "NSC" in found.get("organization", set())
