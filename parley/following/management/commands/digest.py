@@ -1,7 +1,11 @@
-"""`parley digest`: send the e-mail digests that are due. Safe from cron on any number of machines."""
+"""`parley digest`: send the e-mail digests that are due. Safe from cron on any number of machines.
+
+Digests go through the mail queue like all mail; where no worker runs, this command also sends
+what the queue holds that is due (as `parley mail send` does), so cron alone delivers them."""
 from django.core.management.base import BaseCommand
 
 from parley.following.digest import send_due
+from parley.outgoing.delivery import deliver
 
 
 class Command(BaseCommand):
@@ -14,6 +18,11 @@ class Command(BaseCommand):
         run = send_due(limit=limit)
         self.stdout.write(f"digests: {run.sent} sent, {run.empty} with nothing new, "
                           f"{run.taken_elsewhere} sent by another process, {run.failed} failed")
+        mailed = sent = deliver()
+        while sent:
+            sent = deliver()
+            mailed += sent
+        self.stdout.write(f"mail: {mailed} sent from the queue")
         for error in run.errors[:20]:
             self.stderr.write(f"failed: {error}")
         if run.failed:
