@@ -1,43 +1,14 @@
-"""`/api/v1/`: the NinjaAPI, its authentication and error mapping; routes live beside it."""
-from django.conf import settings
+"""`/api/v1/`: the NinjaAPI and its error mapping; who calls is `auth.py`, routes are the router modules."""
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
-from parley.accounts.models import ApiToken
 from parley.accounts.ratelimit import RateLimited
+from parley.api import articles, discussion, following, sources
 from parley.discussion.services import Conflict, DiscussionError, NotAllowed
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer pt_…` with a token from `parley token USERNAME`."""
-
-    def authenticate(self, request, token):
-        user = ApiToken.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The site's session cookie. A request without one has no credentials (401, not a CSRF 403);
-    a request with one must pass Django's CSRF check, as every form on the site does."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def _get_key(self, request):
-        if not request.COOKIES.get(self.param_name) or not request.user.is_authenticated:
-            return None
-        return super()._get_key(request)
-
-    def authenticate(self, request, key):
-        return request.user if request.user.is_authenticated else None
-
 
 api = NinjaAPI(title="Parley API", version="1", urls_namespace="api-v1",
                description="Financial news with community discussion. Lists are newest first, keyset-paginated. "
                            "Writes take a session (with CSRF token) or a bearer token.")
-AUTH = [TokenAuth(), SessionAuth()]
 
 
 @api.exception_handler(AuthenticationError)
@@ -68,8 +39,6 @@ def rate_limited(request, exc):
     response["Retry-After"] = str(exc.retry_after)
     return response
 
-
-from parley.api import articles, discussion, following, sources  # noqa: E402  (routes register on `api`)
 
 api.add_router("", articles.router)
 api.add_router("", discussion.router)

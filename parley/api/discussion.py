@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
 
-from parley.api.api import AUTH
 from parley.api.articles import check_limit, cursor_of
+from parley.api.auth import AUTH
 from parley.api.schemas import (
     ArticlePage,
     CommentEdit,

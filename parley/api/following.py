@@ -7,8 +7,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from parley.api.api import AUTH
 from parley.api.articles import check_limit, cursor_of
+from parley.api.auth import AUTH
 from parley.api.schemas import ArticleSummaryOut, ErrorOut
 from parley.following import follows
 from parley.following.feed import my_feed

@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from parley.api.api import AUTH
+from parley.api.auth import AUTH
 from parley.api.schemas import ErrorOut
 from parley.sources.ingest import SourceError, add_source
 from parley.sources.models import Source
