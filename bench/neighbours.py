@@ -14,7 +14,6 @@ import argparse
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE))
 from tests.browser import Browser  # noqa: E402
+from tests.serving import stop  # noqa: E402
 from tests.smtpd import BadSmtp, GoodSmtp, refusing_port  # noqa: E402
 
 PASSWORD = "a-long-enough-password-77"
@@ -129,12 +129,7 @@ class Project:
                 time.sleep(0.3)
             yield base
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop(proc)
 
 
 SETUP = """

@@ -8,7 +8,6 @@ NUL and out-of-range strings is tests/test_api_contract.py.
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from parley.discussion.services import post_comment
 from parley.following.models import Notification
 from parley.outgoing.models import Mail
 from tests.browser import Browser
+from tests.serving import stop
 from tests.smtpd import BadSmtp, refusing_port
 from tests.test_many_machines import free_port, redis_url, wait_until_up  # noqa: F401 (redis_url is a fixture)
 from tests.test_worker_kill import database_url
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-enough-password-77"
 UP = 1.0  # seconds /healthz may take while a neighbour fails
 PAGE = 2.0  # seconds home and an article may take (rendered uncached on a busy 2-core machine)
-HANG = 10  # seconds the mail sender's conversation with the hanging server may last here
+HANG = 15  # seconds the mail sender's conversation with the hanging server may last here
 
 
 @contextlib.contextmanager
@@ -54,12 +54,7 @@ def served(tmp_path, worker: bool = False, database: str | None = None, **env_ex
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
     print(log.read_text(errors="replace")[-4000:])  # shown when a test fails
 
 

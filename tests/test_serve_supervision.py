@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.serving import stop
 from tests.test_worker_kill import database_url
 
 START_DEADLINE = 60  # seconds for serve to start its worker (Django, gunicorn, the worker's imports)
@@ -138,12 +139,7 @@ def test_a_web_worker_leaving_does_not_touch_the_source_worker(tmp_path):
         assert alive(worker_pid, worker_start), "the source worker was stopped when a web worker left"
         assert source_workers(serve.pid) == first
     finally:
-        serve.send_signal(signal.SIGTERM)
-        try:
-            serve.wait(timeout=STOP_DEADLINE)
-        except subprocess.TimeoutExpired:
-            serve.kill()
-            serve.wait(timeout=10)
+        stop(serve, STOP_DEADLINE)
     output = (tmp_path / "serve.log").read_text(errors="replace")
     assert "source worker exited" not in output, output[-3000:]
 
