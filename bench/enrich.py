@@ -13,11 +13,13 @@ forbidden items found).
 
 Splits: `dev` and `test` are the first round of labels (bench/labels/{dev,test}; both have been
 looked at, so both are development data now); `round2-dev` and `round2-test` the second
-(bench/labels/round2/, labelled before any run: develop on round2-dev only, score round2-test once).
+(bench/labels/round2/, labelled before any run; round2-test was scored once, then developed on, so it
+is development data too); `round3-test` the third (bench/labels/round3/, every AEB article no earlier
+label used, all held out: score it once, at the end).
 Besides precision and recall, each split reports forbidden items found (the labels' traps).
 
     python bench/enrich.py                        # speed, the dev split, seed
-    python bench/enrich.py --split round2-test    # the held-out split (score it once, at the end)
+    python bench/enrich.py --split round3-test    # the held-out split (score it once, at the end)
     python bench/enrich.py --no-speed --show --split dev test round2-dev   # quality only, every miss and error
 """
 import argparse
@@ -99,7 +101,8 @@ def speed() -> None:
           f"{100_000 / rate / 3600 / 4:.1f} h on four workers with a core each")
 
 
-SPLITS = {"dev": ("", "dev"), "test": ("", "test"), "round2-dev": ("round2", "dev"), "round2-test": ("round2", "test")}
+SPLITS = {"dev": ("", "dev"), "test": ("", "test"), "round2-dev": ("round2", "dev"), "round2-test": ("round2", "test"),
+          "round3-test": ("round3", "test")}
 KIND_OF = {"people": "person", "organizations": "organization", "places": "place", "tickers": "ticker", "quotes": "quote"}
 
 
@@ -115,7 +118,7 @@ def forbidden_found(facts: list[dict], label: dict) -> list[str]:
 
 ENTITY_KINDS = ("person", "organization", "place", "ticker")
 ASSERTED = 0.7  # the confidence from which an entity is asserted (see the calibration table)
-CALIBRATION: list[tuple[str, float, bool]] = []  # (category, confidence, right) of every item found
+CALIBRATION: list[tuple[str, float, bool, str]] = []  # (category, confidence, right, evidence) of every item found
 
 
 def calibration() -> None:
@@ -124,16 +127,23 @@ def calibration() -> None:
     print("| confidence | items | right | share right |")
     print("|---|---|---|---|")
     for low, high in ((0.0, 0.65), (0.65, 0.75), (0.75, 0.85), (0.85, 0.95), (0.95, 1.01)):
-        rows = [right for _, conf, right in CALIBRATION if low <= conf < high]
+        rows = [right for _, conf, right, _ in CALIBRATION if low <= conf < high]
         if rows:
             print(f"| {low:.2f}-{min(high, 1):.2f} | {len(rows)} | {sum(rows)} | {sum(rows) / len(rows):.2f} |")
     print("| category | at 0.70 or more: items, share right | below 0.70: items, share right |")
     print("|---|---|---|")
     for category in ("people", "organizations", "places", "tickers"):
-        above = [r for c, conf, r in CALIBRATION if c == category and conf >= 0.7]
-        below = [r for c, conf, r in CALIBRATION if c == category and conf < 0.7]
+        above = [r for c, conf, r, _ in CALIBRATION if c == category and conf >= 0.7]
+        below = [r for c, conf, r, _ in CALIBRATION if c == category and conf < 0.7]
         print(f"| {category} | {len(above)}, {sum(above) / max(1, len(above)):.2f} | "
               f"{len(below)}, {sum(below) / max(1, len(below)):.2f} |")
+    print("| category | evidence (the strongest fact's) | confidence | items | share right |")
+    print("|---|---|---|---|---|")
+    groups: dict[tuple, list[bool]] = {}
+    for category, conf, right, evidence in CALIBRATION:
+        groups.setdefault((category, evidence, conf), []).append(right)
+    for (category, evidence, conf), rows in sorted(groups.items()):
+        print(f"| {category} | {evidence} | {conf:.2f} | {len(rows)} | {sum(rows) / len(rows):.2f} |")
 
 
 def quality(split: str, show: bool) -> None:
@@ -162,8 +172,11 @@ def quality(split: str, show: bool) -> None:
             if kind and kind != "quote":
                 wrong = set(result["wrong"])
                 for key in {f.key for f in found if f.kind == kind}:
-                    CALIBRATION.append((category, max(f.confidence for f in found if f.kind == kind and f.key == key),
-                                        key not in wrong))
+                    best = max((f for f in found if f.kind == kind and f.key == key), key=lambda f: f.confidence)
+                    evidence = best.value.get("evidence") or best.value.get("type") or ""
+                    CALIBRATION.append((category, best.confidence, key not in wrong, evidence))
+                    if os.environ.get("PARLEY_BENCH_ITEMS"):
+                        print(f"ITEM\t{category}\t{evidence}\t{best.confidence}\t{key not in wrong}\t{key}\t{best.value.get('label', '')}")
         hits = forbidden_found(facts, label)
         forbidden += len(hits)
         if show and hits:
