@@ -411,3 +411,30 @@ def test_a_short_acronym_no_list_knows_is_no_organisation_unless_the_article_spe
     text = "The monitor's RGB panel impressed. The National Safety Council (NSC) praised it."
     found = kinds(text, [("RGB", "ORG"), ("National Safety Council", "ORG"), ("NSC", "ORG")])
     assert "RGB" not in found.get("organization", set()) and "NSC" in found.get("organization", set())
+
+
+def test_a_place_only_the_recogniser_found_needs_a_name_that_says_it_is_a_place():
+    """Ensure single words no list knows are no places though the recogniser says so (products,
+    teams, people: "MagSafe", "Wild", "Kate York"), joined names are none, and names that say what
+    they are ("Marin County", "Northern Virginia"), listed bodies and regions ("Mars", "Midwest")
+    and state abbreviations ("Calif.") are places; other names of several words are only also mentioned."""
+    from parley.enrichment.extractors.entities import extract_entities
+    from parley.enrichment.models import SUBJECT_CONFIDENCE
+
+    text = ("MagSafe chargers sold in Palo Alto, Calif., and in Marin County. The Wild beat Kate York's team. "
+            "Northern Virginia and the Midwest watched the Earth-Mars probe reach Mars near Glimmer Vale.")
+    analysis = extract_entities(text, recognised(text, [
+        ("MagSafe", "GPE"), ("Palo Alto", "GPE"), ("Calif.", "GPE"), ("Marin County", "GPE"), ("Wild", "GPE"),
+        ("Kate York", "GPE"), ("Northern Virginia", "GPE"), ("Midwest", "LOC"), ("Earth-Mars", "LOC"),
+        ("Mars", "LOC"), ("Glimmer Vale", "GPE")]))
+    places = {f.key: f.confidence for f in analysis.facts if f.kind == "place"}
+    assert not {"MagSafe", "Wild", "Kate York", "Earth-Mars", "Calif"} & set(places)
+    assert {"California", "Marin County", "Northern Virginia", "Midwest", "Mars"} <= {
+        key for key, confidence in places.items() if confidence >= SUBJECT_CONFIDENCE}
+    assert places["Glimmer Vale"] < SUBJECT_CONFIDENCE
+
+
+def test_a_state_abbreviation_is_a_place_only_as_an_abbreviation():
+    """Ensure "Ill." in a place line is Illinois while the word "ill" or a name "Wash" is not a state."""
+    found = kinds("Peoria, Ill. — Officials said Wash felt ill.", [("Peoria", "GPE"), ("Ill.", "GPE"), ("Wash", "GPE")])
+    assert found.get("place") == {"Peoria", "Illinois"}
