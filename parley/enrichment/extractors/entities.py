@@ -320,8 +320,8 @@ def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: s
              defined: frozenset = frozenset()) -> Company | None:
     """Return the listed company a name stands for, when the name and its context say it is one.
     `defined` holds the acronyms the article defines as something else ("... Services (CLPS)")."""
-    if name in defined:
-        return None
+    if name in defined or re.search(r"\d[\s-]?$", text[max(0, start - 3):start]):
+        return None  # "(CLPS)" defined as something else; "300 HP", "737 Max": a unit or a model after a number
     company = g.companies.get(fold(name))
     had_suffix = False
     if company is None:
@@ -339,7 +339,7 @@ def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: s
     window = text[max(0, start - 40):min(len(text), end + 40)]
     suffixed = had_suffix or re.match(SUFFIXED, text[end:end + 20])
     adjacent = bool(suffixed) or bool(re.search(
-        rf"(?:shares\s+of|stake\s+in|CEO\s+of|\((?:NYSE|NASDAQ|Nasdaq)\s*:)\s*(?:the\s+)?{re.escape(name)}"
+        rf"(?:[Ss]hares\s+of|[Ss]take\s+in|CEO\s+of|\((?:NYSE|NASDAQ|Nasdaq)\s*:)\s*(?:the\s+)?{re.escape(name)}"
         rf"|{re.escape(name)}(?:['’]s)?\s+(?:shares|stock|Inc|Corp|CEO|chief executive|\((?:NYSE|NASDAQ|Nasdaq))",
         window))
     if flags & {"place", "index"}:
@@ -354,9 +354,9 @@ def _company(g: Gazetteers, name: str, text: str, start: int, end: int, label: s
 def _spelled_out(name: str, text: str, start: int) -> str:
     """The words an acronym in brackets abbreviates, when they come just before it ("Commercial Lunar
     Payload Services (CLPS)", "International Business Machines (IBM)"); "" otherwise."""
-    if not (name.isupper() and 2 <= len(name) <= 6 and text[max(0, start - 2):start].rstrip().endswith("(")):
-        return ""
-    before = text[max(0, start - 120):start]
+    if not (name.isupper() and 2 <= len(name) <= 6 and re.search(r"(?:\(|,? or)\s*$", text[max(0, start - 5):start])):
+        return ""  # "... Services (CLPS)", "hypersensitivity pneumonitis, or HP"
+    before = re.sub(r"(?:\(|,? or)\s*$", "", text[max(0, start - 120):start])
     words = [m for m in re.finditer(r"[A-Za-z][\w'’-]*", before)
              if m.group().lower() not in ("of", "and", "for", "the", "on", "in")]
     if len(words) < len(name) or "".join(w.group()[0].upper() for w in words[-len(name):]) != name:
@@ -365,15 +365,16 @@ def _spelled_out(name: str, text: str, start: int) -> str:
 
 
 def _acronyms_of_other_things(g: Gazetteers, text: str) -> frozenset:
-    """The acronyms a text defines, in brackets after the words they abbreviate, as something other
+    """The acronyms a text defines, in brackets or after ", or" following the words they abbreviate, as something other
     than the listed company of the same letters: "Commercial Lunar Payload Services (CLPS)" makes
     every "CLPS" in the article the programme, never CLPS Inc.; "International Business Machines
     (IBM)" defines the company itself and is kept."""
     found = set()
-    for m in re.finditer(r"\(\s*([A-Z]{2,6})\s*\)", text):
-        acronym = m.group(1)
+    for m in re.finditer(r"\(\s*([A-Z]{2,6})\s*\)|,? or ([A-Z]{2,6})\b", text):
+        group = 1 if m.group(1) else 2
+        acronym = m.group(group)
         company = g.companies.get(fold(acronym))
-        spelled = _spelled_out(acronym, text, m.start(1))
+        spelled = _spelled_out(acronym, text, m.start(group))
         if company and spelled and g.companies.get(fold(re.sub(SUFFIXED + "+$", "", spelled))) is not company:
             found.add(acronym)
     return frozenset(found)
@@ -450,7 +451,8 @@ def extract_entities(text: str, pieces) -> Analysis:
             words = m.text.split()
             words = words[sum(_lead(words)):]
             if len(words) >= 2 and fold(" ".join(words)) not in g.orgs and not _is_big_place(g, " ".join(words)) \
-                    and _can_be_a_name(g, words) and not INSTITUTION_END.search(words[-1]):
+                    and _can_be_a_name(g, words) and not INSTITUTION_END.search(words[-1]) \
+                    and not _listed_not_named(g, words):
                 full = " ".join(words)
                 if full not in people:
                     people[full] = Person(full, roles.get((m.start, m.end), ""), m.start)
@@ -480,6 +482,12 @@ def extract_entities(text: str, pieces) -> Analysis:
                 facts.append(Found("organization", g.orgs.get(folded, m.text), m.text, m.start, m.end,
                                    {"evidence": "model"}, 0.6))
                 continue
+            if len(name_words) >= 2 and _listed_not_named(g, name_words) \
+                    and (company := _company(g, name, text, start, start + len(name), "", defined)):
+                facts.append(Found("organization", company.name, name, start, start + len(name),
+                                   {"evidence": "company"}, 0.8))  # "Northrop Grumman" read as a person
+                facts.append(_ticker(company, m, "company name"))
+                continue
             if not _can_be_a_name(g, name_words) or re.search(r"[a-z,;:] The $", text[max(0, m.start - 6):m.start]):
                 continue  # "... as did The Dragon Waiting": a capitalised "The" within a sentence starts a title
             if len(words) == 1 and m.text not in surnames \
@@ -490,12 +498,6 @@ def extract_entities(text: str, pieces) -> Analysis:
                 continue
             if folded in g.orgs:
                 facts.append(Found("organization", g.orgs[folded], m.text, m.start, m.end, confidence=0.6))
-                continue
-            if len(name_words) >= 2 and name not in people \
-                    and (company := _company(g, name, text, start, start + len(name), "", defined)):
-                facts.append(Found("organization", company.name, name, start, start + len(name),
-                                   {"evidence": "company"}, 0.8))  # "Northrop Grumman" read as a person
-                facts.append(_ticker(company, m, "company name"))
                 continue
             if len(name_words) == 1 and _is_big_place(g, name):
                 facts.extend(_place(g, m, confidence=0.6))
@@ -632,6 +634,13 @@ def _can_be_a_name(g: Gazetteers, words: list[str]) -> bool:
         return False
     first = g.companies.get(fold(words[0]))
     return not (len(words) >= 2 and first is not None and not first.flags)  # "Nintendo Switch", "Apple Watch"
+
+
+def _listed_not_named(g: Gazetteers, words: list[str]) -> bool:
+    """Whether words read as a person's name are a listed company's whole name that starts with no
+    given name ("Lockheed Martin", "Northrop Grumman"; "Martin Marietta" could be a person)."""
+    company = g.companies.get(fold(" ".join(words)))
+    return company is not None and not company.flags and words[0] not in g.first_names
 
 
 def _everyday_phrase(g: Gazetteers, words: list[str]) -> bool:

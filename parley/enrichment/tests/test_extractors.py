@@ -267,9 +267,9 @@ def test_products_works_and_phrases_the_recogniser_calls_people_are_not_people()
 def test_an_institution_the_recogniser_calls_a_person_is_an_organisation():
     found = kinds("Scientists at the Jet Propulsion Laboratory mapped Titan.", [("Jet Propulsion Laboratory", "PERSON")])
     assert "person" not in found and found["organization"] == {"Jet Propulsion Laboratory"}
-    text = "Fighters of the Free Syrian Army met staff of Balmond Studio and fans of Penn State."
-    found = kinds(text, [("Free Syrian Army", "PERSON"), ("Balmond Studio", "PERSON"), ("Penn State", "PERSON")])
-    assert "person" not in found and found["organization"] == {"Free Syrian Army", "Balmond Studio", "Penn State"}
+    text = "Fighters of the Free Syrian Army met staff of Balmond Studio and fans of Boise State."
+    found = kinds(text, [("Free Syrian Army", "PERSON"), ("Balmond Studio", "PERSON"), ("Boise State", "PERSON")])
+    assert "person" not in found and found["organization"] == {"Free Syrian Army", "Balmond Studio", "Boise State"}
 
 
 def test_a_surname_the_recogniser_calls_a_place_is_the_person():
@@ -466,3 +466,27 @@ def test_an_organisation_named_like_a_person_is_a_person_only_when_its_words_can
     analysis_found = kinds(text, [("Chris Pine", "ORG"), ("Forest Hill", "ORG"), ("Mayo Clinic", "ORG"),
                                   ("Door & Window", "ORG")])
     assert analysis_found.get("person") == {"Chris Pine"}
+
+
+def test_a_company_known_by_its_brand_links_to_its_ticker_and_a_brand_that_is_a_word_needs_evidence():
+    """Ensure the brand in a listed company's name ("Logitech" of Logitech International) links to
+    its ticker, while a brand that is also a word ("Delta") needs company evidence."""
+    assert "LOGI" in {f.key for f in facts("Logitech sold more mice to gamers this year.", "ticker")}
+    assert "DAL" not in {f.key for f in facts("The river delta flooded, and Delta was the only word on the sign.",
+                                                 "ticker")}
+    text = "Shares of Delta rose 3% after the airline raised its forecast."
+    assert "DAL" in kinds(text, [("Delta", "ORG")]).get("ticker", set())
+
+
+def test_a_listed_company_read_as_a_person_is_the_company_and_a_number_before_a_name_is_a_model():
+    text = "Boeing, Lockheed Martin and Northrop Grumman bid. The 300 HP engine and the 737 Max flew."
+    found = kinds(text, [("Boeing", "ORG"), ("Lockheed Martin", "PERSON"), ("Northrop Grumman", "PERSON"),
+                         ("HP", "ORG"), ("Max", "PERSON")])
+    assert "person" not in found
+    assert {"LMT", "NOC", "BA"} <= found["ticker"] and "HPQ" not in found["ticker"]
+
+
+def test_an_acronym_defined_after_or_is_no_ticker():
+    text = "Doctors found hypersensitivity pneumonitis, or HP, in the patient. HP is an allergic reaction."
+    found = kinds(text, [("HP", "ORG"), ("HP", "ORG")])
+    assert "HPQ" not in found.get("ticker", set())
