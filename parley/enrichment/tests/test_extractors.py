@@ -288,11 +288,11 @@ def test_products_the_recogniser_calls_organisations_are_not_organisations():
 def test_every_mention_of_a_name_takes_the_kind_most_of_its_labels_say():
     """Ensure a name the recogniser calls a person twice and an organisation three times is an
     organisation throughout, not a person with a page."""
-    text = ("Zentrix launched a rocket. Zentrix said it would fly again. Zentrix hired engineers. "
-            "Investors cheered Zentrix. Zentrix rose.")
-    found = kinds(text, [("Zentrix", "ORG"), ("Zentrix", "PERSON"), ("Zentrix", "ORG"), ("Zentrix", "PERSON"),
-                         ("Zentrix", "ORG")])
-    assert found == {"organization": {"Zentrix"}}
+    text = ("Zentrix Orbital launched a rocket. Zentrix Orbital said it would fly again. Zentrix Orbital hired "
+            "engineers. Investors cheered Zentrix Orbital. Zentrix Orbital rose.")
+    name = "Zentrix Orbital"
+    found = kinds(text, [(name, "ORG"), (name, "PERSON"), (name, "ORG"), (name, "PERSON"), (name, "ORG")])
+    assert found == {"organization": {name}}
 
 
 def test_an_organisation_span_that_runs_on_is_cut_and_a_bare_suffix_is_nothing():
@@ -409,8 +409,12 @@ def test_a_full_name_without_a_given_name_role_or_title_is_only_also_mentioned()
 
 def test_a_short_acronym_no_list_knows_is_no_organisation_unless_the_article_spells_it_out():
     text = "The monitor's RGB panel impressed. The National Safety Council (NSC) praised it."
-    found = kinds(text, [("RGB", "ORG"), ("National Safety Council", "ORG"), ("NSC", "ORG")])
-    assert "RGB" not in found.get("organization", set()) and "NSC" in found.get("organization", set())
+    from parley.enrichment.extractors.entities import extract_entities
+
+    analysis = extract_entities(text, recognised(text, [("RGB", "ORG"), ("National Safety Council", "ORG"),
+                                                        ("NSC", "ORG")]))
+    orgs = {(f.text, f.key) for f in analysis.facts if f.kind == "organization"}
+    assert orgs == {("National Safety Council", "National Safety Council"), ("NSC", "National Safety Council")}
 
 
 def test_a_place_only_the_recogniser_found_needs_a_name_that_says_it_is_a_place():
