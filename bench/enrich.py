@@ -21,6 +21,7 @@ Besides precision and recall, each split reports forbidden items found (the labe
     python bench/enrich.py                        # speed, the dev split, seed
     python bench/enrich.py --split round3-test    # the held-out split (score it once, at the end)
     python bench/enrich.py --no-speed --show --split dev test round2-dev   # quality only, every miss and error
+    python bench/enrich.py --no-speed --english --split round3-test         # English articles only
 """
 import argparse
 import json
@@ -146,14 +147,22 @@ def calibration() -> None:
         print(f"| {category} | {evidence} | {conf:.2f} | {len(rows)} | {sum(rows) / len(rows):.2f} |")
 
 
-def quality(split: str, show: bool) -> None:
+def quality(split: str, show: bool, english: bool = False) -> None:
+    from parley.enrichment.language import is_english
+
     folder, part = SPLITS[split]
     names = json.loads((LABELS / folder / "split.json").read_text())[part]
     labels = {}
+    left_out = 0
     for path in sorted((LABELS / folder / part).glob("*.json")):
         label = json.loads(path.read_text())
         source = label.get("source") or f"aeb:{label['aeb']}"
+        if english and not is_english(source_text(source)):
+            left_out += 1
+            continue
         labels[source] = (path.name, label)
+    if left_out:
+        print(f"\n({split}: {left_out} labelled articles not in English left out, as --english asks)")
     texts = [source_text(s) for s in labels]
     results = extract(texts)
     totals = {c: [0, 0, 0, 0] for c in CATEGORIES}  # tp, fn, right, fp
@@ -189,7 +198,7 @@ def quality(split: str, show: bool) -> None:
             t[3] += result["fp"]
             if show and (result["missing"] or result["wrong"]):
                 print(f"  {name} {category}: missing {result['missing']} wrong {result['wrong']}")
-    extra = sorted(set(names) - set(labels))
+    extra = [] if english else sorted(set(names) - set(labels))
     print(f"\nQuality on the {split} split: {len(labels)} labelled articles"
           + (f" ({len(extra)} named in split.json have no label)" if extra else "")
           + f"; forbidden items found: {forbidden} ({forbidden / max(1, len(labels)):.2f} an article)")
@@ -233,11 +242,13 @@ def main() -> None:
     parser.add_argument("--split", nargs="+", default=["dev"], choices=sorted(SPLITS))
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--show", action="store_true", help="list every missed and wrong item")
+    parser.add_argument("--english", action="store_true",
+                        help="score only the articles in English (Parley extracts entities from English only)")
     args = parser.parse_args()
     if not args.no_speed:
         speed()
     for split in args.split:
-        quality(split, args.show)
+        quality(split, args.show, args.english)
     calibration()
     seed()
 
