@@ -16,7 +16,7 @@ from parley.articles.models import Article
 from parley.enrichment import language
 from parley.enrichment.corrections import apply_corrections
 from parley.enrichment.extractors import Found
-from parley.enrichment.extractors.entities import extract_entities
+from parley.enrichment.extractors.entities import extract_entities, kept
 from parley.enrichment.extractors.money import extract_money
 from parley.enrichment.extractors.quotes import extract_quotes
 from parley.enrichment.extractors.rules import Rule, apply_rules, rules_from
@@ -46,8 +46,10 @@ def extract(texts: list[str], rules: dict[str, Rule] | None = None) -> list[list
         pieces = next(parsed)
         analysis = extract_entities(text, pieces)
         explicit = {f.key for f in found if f.kind == "ticker"}
-        found += [f for f in analysis.facts if not (f.kind == "ticker" and f.key in explicit and f.confidence < 0.9)]
-        found += extract_quotes(text, pieces, analysis)
+        quotes = extract_quotes(text, pieces, analysis)
+        found += [f for f in kept(analysis.facts, quotes)
+                  if not (f.kind == "ticker" and f.key in explicit and f.confidence < 0.9)]
+        found += quotes
         out.append(apply_rules(text, sorted(found, key=lambda f: (f.start, f.kind)), rules))
     return out
 

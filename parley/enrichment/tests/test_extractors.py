@@ -494,3 +494,16 @@ def test_an_acronym_defined_after_or_is_no_ticker():
     text = "Doctors found hypersensitivity pneumonitis, or HP, in the patient. HP is an allergic reaction."
     found = kinds(text, [("HP", "ORG"), ("HP", "ORG")])
     assert "HPQ" not in found.get("ticker", set())
+
+
+def test_an_unsure_organisation_is_kept_only_as_a_quotes_speaker():
+    """Ensure one-word organisations only the recogniser found (right less than half the time) are
+    left out, unless a quote names one its speaker ("the DEA said")."""
+    from parley.enrichment.extractors import Found
+    from parley.enrichment.extractors.entities import extract_entities, kept
+
+    text = '"We seized the drugs," Zorbex said. The MacBook team shipped.'
+    analysis = extract_entities(text, recognised(text, [("Zorbex", "ORG"), ("MacBook", "ORG")]))
+    quotes = [Found("quote", "Zorbex", "We seized the drugs,", 1, 21, {"speaker": "Zorbex"}, 0.8)]
+    assert {f.key for f in kept(analysis.facts, quotes) if f.kind == "organization"} == {"Zorbex"}
+    assert not [f for f in kept(analysis.facts, []) if f.kind == "organization"]
