@@ -26,7 +26,7 @@ from parley.enrichment.models import Enrichment, Fact, FactCorrection, NameRule,
 
 log = logging.getLogger("parley.enrichment")
 
-VERSION = 4  # bump when extractors change: workers then re-enrich every article in the background
+VERSION = 5  # bump when extractors change: workers then re-enrich every article in the background
 MAX_CHARS = 100_000  # longer bodies are enriched up to here (about 15 s of parsing), and the article says so
 BATCH = 16  # articles parsed together by a worker
 TEXT_RULES = [extract_explicit_tickers, extract_money, extract_topics]
