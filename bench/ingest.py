@@ -43,11 +43,11 @@ from feedfarm import make_feed, run_reader, serve  # noqa: E402
 
 from parley.articles.models import Article  # noqa: E402
 from parley.articles.services import ArticleDraft  # noqa: E402
+from parley.jobs.worker import DEFAULT_BATCH  # noqa: E402
 from parley.sources.checker import Checker, default_processes  # noqa: E402
 from parley.sources.ingest import with_full_text  # noqa: E402
 from parley.sources.models import Source  # noqa: E402
 from parley.sources.tests.faultserver import FaultServer  # noqa: E402
-from parley.sources.worker import DEFAULT_BATCH  # noqa: E402
 
 FEEDS, ENTRIES = 200, 50
 BATCH = DEFAULT_BATCH  # what `parley worker` claims at a time

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "parley.enrichment",
     "parley.following",
     "parley.api",
+    "parley.jobs",
 ]
 
 MIDDLEWARE = [

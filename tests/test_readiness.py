@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from parley.cache import CacheUnavailable, TolerantRedisCache
+from parley.jobs.worker import Worker
 from parley.outgoing.models import Mail
 from parley.sources.models import WorkerBeat
-from parley.sources.worker import Worker
 from tests.test_many_machines import redis_url  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db

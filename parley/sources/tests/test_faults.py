@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from parley.articles.models import Article
+from parley.jobs.worker import Worker
 from parley.sources.fetch import MAX_RETRY_AFTER, FetchError, fetch, retry_after
 from parley.sources.models import FetchLog, Source
 from parley.sources.tests.faultserver import FaultServer, MiB
-from parley.sources.worker import Worker
 
 DEADLINE = 2.0
 MARGIN = 1.5  # seconds past the deadline a fetch may take to give up (thread wake-ups, a loaded CI machine)

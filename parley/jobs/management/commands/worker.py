@@ -1,8 +1,8 @@
-"""`parley worker`: keep sources fresh (run as many as you like, on one machine or many)."""
+"""`parley worker`: keep sources fresh and run the background jobs (run as many as you like, on one machine or many)."""
 from django.core.management.base import BaseCommand
 
+from parley.jobs.worker import DEFAULT_BATCH, Worker
 from parley.sources.checker import default_processes
-from parley.sources.worker import DEFAULT_BATCH, Worker
 
 
 class Command(BaseCommand):

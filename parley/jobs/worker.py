@@ -1,4 +1,5 @@
-"""The worker loop: claim due sources, check them, enrich new articles, sleep until the next one is due."""
+"""The worker loop: claim due sources, check them, then run the other background jobs (parley.jobs.registry),
+and sleep until the next source is due."""
 import logging
 import signal
 import time
@@ -6,27 +7,19 @@ import time
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from parley.accounts.ratelimit import prune as prune_rate_slots
-from parley.discussion.ranking import prune_heat
-from parley.enrichment.services import enrich_pending
-from parley.following.digest import send_due as send_digests
-from parley.following.events import process_events
-from parley.following.events import prune as prune_events
-from parley.outgoing.delivery import deliver as deliver_mail
-from parley.outgoing.delivery import prune as prune_mail
+from parley.jobs.registry import BY_NAME, Runner
 from parley.outgoing.sender import MailSender
 from parley.sources.checker import Checker
 from parley.sources.ingest import claim_due, new_worker_id
 from parley.sources.models import Source, WorkerBeat
 
-log = logging.getLogger("parley.sources")
+log = logging.getLogger("parley.jobs")
 IDLE_SLEEP = 30.0  # seconds; a newly added source waits at most this long
 # Sources claimed at a time. Reading processes work ahead only within a batch, so a larger one keeps
 # them busier (bench/ingest.py: 25 beat 10 by about 6%); 25 checks still fit the default lease.
 DEFAULT_BATCH = 25
 ERROR_SLEEP = 5.0  # seconds to wait after the database itself failed, before trying again
 EVENT_POLL = 2.0  # seconds: how often an idle worker delivers notifications (replies should feel live)
-DIGEST_EVERY = 600.0  # seconds between looks for due digests (`parley digest` from cron does the same)
 BEAT_EVERY = 30.0  # seconds between heartbeats of an idle worker
 
 
@@ -38,7 +31,7 @@ class Worker:
         self.id = new_worker_id()
         self.stopping = False
         self.checker = Checker(processes)
-        self.digests_checked = 0.0
+        self.jobs = Runner(batch)
         self.beaten = 0.0
         self.started_at = timezone.now()
 
@@ -93,7 +86,7 @@ class Worker:
         return checked
 
     def _round(self, once: bool) -> tuple[int, int]:
-        """Check the sources due now, then enrich a batch; return (sources checked, articles enriched)."""
+        """Check the sources due now, then run the jobs that are due; return (sources checked, items the jobs handled)."""
         close_old_connections()
         sources = claim_due(self.id, self.batch)
         self._beat(f"checking {len(sources)} sources" if sources else "enriching and delivering")
@@ -104,24 +97,8 @@ class Worker:
             if time.monotonic() - self.beaten > BEAT_EVERY:
                 self._beat(f"checking sources ({checked} of {len(sources)} done)")
             log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
-        prune_rate_slots()  # expired rate-limit slots and Heat rows too cold to rank: indexed deletes
-        prune_heat()
-        try:
-            enriched = enrich_pending(self.batch * 5)
-        except DatabaseError:
-            raise
-        except Exception:  # one article the pipeline cannot take must not stop gathering
-            log.exception("worker %s: enrichment failed", self.id)
-            enriched = 0
-        delivered = process_events()  # notifications: after enrichment, so new articles reach followers
-        if time.monotonic() - self.digests_checked > DIGEST_EVERY:
-            self.digests_checked = time.monotonic()
-            send_digests()
-            prune_events()
-            prune_mail()
-        if once:
-            delivered += deliver_mail()
-        return checked, enriched + delivered
+        handled = self.jobs.run_due(once)  # enrichment, notifications, digests, pruning; each isolated
+        return checked, handled
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -133,6 +110,6 @@ class Worker:
             if time.monotonic() - polled > EVENT_POLL:
                 polled = time.monotonic()
                 try:
-                    process_events()
+                    self.jobs.run(BY_NAME["notify"])
                 except DatabaseError:
                     log.exception("worker %s: could not deliver notifications", self.id)
