@@ -12,7 +12,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from parley.articles.cleaning import domain_of
-from parley.articles.models import url_for
+from parley.discussion.mentions import profile_url
 
 
 def time_tag(value, with_time=True):
@@ -62,11 +62,6 @@ def source_tag(article, link: bool = True, css: str = ""):
         return Markup(f'<a{cls} href="{outlet.get_absolute_url()}">{name}</a>' if link else f"<span{cls}>{name}</span>")
     domain = domain_of(getattr(article, "url", "") or "")
     return Markup(f'<span class="domain">{escape(domain)}</span>') if domain else Markup("")
-
-
-def profile_url(username: str) -> str:
-    """Return a reader's profile path (comment threads print hundreds of these)."""
-    return url_for("profile", username)
 
 
 def url(name, *args, **kwargs):

@@ -15,10 +15,10 @@ from parley.accounts.models import Profile
 from parley.accounts.ratelimit import Limit, check_all
 from parley.accounts.setup import MODERATORS
 from parley.articles.models import Article
+from parley.discussion import signals
+from parley.discussion.mentions import TooManyMentions, mentions_after_edit, render_comment
 from parley.discussion.models import Comment, Flag, ModerationAction, Participation, Vote
 from parley.discussion.ranking import rebuild_heat, refresh_heat
-from parley.following import events
-from parley.following.mentions import TooManyMentions, mentions_after_edit, render_comment
 
 MAX_COMMENT_CHARS = 10_000
 # Replies deeper than this continue at this depth, so threads stay readable on a phone.
@@ -151,7 +151,7 @@ def post_comment(user, article: Article, text: str, parent: Comment | None = Non
         body_markdown=text, body_html=rendered.html, mentions=rendered.keys, created_at=at or timezone.now(),
     )
     _count(comment, +1)
-    events.comment_posted(comment)  # replies, mentions and followers are told by a worker
+    signals.comment_posted.send(sender=Comment, comment=comment)  # following queues who is told
     comment.unknown_mentions = rendered.unknown
     return comment
 
@@ -199,7 +199,7 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
         comment.edited_at = now
     comment.save(update_fields=["body_markdown", "body_html", "mentions", "edited_at"])
     _touch(comment.article_id)
-    events.comment_edited(comment)
+    signals.comment_edited.send(sender=Comment, comment=comment)
     comment.unknown_mentions = rendered.unknown
     return comment
 
@@ -212,7 +212,7 @@ def delete_comment(user, comment: Comment) -> Comment:
     comment.is_deleted, comment.body_markdown, comment.body_html = True, "", ""
     comment.save(update_fields=["is_deleted", "body_markdown", "body_html"])
     _count(comment, -1)
-    events.withdraw(comment)
+    signals.comment_withdrawn.send(sender=Comment, comment=comment)
     return comment
 
 
@@ -317,7 +317,7 @@ def hide_comment(moderator, comment: Comment, reason: str) -> ModerationAction:
     comment.save(update_fields=["is_hidden"])
     if not comment.is_deleted:
         _count(comment, -1)
-    events.withdraw(comment)  # a hidden comment notifies no one, before or after delivery
+    signals.comment_withdrawn.send(sender=Comment, comment=comment)  # a hidden comment notifies no one
     _resolve_flags(comment)
     return ModerationAction.objects.create(moderator=moderator, action=ModerationAction.HIDE, comment=comment,
                                            target_user_id=comment.author_id, reason=reason)
@@ -358,7 +358,7 @@ def suspend_user(moderator, user, reason: str) -> ModerationAction:
         raise Conflict(f"{user.username} is already suspended.")
     profile.suspended_at, profile.suspended_reason = timezone.now(), reason
     profile.save(update_fields=["suspended_at", "suspended_reason"])
-    events.withdraw_from(user)  # their unread replies and mentions reach no one now
+    signals.author_suspended.send(sender=Comment, user=user)  # their unread replies and mentions reach no one
     return ModerationAction.objects.create(moderator=moderator, action=ModerationAction.SUSPEND,
                                            target_user=user, reason=reason)
 

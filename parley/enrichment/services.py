@@ -23,6 +23,7 @@ from parley.enrichment.extractors.rules import Rule, apply_rules, rules_from
 from parley.enrichment.extractors.tickers import extract_explicit_tickers
 from parley.enrichment.extractors.topics import extract_topics
 from parley.enrichment.models import Enrichment, Fact, FactCorrection, NameRule, Subject, slug_of, subjects_of
+from parley.enrichment.signals import article_understood
 
 log = logging.getLogger("parley.enrichment")
 
@@ -74,10 +75,8 @@ def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
             Subject.objects.bulk_create(subjects_of(article, facts))
         state, created = Enrichment.objects.update_or_create(article=article, defaults=defaults)
         if created and found is not None:
-            # Followers hear of a new article once its subjects are known (parley.following.events).
-            from parley.following.events import article_understood
-
-            article_understood(article)
+            # Followers hear of a new article once its subjects are known (parley.following listens).
+            article_understood.send(sender=Enrichment, article=article)
     return state
 
 

@@ -7,7 +7,16 @@ class FollowingConfig(AppConfig):
     verbose_name = "Following and notifications"
 
     def ready(self):
+        """Listen to the apps below: following acts on what they announce, they never call it."""
+        from parley.discussion import signals as discussion
         from parley.enrichment.corrections import fact_withdrawn
-        from parley.following.events import on_fact_withdrawn
+        from parley.enrichment.signals import article_understood
+        from parley.following import events
 
-        fact_withdrawn.connect(on_fact_withdrawn, dispatch_uid="parley.following.on_fact_withdrawn")
+        for signal, receiver in ((fact_withdrawn, events.on_fact_withdrawn),
+                                 (article_understood, events.on_article_understood),
+                                 (discussion.comment_posted, events.on_comment_posted),
+                                 (discussion.comment_edited, events.on_comment_edited),
+                                 (discussion.comment_withdrawn, events.on_comment_withdrawn),
+                                 (discussion.author_suspended, events.on_author_suspended)):
+            signal.connect(receiver, dispatch_uid=f"parley.following.{receiver.__name__}")

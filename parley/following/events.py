@@ -19,9 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from parley.accounts.models import Block, Profile
+from parley.discussion.mentions import render_comment
 from parley.discussion.models import Comment
 from parley.enrichment.models import Subject
-from parley.following.mentions import render_comment
 from parley.following.models import Event, Follow, Notification, Preferences
 
 log = logging.getLogger("parley.following")
@@ -132,6 +132,26 @@ def on_fact_withdrawn(sender, article, kind: str, key: str, **kwargs) -> None:
     """parley.enrichment.corrections.fact_withdrawn: a corrected fact notifies no more."""
     if kind in NOTIFYING_SUBJECTS:
         withdraw_subject(article, kind, key)
+
+
+def on_comment_posted(sender, comment: Comment, **kwargs) -> None:
+    comment_posted(comment)
+
+
+def on_comment_edited(sender, comment: Comment, **kwargs) -> None:
+    comment_edited(comment)
+
+
+def on_comment_withdrawn(sender, comment: Comment, **kwargs) -> None:
+    withdraw(comment)
+
+
+def on_author_suspended(sender, user, **kwargs) -> None:
+    withdraw_from(user)
+
+
+def on_article_understood(sender, article, **kwargs) -> None:
+    article_understood(article)
 
 
 def withdraw_from(user) -> int:

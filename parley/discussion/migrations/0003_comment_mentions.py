@@ -7,7 +7,7 @@ def fill_mentions(apps, schema_editor):
     """Record the names each live comment mentions now, so its edits count from them."""
     from parley.discussion.markdown import render_markdown
     from parley.accounts.ratelimit import account_key
-    from parley.following.mentions import names_in
+    from parley.discussion.mentions import names_in
 
     Comment = apps.get_model("discussion", "Comment")
     batch = []

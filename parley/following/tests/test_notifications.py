@@ -4,8 +4,8 @@ import pytest
 
 from parley.accounts.models import Block
 from parley.discussion import services
+from parley.discussion.mentions import MAX_MENTIONS
 from parley.discussion.services import DiscussionError
-from parley.following.mentions import MAX_MENTIONS
 from parley.following.models import Event, Follow, Notification, Preferences
 
 pytestmark = pytest.mark.django_db

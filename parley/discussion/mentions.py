@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from parley.accounts.models import Profile
 from parley.accounts.ratelimit import account_key
+from parley.articles.models import url_for
 from parley.discussion.markdown import render_markdown
-from parley.jinja import profile_url
 
 # Django user names: letters, digits and @.+-_. A name follows a space or punctuation, never a
 # letter (an e-mail address) or a slash (a URL), and does not end with the sentence's full stop.
@@ -23,6 +23,11 @@ class Rendered:
     mentioned: list = field(default_factory=list)  # [(user id, username)] of readers who exist
     unknown: list = field(default_factory=list)  # names no reader has
     keys: list = field(default_factory=list)  # every name's key, known or not (what the limit counts)
+
+
+def profile_url(username: str) -> str:
+    """Return a reader's profile path (comment threads print hundreds of these)."""
+    return url_for("profile", username)
 
 
 def _clean(name: str) -> str:

@@ -1,0 +1,11 @@
+"""What discussion announces, for the apps above it to act on (following queues notifications).
+
+Each is sent inside the transaction that made the change, so a receiver's writes commit or roll
+back with it; discussion itself never imports its listeners.
+"""
+from django.dispatch import Signal
+
+comment_posted = Signal()  # comment: a new visible comment
+comment_edited = Signal()  # comment: its text changed (mentions it added may be told)
+comment_withdrawn = Signal()  # comment: hidden or deleted, so what it told is taken back
+author_suspended = Signal()  # user: a suspended reader's unread replies and mentions reach no one
