@@ -17,5 +17,4 @@ urlpatterns = [
          auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
          name="password_reset_confirm"),
     path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("u/<str:username>/", views.profile, name="profile"),
 ]

@@ -3,8 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.models import User
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +16,6 @@ LOGIN_PER_IP = Limit(4, 60, "4 sign-in attempts a minute")
 LOGIN_PER_ACCOUNT = Limit(4, 60, "4 sign-in attempts a minute for one account")
 SIGNUPS_PER_IP = Limit(5, 3600, "5 sign-ups an hour from one address")
 RESETS_PER_IP = Limit(5, 3600, "5 password resets an hour from one address")
-PROFILE_COMMENTS = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -79,23 +77,9 @@ def signup(request):
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if user.email:
-                from parley.following.mail import send_verification
+                from parley.accounts.mail import send_verification
 
                 send_verification(user)
                 messages.info(request, f"We sent a confirmation link to {user.email}; open it to get digests.")
             return redirect(safe_next(request))
     return render(request, "registration/signup.html", {"form": form})
-
-
-def profile(request, username):
-    """Show a reader's profile and their latest visible comments."""
-    from parley.discussion.models import Comment
-
-    person = get_object_or_404(User, username=username)
-    comments = Comment.objects.visible().filter(author=person).select_related("article").order_by("-created_at")
-    from parley.accounts.models import Block
-
-    blocked = request.user.is_authenticated and Block.objects.filter(blocker=request.user, blocked=person).exists()
-    return render(request, "accounts/profile.html", {
-        "person": person, "comments": comments[:PROFILE_COMMENTS], "total": comments.count(), "blocked": blocked,
-    })

@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<int:pk>/vote", views.vote, name="comment-vote"),
     path("c/<int:pk>/flag", views.flag, name="comment-flag"),
     path("most-discussed", views.most_discussed_page, name="most-discussed"),
+    path("u/<str:username>/", views.profile, name="profile"),
     path("most-discussed/feed.rss", feeds.MostDiscussedRss(), name="most-discussed-rss"),
     path("most-discussed/feed.atom", feeds.MostDiscussedAtom(), name="most-discussed-atom"),
     path("active", views.active, name="active"),

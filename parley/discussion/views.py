@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from parley.accounts.models import Block
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
 from parley.articles.views import id_param, listing_page
@@ -16,6 +17,8 @@ from parley.discussion.models import Comment, ModerationAction
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
 from parley.discussion.services import DiscussionError, is_moderator
 from parley.discussion.threads import comment_location
+
+PROFILE_COMMENTS = 50  # a profile lists this many of the reader's latest comments
 
 MODERATION_LOG_PAGE = 100
 QUEUE_SIZE = 100
@@ -175,3 +178,13 @@ def most_discussed_page(request):
 def active(request):
     """Show discussed articles, latest comment first."""
     return render(request, "discussion/active.html", listing_page(request, Article.objects.active(), "last_activity_at"))
+
+
+def profile(request, username):
+    """Show a reader's profile and their latest visible comments."""
+    person = get_object_or_404(User, username=username)
+    comments = Comment.objects.visible().filter(author=person).select_related("article").order_by("-created_at")
+    blocked = request.user.is_authenticated and Block.objects.filter(blocker=request.user, blocked=person).exists()
+    return render(request, "accounts/profile.html", {
+        "person": person, "comments": comments[:PROFILE_COMMENTS], "total": comments.count(), "blocked": blocked,
+    })

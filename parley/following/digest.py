@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from parley.following import mail
+from parley.accounts import mail
 from parley.following.feed import my_feed
 from parley.following.inbox import describe_all, target_url
 from parley.following.models import Digest, Notification, Preferences

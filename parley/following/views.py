@@ -16,12 +16,13 @@ from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from parley.accounts import mail
 from parley.accounts.models import Block, Profile
 from parley.accounts.ratelimit import Limit, check_all
 from parley.accounts.views import safe_next
 from parley.articles.queries import Cursor
 from parley.articles.views import id_param, page_number, pager_links
-from parley.following import follows, mail
+from parley.following import follows, tokens
 from parley.following.feed import my_feed
 from parley.following.forms import ImportForm, SettingsForm
 from parley.following.inbox import describe_all, inbox_page, mark_read, target_url
@@ -128,7 +129,7 @@ def feed_page(request):
 def _private_url(request, prefs: Preferences) -> str | None:
     if not prefs.private_feed:
         return None
-    token = mail.feed_token(request.user, prefs.feed_generation)
+    token = tokens.feed_token(request.user, prefs.feed_generation)
     return request.build_absolute_uri(reverse("private-feed-atom", args=[token]))
 
 
@@ -150,7 +151,7 @@ class PrivateFeedRss(Feed):
     """A reader's feed for feed readers, at a secret URL (no session: feed readers have none)."""
 
     def get_object(self, request, token):
-        owner = mail.feed_owner(token)
+        owner = tokens.feed_owner(token)
         if owner is None:
             raise Http404("This feed link is not valid (it may have been replaced).")
         return owner

@@ -10,9 +10,9 @@ from django.core import mail as outbox
 from django.core import signing
 from django.utils import timezone
 
+from parley.accounts import mail
 from parley.accounts.models import Profile
 from parley.discussion import services
-from parley.following import mail
 from parley.following.digest import send_due
 from parley.following.models import Digest, Follow, Preferences
 

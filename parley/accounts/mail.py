@@ -21,7 +21,6 @@ VERIFY_DAYS = 3
 # Confirmation mails one address receives an hour, whichever accounts ask: a flood of sign-ups naming
 # one victim's address sends them three, not thirty.
 MAILS_PER_ADDRESS = Limit(3, 3600, "3 confirmation mails an hour to one address")
-FEED_SALT = "parley.following.feed"
 
 
 def absolute(path: str) -> str:
@@ -44,26 +43,6 @@ def unsubscribe_user(token: str):
 
 def verify_token(user) -> str:
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=VERIFY_SALT)
-
-
-def feed_token(user, generation: int) -> str:
-    """The secret of a reader's private feed URL; raising the generation revokes older ones."""
-    return signing.Signer(salt=FEED_SALT).sign(f"{user.pk}.{generation}")
-
-
-def feed_owner(token: str):
-    """Return the reader whose current private feed link this is, or None."""
-    from parley.following.models import Preferences
-
-    try:
-        pk, generation = (int(x) for x in signing.Signer(salt=FEED_SALT).unsign(token).split("."))
-    except (signing.BadSignature, ValueError):
-        return None
-    prefs = Preferences.objects.select_related("user").filter(user_id=pk, feed_generation=generation,
-                                                              private_feed=True).first()
-    if prefs is None or not prefs.user.is_active:
-        return None
-    return prefs.user
 
 
 # -- sending -----------------------------------------------------------------------------

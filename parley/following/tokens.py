@@ -1,0 +1,24 @@
+"""The secret in a reader's private feed address: signed, revoked by raising its generation."""
+from django.core import signing
+
+from parley.following.models import Preferences
+
+FEED_SALT = "parley.following.feed"
+
+
+def feed_token(user, generation: int) -> str:
+    """The secret of a reader's private feed URL; raising the generation revokes older ones."""
+    return signing.Signer(salt=FEED_SALT).sign(f"{user.pk}.{generation}")
+
+
+def feed_owner(token: str):
+    """Return the reader whose current private feed link this is, or None."""
+    try:
+        pk, generation = (int(x) for x in signing.Signer(salt=FEED_SALT).unsign(token).split("."))
+    except (signing.BadSignature, ValueError):
+        return None
+    prefs = Preferences.objects.select_related("user").filter(user_id=pk, feed_generation=generation,
+                                                              private_feed=True).first()
+    if prefs is None or not prefs.user.is_active:
+        return None
+    return prefs.user
