@@ -46,6 +46,7 @@ many-machines: install-test
 
 lint: install-test
 	$(BIN)/ruff check parley tests bench conftest.py
+	$(BIN)/lint-imports --no-cache
 
 # Benchmarks print tables; serving ones need wrk (apt-get install wrk). Minutes, not seconds.
 bench: install-test

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "parley.following",
     "parley.api",
     "parley.jobs",
+    "parley.web",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("parley.following.urls")),
     path("", include("parley.accounts.urls")),
     path("", include("parley.discussion.urls")),
+    path("", include("parley.web.urls")),
     path("", include("parley.articles.urls")),
     path("", include("parley.sources.urls")),
     path("", include("parley.enrichment.urls")),

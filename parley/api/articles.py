@@ -6,11 +6,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from parley.api.schemas import ArticleOut, ArticlePage, ErrorOut, OutletOut
-from parley.articles.finder import CAP, Filters, understand
 from parley.articles.models import Article, Outlet
 from parley.articles.queries import Cursor, page_of
 from parley.articles.search import matching_ids
 from parley.enrichment.models import Enrichment, Fact
+from parley.web.finder import CAP, Filters, understand
 
 router = Router(tags=["articles"])
 MAX_LIMIT = 100

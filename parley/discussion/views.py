@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from parley.accounts.models import Block
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
-from parley.articles.views import id_param, listing_page
+from parley.articles.paging import id_param, listing_page
 from parley.discussion import services
 from parley.discussion.models import Comment, ModerationAction
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
-from parley.articles.views import page_number
+from parley.articles.paging import page_number
 from parley.discussion.services import DiscussionError, is_moderator
 from parley.enrichment import corrections
 from parley.enrichment.charts import daily_bars

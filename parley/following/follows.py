@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from parley.articles.models import Article, Outlet, url_for
-from parley.articles.views import id_param
+from parley.articles.paging import id_param
 from parley.discussion.models import Comment
 from parley.enrichment.companies import company, symbol_named
 from parley.enrichment.models import Fact, Subject, slug_of

@@ -20,8 +20,8 @@ from parley.accounts import mail
 from parley.accounts.models import Block, Profile
 from parley.accounts.ratelimit import Limit, check_all
 from parley.accounts.views import safe_next
+from parley.articles.paging import id_param, page_number, pager_links
 from parley.articles.queries import Cursor
-from parley.articles.views import id_param, page_number, pager_links
 from parley.following import follows, tokens
 from parley.following.feed import my_feed
 from parley.following.forms import ImportForm, SettingsForm

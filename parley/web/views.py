@@ -1,4 +1,4 @@
-"""Reading pages: home, article, outlet, search."""
+"""Reading pages that combine the apps: home, article (its discussion and facts), outlet, search."""
 from datetime import date, datetime, time, timedelta
 
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article, Outlet
-from parley.articles.queries import Cursor, page_both_ways
+from parley.articles.paging import listing_page, page_number
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
 from parley.discussion.services import is_moderator, votes_of
@@ -26,33 +26,6 @@ def favicon(request):
     from django.templatetags.static import static
 
     return redirect(static("parley/favicon.svg"), permanent=True)
-
-
-def page_number(request, last: int, name: str = "page") -> int:
-    """A page number from the query string, kept within 1..last; anything that is not a number is 1."""
-    try:
-        return min(max(1, int(request.GET.get(name, "1"))), last)
-    except ValueError:
-        return 1
-
-
-def id_param(raw: str) -> int | None:
-    """A row id from a form or URL value: ASCII digits that fit the database's integer, else None."""
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
-
-
-def pager_links(page) -> dict:
-    """A keyset page's links both ways, as the pager template takes them."""
-    return {"next_cursor": page.older.encode() if page.older else None,
-            "prev_cursor": page.newer.encode() if page.newer else None}
-
-
-def listing_page(request, queryset, field: str = "published_at") -> dict:
-    """The rows of a listing page and its links both ways (?after= older, ?before= newer)."""
-    page = page_both_ways(queryset, Cursor.decode(request.GET.get("after", "")),
-                          Cursor.decode(request.GET.get("before", "")), field=field)
-    return {"articles": page.rows, **pager_links(page)}
 
 
 def _listing(request, queryset, template, extra):
@@ -141,7 +114,7 @@ def outlet_choices() -> list[tuple[str, str]]:
 @anonymous_page_cache
 def search(request):
     """Search that knows finance: a ticker, a company or a person first, then text, with filters."""
-    from parley.articles.finder import Filters, find
+    from parley.web.finder import Filters, find
 
     query = request.GET.get("q", "").strip()[:300]
     page = page_number(request, MAX_SEARCH_PAGE)
