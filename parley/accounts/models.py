@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import OperationalError, models, transaction
 from django.utils import timezone
 
 from parley.accounts.confusables import name_skeletons
@@ -84,7 +84,13 @@ class ApiToken(models.Model):
         now = timezone.now()
         # Recording every use would make every API read a database write; once an hour says enough.
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            try:
+                with transaction.atomic():  # a savepoint: a failure here leaves any outer transaction usable
+                    cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            except OperationalError:
+                # The database is busy (SQLite's writer lock held by others): when a token was last
+                # used is a hint for its owner, never a reason to refuse the request; the next use records it.
+                pass
         return token.user
 
 
