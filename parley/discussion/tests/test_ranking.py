@@ -116,3 +116,18 @@ def test_stale_heat_is_pruned_and_never_read(make_article, reader, now):
     assert Heat.objects.count() == 4
     assert prune_heat(now + timedelta(hours=2)) == 0
     assert prune_heat(later) == 4 and titles(now=later) == []
+
+
+def test_the_candidate_search_widens_when_the_hottest_rows_have_cooled(make_article, reader, now, monkeypatch):
+    """Ensure an article with one fresh comment wins over five whose stored heat is higher but whose
+    comments have all left the window: the first candidates hold no score, so the search must read on."""
+    from parley.discussion import ranking
+    monkeypatch.setattr(ranking, "FIRST_CANDIDATES", 1)  # with limit 1, the first look reads 4 rows
+    people = [reader(f"p{n}") for n in range(6)]
+    for n in range(5):
+        loud = make_article(title=f"Yesterday {n}")
+        for person in people:
+            say(person, loud, now - timedelta(hours=23), n=3)
+    say(people[0], make_article(title="Fresh"), now)
+    later = now + timedelta(hours=2)  # yesterday's comments are 25 hours old: out of the 24-hour window
+    assert [e.article.title for e in most_discussed("24h", limit=1, now=later)] == ["Fresh"]

@@ -271,3 +271,37 @@ def test_one_address_gets_at_most_three_confirmation_mails_an_hour(client):
         client.logout()
     assert User.objects.filter(username__startswith="flood").count() == 10
     assert [m.to for m in outbox.outbox] == [["victim@example.com"]] * 3
+
+
+def test_a_digest_holds_only_the_kinds_the_reader_chose_for_mail(reader):
+    """Ensure a reader who wants replies by mail but mentions in the inbox only gets a digest with
+    the reply and without the mention."""
+    from django.utils import timezone
+
+    from parley.following.digest import compose
+    from parley.following.models import Notification, Preferences
+
+    user = reader("picky", "picky@example.com", verified=True)
+    prefs = Preferences.objects.create(user=user, reply=Preferences.EMAIL, mention=Preferences.INBOX)
+    now = timezone.now()
+    for kind in (Notification.REPLY, Notification.MENTION):
+        Notification.objects.create(user=user, kind=kind, group_key=f"{kind}:1", created_at=now, updated_at=now)
+    held = compose(user, prefs, since=now - timedelta(days=1))["notifications"]
+    assert len(held) == 1 and "repl" in held[0][0].lower()
+
+
+def test_the_next_digest_is_due_at_seven_in_the_readers_own_zone():
+    """Ensure a daily digest is next due at 07:00 tomorrow in the reader's zone and a weekly one at
+    07:00 next Monday there, whatever the server's zone."""
+    import zoneinfo
+    from datetime import datetime
+
+    from parley.following.digest import period_of
+    from parley.following.models import Preferences
+
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    now = datetime(2026, 12, 2, 23, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))  # Thursday 08:30 in Tokyo
+    key, following = period_of(Preferences.DAILY, now, tokyo)
+    assert (key, following) == ("d2026-12-03", datetime(2026, 12, 4, 7, 0, tzinfo=tokyo))
+    key, following = period_of(Preferences.WEEKLY, now, tokyo)
+    assert (key, following) == ("w2026-W49", datetime(2026, 12, 7, 7, 0, tzinfo=tokyo))
