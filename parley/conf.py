@@ -1,9 +1,10 @@
 """The one table of environment variables that configure Parley.
 
 Every setting an operator can change is declared here, with its default and meaning, and this is
-the only place a default is written: `env_str()` and its siblings take it from here. The README
-carries the same table and a test keeps names and defaults in step. `settings.py` reads the
-environment only through `env()`, so an undeclared variable is an error, not a silent default.
+the only place a default is written: `env_str()` and its siblings take it from here. The manual
+(docs/manual.md) carries the same table and a test keeps names and defaults in step.
+`settings.py` reads the environment only through `env()`, so an undeclared variable is an error,
+not a silent default.
 """
 import os
 import secrets
