@@ -7,7 +7,7 @@ export PARLEY_DATA_DIR ?= $(CURDIR)/var
 PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: run test install install-test lint bench clean wheel-check many-machines
+.PHONY: run test test-fast install install-test lint bench clean wheel-check many-machines
 
 $(BIN)/parley: pyproject.toml requirements/nlp-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: install
 # Tests keep their own data folder so they never touch the demo database.
 test: install-test
 	PARLEY_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
+
+# The edit loop: everything but the slow tests (servers, processes, Chromium, corpora): 2 min
+# against 8 on a 2-core machine. CI runs `make test`.
+test-fast: install-test
+	PARLEY_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 # The wheel a user installs, built and run from a fresh environment outside the checkout.
 wheel-check: install-test

@@ -81,3 +81,24 @@ def empty_cache(request):
     clear()
     yield
     clear()
+
+
+# Test files that start servers, processes or Chromium, or walk large corpora: 7 s or more each on
+# a 2-core machine (`pytest --durations=70`). `make test-fast` leaves them and the browser tests out
+# for the edit loop; `make test` and CI run everything.
+SLOW_FILES = {
+    "tests/test_chaos.py", "tests/test_deploy_doc.py", "tests/test_worker_kill.py", "tests/test_article_structure.py",
+    "tests/test_concurrency.py", "tests/test_notify_workers.py", "tests/test_api_contract.py",
+    "tests/test_enrich_beside_writers.py", "tests/test_serve_supervision.py", "tests/test_two_workers.py",
+    "tests/test_many_machines.py", "parley/sources/tests/test_trust.py", "parley/sources/tests/test_reader_properties.py",
+    "parley/sources/tests/test_faults.py", "parley/sources/tests/test_checker.py",
+}
+ROOT = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests `slow` (the browser tests are slow too), so `-m "not slow"` runs the rest."""
+    for item in items:
+        relative = Path(item.path).resolve().relative_to(ROOT).as_posix()
+        if relative in SLOW_FILES or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
