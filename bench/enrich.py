@@ -22,6 +22,7 @@ Besides precision and recall, each split reports forbidden items found (the labe
     python bench/enrich.py --split round3-test    # the held-out split (score it once, at the end)
     python bench/enrich.py --no-speed --show --split dev test round2-dev   # quality only, every miss and error
     python bench/enrich.py --no-speed --english --split round3-test         # English articles only
+    PARLEY_BENCH_ITEMS=1 python bench/enrich.py --no-speed   # also one ITEM line per entity: evidence, confidence, right
 """
 import argparse
 import json
@@ -185,7 +186,7 @@ def quality(split: str, show: bool, english: bool = False) -> None:
                     evidence = best.value.get("evidence") or best.value.get("type") or ""
                     CALIBRATION.append((category, best.confidence, key not in wrong, evidence))
                     if os.environ.get("PARLEY_BENCH_ITEMS"):
-                        print(f"ITEM\t{category}\t{evidence}\t{best.confidence}\t{key not in wrong}\t{key}\t{best.value.get('label', '')}")
+                        print(f"ITEM\t{category}\t{evidence}\t{best.confidence}\t{key not in wrong}\t{key}")
         hits = forbidden_found(facts, label)
         forbidden += len(hits)
         if show and hits:

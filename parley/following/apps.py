@@ -14,9 +14,9 @@ class FollowingConfig(AppConfig):
         from parley.following import events
 
         for signal, receiver in ((fact_withdrawn, events.on_fact_withdrawn),
-                                 (article_understood, events.on_article_understood),
-                                 (discussion.comment_posted, events.on_comment_posted),
-                                 (discussion.comment_edited, events.on_comment_edited),
-                                 (discussion.comment_withdrawn, events.on_comment_withdrawn),
-                                 (discussion.author_suspended, events.on_author_suspended)):
+                                 (article_understood, events.article_understood),
+                                 (discussion.comment_posted, events.comment_posted),
+                                 (discussion.comment_edited, events.comment_edited),
+                                 (discussion.comment_withdrawn, events.withdraw),
+                                 (discussion.author_suspended, events.withdraw_from)):
             signal.connect(receiver, dispatch_uid=f"parley.following.{receiver.__name__}")

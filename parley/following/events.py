@@ -35,23 +35,24 @@ KEEP_DELIVERED = timedelta(days=14)  # delivered events are kept this long (fail
 NOTIFYING_SUBJECTS = ("ticker", "person")
 
 
-def comment_posted(comment: Comment) -> None:
-    """Queue the notifications of a new comment; call inside the transaction that stored it."""
+def comment_posted(sender, comment: Comment, **kwargs) -> None:
+    """Queue the notifications of a new comment (discussion's signal, sent inside the transaction that stored it)."""
     Event.objects.create(kind=Event.COMMENT, article_id=comment.article_id, comment=comment)
 
 
-def comment_edited(comment: Comment) -> None:
-    """Queue the mentions an edit added (a reader mentioned before is not told again)."""
+def comment_edited(sender, comment: Comment, **kwargs) -> None:
+    """Queue the mentions an edit added (a reader mentioned before is not told again): discussion's signal."""
     Event.objects.create(kind=Event.EDIT, article_id=comment.article_id, comment=comment)
 
 
-def article_understood(article) -> None:
-    """Queue the news of a fresh article to the followers of its subjects; call where its subjects are stored."""
+def article_understood(sender, article, **kwargs) -> None:
+    """Queue the news of a fresh article to the followers of its subjects: enrichment's signal, sent
+    inside the transaction that stored them."""
     if not article.date_unknown and article.published_at >= timezone.now() - FRESH:
         Event.objects.create(kind=Event.ARTICLE, article=article)
 
 
-def withdraw(comment: Comment) -> int:
+def withdraw(sender, comment: Comment, **kwargs) -> int:
     """Take back what a comment that was hidden or deleted told: its unread reply and mention
     notifications, and its place in the unread "N new comments" groups it counted in. Return the
     notifications removed or shrunk. Before delivery there is nothing to take back: the worker
@@ -134,27 +135,7 @@ def on_fact_withdrawn(sender, article, kind: str, key: str, **kwargs) -> None:
         withdraw_subject(article, kind, key)
 
 
-def on_comment_posted(sender, comment: Comment, **kwargs) -> None:
-    comment_posted(comment)
-
-
-def on_comment_edited(sender, comment: Comment, **kwargs) -> None:
-    comment_edited(comment)
-
-
-def on_comment_withdrawn(sender, comment: Comment, **kwargs) -> None:
-    withdraw(comment)
-
-
-def on_author_suspended(sender, user, **kwargs) -> None:
-    withdraw_from(user)
-
-
-def on_article_understood(sender, article, **kwargs) -> None:
-    article_understood(article)
-
-
-def withdraw_from(user) -> int:
+def withdraw_from(sender, user, **kwargs) -> int:
     """Remove the unread reply and mention notifications a (now suspended) reader caused."""
     deleted, _ = Notification.objects.filter(actor=user, kind__in=[Notification.REPLY, Notification.MENTION],
                                              read_at__isnull=True).delete()

@@ -12,7 +12,6 @@ class JobState(models.Model):
     last_failed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     failures = models.PositiveIntegerField(default=0)  # failed runs since the last good one
-    handled = models.PositiveBigIntegerField(default=0)  # items handled in the runs recorded (a rough count)
 
     class Meta:
         ordering = ["name"]

@@ -95,15 +95,15 @@ class Runner:
         if job.name in self.failing or now - self.recorded_ok.get(job.name, -RECORD_OK_EVERY) >= RECORD_OK_EVERY:
             self.failing.discard(job.name)
             self.recorded_ok[job.name] = now
-            self._record_ok(job.name, handled)
+            self._record_ok(job.name)
         return handled
 
     @staticmethod
-    def _record_ok(name: str, handled: int) -> None:
+    def _record_ok(name: str) -> None:
         try:
             updated = JobState.objects.filter(name=name).update(last_ok_at=timezone.now(), failures=0)
             if not updated:
-                JobState.objects.get_or_create(name=name, defaults={"last_ok_at": timezone.now(), "handled": handled})
+                JobState.objects.get_or_create(name=name, defaults={"last_ok_at": timezone.now()})
         except DatabaseError:
             log.warning("job %s: could not record its run", name)
 

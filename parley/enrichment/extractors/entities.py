@@ -47,13 +47,12 @@ SUFFIXED = r"(?:\s*,?\s+(?:Inc|Corp|Corporation|Co|Company|Companies|Ltd|plc|Gro
 ORG_WORDS = re.compile(r"\b(?:Department|Ministry|Agency|Bureau|Fund|Bank|Council|Institute|University|Committee|"
                        r"Commission|Authority|Association|Corporation|Company|Group|Foundation|Office|Party|"
                        r"Exchange|Board|Court|Times|Journal|News|Post|Inc|Corp|Co|LLC|Ltd|Partners|Capital)\b")
-FEATURES = re.compile(r"\b(?:Strait|Sea|Gulf|Ocean|Canal|Bay|Peninsula|River|Mountains|Desert|Islands?|Airport|"
-                      r"Valley|Lake|County|Province|Park)$")
+# Last words of natural features and places a facility label may name ("Suez Canal", "Marin County").
+FEATURE_WORDS = r"Strait|Sea|Gulf|Ocean|Canal|Bay|Peninsula|River|Mountains|Desert|Islands?|Airport|Valley|Lake|County|Province|Park"
+FEATURES = re.compile(rf"\b(?:{FEATURE_WORDS})$")
 # Words that say a name is a place: its last word, its first words, a direction before a known place.
-PLACE_END = re.compile(r"\b(?:County|Parish|Borough|Township|Park|Airport|Avenue|Street|Road|Boulevard|Square|"
-                       r"Bay Area|Bay|Valley|River|Lake|Mountains?|Islands?|Hemisphere|Coast|Peninsula|Canyon|"
-                       r"Desert|Forest|Beach|Harbou?r|Heights|Hills|Province|Prefecture|Strait|Sea|Gulf|Ocean|"
-                       r"Canal)$")
+PLACE_END = re.compile(rf"\b(?:{FEATURE_WORDS}|Mountain|Parish|Borough|Township|Avenue|Street|Road|Boulevard|"
+                       r"Square|Bay Area|Hemisphere|Coast|Canyon|Forest|Beach|Harbou?r|Heights|Hills|Prefecture)$")
 OF_PLACE = re.compile(r"(?:Republic|State|Kingdom|Commonwealth|Principality|Province|City) of [A-Z]")
 DIRECTION = re.compile(r"(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Upper|Lower|Greater|"
                        r"Inner|Outer|Northeast|Northwest|Southeast|Southwest|Northeastern|Northwestern|"
@@ -368,28 +367,31 @@ def _spelled_out(name: str, text: str, start: int) -> str:
     return before[words[-len(name)].start():].rstrip(" (")
 
 
-def _acronyms_of_other_things(g: Gazetteers, text: str) -> frozenset:
-    """The acronyms a text defines, in brackets or after ", or" following the words they abbreviate, as something other
-    than the listed company of the same letters: "Commercial Lunar Payload Services (CLPS)" makes
-    every "CLPS" in the article the programme, never CLPS Inc.; "International Business Machines
-    (IBM)" defines the company itself and is kept."""
-    found = set()
+def _acronyms(text: str) -> dict[str, str]:
+    """The acronyms a text spells out, in brackets or after ", or" following the words they
+    abbreviate, each with its first spelling: {"CLPS": "Commercial Lunar Payload Services"}."""
+    found: dict[str, str] = {}
     for m in re.finditer(r"\(\s*([A-Z]{2,6})\s*\)|,? or ([A-Z]{2,6})\b", text):
         group = 1 if m.group(1) else 2
-        acronym = m.group(group)
-        company = g.companies.get(fold(acronym))
-        spelled = _spelled_out(acronym, text, m.start(group))
-        if company and spelled and g.companies.get(fold(re.sub(SUFFIXED + "+$", "", spelled))) is not company:
-            found.add(acronym)
-    return frozenset(found)
+        if spelled := _spelled_out(m.group(group), text, m.start(group)):
+            found.setdefault(m.group(group), spelled)
+    return found
+
+
+def _acronyms_of_other_things(g: Gazetteers, spelled: dict[str, str]) -> frozenset:
+    """Of the acronyms a text spells out, those that name something other than the listed company of
+    the same letters: "Commercial Lunar Payload Services (CLPS)" makes every "CLPS" in the article
+    the programme, never CLPS Inc.; "International Business Machines (IBM)" defines the company
+    itself and is kept."""
+    return frozenset(acronym for acronym, long in spelled.items() if (company := g.companies.get(fold(acronym)))
+                     and g.companies.get(fold(re.sub(SUFFIXED + "+$", "", long))) is not company)
 
 
 def extract_entities(text: str, pieces) -> Analysis:
     """Return people, organisations, places and company tickers in a text, from its parsed lines."""
     g = gazetteers()
-    defined = _acronyms_of_other_things(g, text)
-    spelled_out = {m.group(1): long for m in re.finditer(r"\(\s*([A-Z]{2,6})\s*\)", text)
-                   if (long := _spelled_out(m.group(1), text, m.start(1)))}
+    spelled_out = _acronyms(text)
+    defined = _acronyms_of_other_things(g, spelled_out)
     mentions: list[Mention] = []
     roles: dict[tuple[int, int], str] = {}
     for piece in pieces:
@@ -660,12 +662,10 @@ def _listed_not_named(g: Gazetteers, words: list[str]) -> bool:
 
 
 def _everyday_phrase(g: Gazetteers, words: list[str]) -> bool:
-    """Whether every word of a would-be name is an everyday lower-case word and none a given name:
-    a product, a heading or a phrase ("Wireless Earphones", "Forest Hill" is a place), not a person
-    ("Will Dunham", "Chris Pine" and "Bill Clinton" each have a word no dictionary lists)."""
-    keys = [re.sub(r"[^a-z]", "", w.lower()) for w in words]
-    return all(k in g.everyday for k in keys if k) and not any(w in g.first_names and w.lower() not in g.everyday
-                                                               for w in words[:-1])
+    """Whether every word of a would-be name is an everyday lower-case word: a product, a heading or
+    a phrase ("Wireless Earphones", "Forest Hill" is a place), not a person ("Will Dunham", "Chris
+    Pine" and "Bill Clinton" each have a word no dictionary lists)."""
+    return all(k in g.everyday for w in words if (k := re.sub(r"[^a-z]", "", w.lower())))
 
 
 def _a_word_not_a_name(g: Gazetteers, word: str, text: str) -> bool:
@@ -721,7 +721,7 @@ def _model_org_confidence(g: Gazetteers, name: str) -> float:
         return 0.85
     if fold(name) in g.companies:
         return 0.8
-    return 0.6 if " " in name else 0.5
+    return 0.6 if " " in name else UNSHOWN
 
 
 def _model_place_confidence(g: Gazetteers, name: str) -> float:

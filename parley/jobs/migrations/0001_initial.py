@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
                 ('last_failed_at', models.DateTimeField(blank=True, null=True)),
                 ('last_error', models.TextField(blank=True)),
                 ('failures', models.PositiveIntegerField(default=0)),
-                ('handled', models.PositiveBigIntegerField(default=0)),
             ],
             options={
                 'ordering': ['name'],
