@@ -75,28 +75,9 @@ def site(request):
     return {"SITE_NAME": settings.PARLEY_SITE_NAME}
 
 
-def is_following(user, kind, key) -> bool:
-    from parley.following.follows import is_following as following
-
-    return following(user, kind, key)
-
-
-def unread_count(user) -> str:
-    """The header's unread badge: "" for none, else the count ("99+" past the cap)."""
-    from parley.following.inbox import UNREAD_CAP
-    from parley.following.inbox import unread_count as count
-
-    n = count(user)
-    return "" if not n else f"{UNREAD_CAP}+" if n > UNREAD_CAP else str(n)
-
-
 def environment(**options):
     """Return the Jinja2 environment with Parley's globals and filters."""
     env = Environment(**options)
-    from parley.discussion.services import is_moderator
-
-    env.globals.update(static=static, url=url, messages=get_messages,
-                       is_moderator=is_moderator)
-    env.globals.update(profile_url=profile_url, is_following=is_following, unread_count=unread_count)
+    env.globals.update(static=static, url=url, messages=get_messages, profile_url=profile_url)
     env.filters.update(time_tag=time_tag, published_tag=published_tag, source_tag=source_tag)
     return env

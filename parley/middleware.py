@@ -42,6 +42,7 @@ class UnstorableInputMiddleware:
         if self._unstorable(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": UNSTORABLE_REASON}, status=400)
+            request.parley_bare = True  # drawn without the database (parley.web.viewer asks nothing)
             return render(request, "errors/400.html", {"reason": UNSTORABLE_REASON, "bare": True}, status=400)
         return self.get_response(request)
 

@@ -69,7 +69,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "parley.jinja.environment", "context_processors": ["parley.jinja.site"]},
+        "OPTIONS": {"environment": "parley.jinja.environment", "context_processors": ["parley.jinja.site", "parley.web.viewer.context"]},
     },
     {
         # The admin and Django's own pages.

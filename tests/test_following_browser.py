@@ -65,7 +65,7 @@ def test_follow_without_script_then_inbox_counts_and_marks_read(live_server, bro
         page.click("a.inbox-link")
         inbox = page.locator("ul.inbox").inner_text()
         assert "bob replied to your comment on" in inbox and "1 new article about $BA" in inbox
-        page.click("ul.inbox li.unread a:text-matches('bob replied')")
+        page.click("ul.inbox li.unread button:text-matches('bob replied')")
         assert "/a/" in page.url and "Doable" in page.content()
         assert page.locator("a.inbox-link .count").inner_text() == "1"
         page.goto(f"{live_server.url}/inbox/")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from parley.accounts import services
 from parley.accounts.forms import PasswordResetForm, SignUpForm
 from parley.accounts.ratelimit import Limit, account_key, budget_key, check_all, refund
 
@@ -74,12 +75,9 @@ def signup(request):
     if request.method == "POST":
         check_all([("signup-ip", budget_key(request), SIGNUPS_PER_IP)])
         if form.is_valid():
-            user = form.save()
+            user = services.sign_up(form)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if user.email:
-                from parley.accounts.mail import send_verification
-
-                send_verification(user)
                 messages.info(request, f"We sent a confirmation link to {user.email}; open it to get digests.")
             return redirect(safe_next(request))
     return render(request, "registration/signup.html", {"form": form})

@@ -45,6 +45,7 @@ def unavailable(request):
         response = JsonResponse({"detail": f"{BUSY_REASON} Try again in {RETRY_AFTER} seconds."}, status=503)
     else:
         try:
+            request.parley_bare = True  # parley.web.viewer asks nothing for a bare page
             response = render(request, "errors/503.html", {"bare": True, "reason": BUSY_REASON,
                                                            "retry_after": RETRY_AFTER}, status=503)
         except Exception:
@@ -59,6 +60,7 @@ def server_error(request):
         log.warning("database unavailable for %s %s: %s", request.method, request.path, sys.exc_info()[1])
         return unavailable(request)
     try:
+        request.parley_bare = True
         return render(request, "errors/500.html", {"bare": True}, status=500)
     except Exception:
         log.exception("the 500 page itself failed")

@@ -49,8 +49,15 @@ class Conflict(DiscussionError):
 
 
 def is_moderator(user) -> bool:
-    """Tell whether a user may moderate (staff, or a member of the Moderators group)."""
-    return bool(user and user.is_authenticated and (user.is_staff or user.groups.filter(name=MODERATORS).exists()))
+    """Tell whether a user may moderate (staff, or a member of the Moderators group). Asked once per user
+    object: the answer is kept on it, so a request (one request.user) asks the database at most once."""
+    if not (user and user.is_authenticated):
+        return False
+    known = getattr(user, "_parley_moderates", None)
+    if known is None:
+        known = user.is_staff or user.groups.filter(name=MODERATORS).exists()
+        user._parley_moderates = known
+    return known
 
 
 def wilson_lower_bound(up: int, down: int) -> float:

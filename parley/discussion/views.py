@@ -182,9 +182,9 @@ def active(request):
 
 def profile(request, username):
     """Show a reader's profile and their latest visible comments."""
-    person = get_object_or_404(User, username=username)
+    person = get_object_or_404(User.objects.select_related("profile"), username=username)
     comments = Comment.objects.visible().filter(author=person).select_related("article").order_by("-created_at")
     blocked = request.user.is_authenticated and Block.objects.filter(blocker=request.user, blocked=person).exists()
     return render(request, "accounts/profile.html", {
-        "person": person, "comments": comments[:PROFILE_COMMENTS], "total": comments.count(), "blocked": blocked,
+        "person": person, "comments": list(comments[:PROFILE_COMMENTS]), "total": comments.count(), "blocked": blocked,
     })

@@ -1,5 +1,6 @@
 """The secret in a reader's private feed address: signed, revoked by raising its generation."""
 from django.core import signing
+from django.urls import reverse
 
 from parley.following.models import Preferences
 
@@ -22,3 +23,11 @@ def feed_owner(token: str):
     if prefs is None or not prefs.user.is_active:
         return None
     return prefs.user
+
+
+def private_feed_url(request) -> str | None:
+    """The signed-in reader's private feed address (Atom), or None while it is off."""
+    prefs = Preferences.objects.filter(user=request.user).first()
+    if prefs is None or not prefs.private_feed:
+        return None
+    return request.build_absolute_uri(reverse("private-feed-atom", args=[feed_token(request.user, prefs.feed_generation)]))

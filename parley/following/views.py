@@ -1,34 +1,32 @@
-"""Following, the watchlist, my feed (page and private RSS/Atom), the inbox, reader settings,
-e-mail verification, one-click unsubscribe and blocking."""
+"""Following, the watchlist, the private feed (link and RSS/Atom), the inbox, reader settings,
+e-mail verification, one-click unsubscribe and services. Each view parses, calls one service
+(follows, preferences, inbox, accounts.mail, accounts.blocking) and renders; no GET writes.
+The my-feed page combines articles with follows and lives in parley/web."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core import signing
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parley.accounts import mail
-from parley.accounts.models import Block, Profile
-from parley.accounts.ratelimit import Limit, check_all
+from parley.accounts import mail, services
+from parley.accounts.models import Profile
 from parley.accounts.views import safe_next
-from parley.articles.paging import id_param, page_number, pager_links
-from parley.articles.queries import Cursor
-from parley.following import follows, tokens
+from parley.articles.paging import id_param, page_number
+from parley.following import follows, preferences, tokens
 from parley.following.feed import my_feed
 from parley.following.forms import ImportForm, SettingsForm
 from parley.following.inbox import describe_all, inbox_page, mark_read, target_url
-from parley.following.models import Follow, Notification, Preferences
+from parley.following.models import Follow, Notification
+from parley.following.preferences import preferences_of
 
-VERIFY_MAILS = Limit(3, 3600, "3 confirmation mails an hour")
 MAX_INBOX_PAGE = 50
 PRIVATE_FEED_SIZE = 30
 WATCHLIST_HEADINGS = {Follow.TICKER: "Tickers", Follow.PERSON: "People", Follow.TOPIC: "Topics",
@@ -62,17 +60,13 @@ def unfollow(request):
     return _back(request, "watchlist")
 
 
-def _prefs(user) -> Preferences:
-    return Preferences.objects.get_or_create(user=user)[0]
-
-
 @login_required
 @require_GET
 def watchlist(request):
-    """What the reader follows, with what is new since their last visit."""
-    prefs = _prefs(request.user)
+    """What the reader follows, with what is new since they last marked it seen (a button: a GET,
+    which a prefetching browser may send unasked, changes nothing)."""
+    prefs = preferences_of(request.user)
     rows = follows.watchlist(request.user, prefs.watchlist_seen_at)
-    Preferences.objects.filter(pk=prefs.pk).update(watchlist_seen_at=timezone.now())
     groups = {}  # tickers first, discussions last
     for kind, heading in WATCHLIST_HEADINGS.items():
         if mine := [row for row in rows if row.kind == kind]:
@@ -80,6 +74,13 @@ def watchlist(request):
     return render(request, "following/watchlist.html", {
         "groups": groups, "seen_at": prefs.watchlist_seen_at, "import_form": ImportForm(),
         "limit": follows.MAX_FOLLOWS, "total": len(rows)})
+
+
+@login_required
+@require_POST
+def watchlist_seen(request):
+    preferences.mark_watchlist_seen(request.user)
+    return redirect("watchlist")
 
 
 @login_required
@@ -116,30 +117,11 @@ def watchlist_import(request):
 
 
 @login_required
-@require_GET
-def feed_page(request):
-    """My feed: articles about what the reader follows, newest first, each saying why."""
-    page = my_feed(request.user, Cursor.decode(request.GET.get("after", "")), Cursor.decode(request.GET.get("before", "")))
-    prefs = _prefs(request.user)
-    return render(request, "following/feed.html", {
-        "items": page.rows, **pager_links(page), "follow_count": Follow.objects.filter(user=request.user).count(),
-        "private_url": _private_url(request, prefs)})
-
-
-def _private_url(request, prefs: Preferences) -> str | None:
-    if not prefs.private_feed:
-        return None
-    token = tokens.feed_token(request.user, prefs.feed_generation)
-    return request.build_absolute_uri(reverse("private-feed-atom", args=[token]))
-
-
-@login_required
 @require_POST
 def private_feed_link(request):
     """Create, replace (revoking the old one) or turn off the reader's private feed link."""
-    prefs = _prefs(request.user)
     turn_on = request.POST.get("action") != "off"
-    Preferences.objects.filter(pk=prefs.pk).update(feed_generation=F("feed_generation") + 1, private_feed=turn_on)
+    preferences.renew_private_feed(request.user, turn_on)
     if turn_on:
         messages.success(request, "Here is your new private feed link. Any link you had before no longer works.")
     else:
@@ -198,11 +180,12 @@ def inbox(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def open_notification(request, pk):
-    """Mark a notification read and go where it leads."""
+    """Go where a notification leads; the inbox's button (a POST) also marks it read."""
     note = get_object_or_404(Notification.objects.select_related("article"), pk=pk, user=request.user)
-    mark_read(request.user, [note.pk])
+    if request.method == "POST":
+        mark_read(request.user, [note.pk])
     return redirect(target_url(note))
 
 
@@ -224,61 +207,47 @@ def read(request):
 @require_http_methods(["GET", "POST"])
 def reader_settings(request):
     """Time zone, e-mail address (confirmed by mail), digest, notifications per kind, blocked readers."""
-    profile, _ = Profile.objects.get_or_create(user=request.user)
-    prefs = _prefs(request.user)
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    prefs = preferences_of(request.user)
     initial = {"time_zone": profile.time_zone, "email": request.user.email, "digest": prefs.digest,
                **{kind: prefs.delivery(kind) for kind in SettingsForm.KINDS}}
     form = SettingsForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        new_email = form.changes_email()
-        previous, previous_confirmed = request.user.email, profile.email_verified
-        if new_email and data["email"]:
-            # The confirmation mail's limit first: a change refused with 429 must leave nothing saved.
-            check_all([("verify-mail", str(request.user.pk), VERIFY_MAILS)])
-        if "time_zone" in request.POST:
-            profile.time_zone = data["time_zone"]
-            profile.save(update_fields=["time_zone"])
-        for field in ("digest", *SettingsForm.KINDS):
-            setattr(prefs, field, data[field] or getattr(prefs, field))
-        prefs.save()
-        if new_email:
-            request.user.email = data["email"]
-            request.user.save(update_fields=["email"])
-            if previous_confirmed:
-                mail.send_address_changed(request.user, previous)
-            if data["email"]:
-                _send_verification(request, counted=True)
+        sent = preferences.save_settings(
+            request.user, digest=data["digest"], deliveries={kind: data[kind] for kind in SettingsForm.KINDS},
+            time_zone=data["time_zone"] if "time_zone" in request.POST else None,
+            email=data["email"] if form.changes_email() else None)
         messages.success(request, "Settings saved.")
+        if sent:
+            _say_sent(request)
         return redirect("reader-settings")
-    blocked = list(get_user_model().objects.filter(
-        pk__in=Block.objects.filter(blocker=request.user).values("blocked_id")).order_by("username"))
     return render(request, "following/settings.html", {
-        "form": form, "profile": profile, "blocked": blocked, "email": request.user.email})
+        "form": form, "profile": profile, "blocked": services.blocked_by(request.user), "email": request.user.email})
 
 
-def _send_verification(request, counted: bool = False) -> None:
-    if not counted:
-        check_all([("verify-mail", str(request.user.pk), VERIFY_MAILS)])
-    mail.send_verification(request.user)
+def _say_sent(request) -> None:
     messages.info(request, f"We sent a confirmation link to {request.user.email}; open it to get digests.")
 
 
 @login_required
 @require_POST
 def resend_verification(request):
+    profile = Profile.objects.filter(user=request.user).first()
     if not request.user.email:
         messages.error(request, "Add an e-mail address first.")
-    elif Profile.objects.filter(user=request.user).first().email_verified:
+    elif profile and profile.email_verified:
         messages.info(request, "Your address is already confirmed.")
     else:
-        _send_verification(request)
+        preferences.resend_verification(request.user)
+        _say_sent(request)
     return redirect("reader-settings")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verify_email(request, token):
-    """Confirm an address from the link mailed to it (no sign-in needed: the link is signed)."""
+    """Confirm an address from the link mailed to it (no sign-in needed: the link is signed). GET
+    shows one button, so a mail scanner following the link confirms nothing; POST confirms."""
     try:
         data = signing.loads(token, salt=mail.VERIFY_SALT, max_age=mail.VERIFY_DAYS * 86400)
     except signing.SignatureExpired:
@@ -291,10 +260,15 @@ def verify_email(request, token):
     if user is None or (user.email or "").lower() != data.get("e"):
         return _message(request, "This address has changed", "The account no longer uses the address this link "
                         "confirms. Ask for a new link in your settings.", status=410)
-    if mail.taken_by_another(user):
-        return _message(request, "This address belongs to another account", "An address can be confirmed by one "
-                        "account only. Use another address in your settings.", status=409)
-    Profile.objects.update_or_create(user=user, defaults={"verified_email": user.email})
+    taken = _message(request, "This address belongs to another account", "An address can be confirmed by one "
+                     "account only. Use another address in your settings.", status=409)
+    if request.method == "GET":
+        if mail.taken_by_another(user):
+            return taken
+        return _message(request, "Confirm your address?", f"Confirm {mail.mask(user.email)} for digests and "
+                        "password resets.", form="verify")
+    if not services.confirm_address(user):
+        return taken
     return _message(request, "Address confirmed", f"{user.email} is confirmed. Digests will reach it.")
 
 
@@ -317,7 +291,7 @@ def unsubscribe(request, token):
         return _message(request, "This link is not valid", "It may have been cut short or changed. "
                         "Use the link from the latest mail, or sign in and change your settings.", status=400)
     if request.method == "POST":
-        Preferences.objects.update_or_create(user=user, defaults={"digest": Preferences.NEVER})
+        preferences.unsubscribe(user)
         return _message(request, "You are unsubscribed", f"{mail.mask(user.email)} will get no more digests. "
                         "You can turn them on again in your settings.")
     return _message(request, "Stop e-mail from Parley?", f"Stop every digest to {mail.mask(user.email)}.",
@@ -330,12 +304,14 @@ def block(request, username):
     """Block (or, with action=unblock, unblock) a reader: nothing they write notifies you."""
     other = get_object_or_404(get_user_model(), username=username)
     if request.POST.get("action") == "unblock":
-        Block.objects.filter(blocker=request.user, blocked=other).delete()
+        services.unblock(request.user, other)
         messages.success(request, f"You unblocked {other.username}.")
-    elif other.pk == request.user.pk:
-        messages.error(request, "You cannot block yourself.")
+        return _back(request, "reader-settings")
+    try:
+        services.block(request.user, other)
+    except services.BlockError as exc:
+        messages.error(request, str(exc))
     else:
-        Block.objects.get_or_create(blocker=request.user, blocked=other)
         messages.success(request, f"You blocked {other.username}: their replies, mentions and comments no longer "
                          "notify you. They are not told.")
     return _back(request, "reader-settings")

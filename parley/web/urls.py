@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parley.web import views
+from parley.web import entities, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,5 +8,9 @@ urlpatterns = [
     path("a/<int:pk>/", views.article_by_id, name="article-by-id"),
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
+    path("t/<str:symbol>/", entities.ticker, name="ticker"),
+    path("p/<str:name>/", entities.person, name="person"),
+    path("topic/<str:slug>/", entities.topic, name="topic"),
+    path("feed/", views.my_feed_page, name="my-feed"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]

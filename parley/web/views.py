@@ -1,19 +1,27 @@
-"""Reading pages that combine the apps: home, article (its discussion and facts), outlet, search."""
+"""Reading pages that combine the apps: home, article (its discussion and facts), outlet, search, my feed.
+The pages of companies, people and topics are in entities.py."""
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article, Outlet
-from parley.articles.paging import listing_page, page_number
+from parley.articles.paging import listing_page, page_number, pager_links
+from parley.articles.queries import Cursor
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
-from parley.discussion.services import is_moderator, votes_of
+from parley.discussion.services import votes_of
 from parley.discussion.threads import DEFAULT_SORT, SORTS, cached_thread, page_count, thread_page
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.models import FactReport
 from parley.enrichment.queries import article_facts
+from parley.following.feed import my_feed
+from parley.following.models import Follow
+from parley.following.tokens import private_feed_url
+from parley.web.viewer import follow_button, viewer_of
 
 SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snippets are what a reader scans
 MORE_FROM_OUTLET = 5
@@ -47,7 +55,8 @@ def home(request):
 def outlet(request, slug):
     """Show one outlet's articles, newest first."""
     source = get_object_or_404(Outlet, slug=slug)
-    return _listing(request, Article.objects.filter(outlet=source).newest(), "articles/outlet.html", {"outlet": source})
+    return _listing(request, Article.objects.filter(outlet=source).newest(), "articles/outlet.html",
+                    {"outlet": source, "follow": follow_button(request, "outlet", source.slug, source.name)})
 
 
 def article_by_id(request, pk):
@@ -69,13 +78,12 @@ def article(request, pk, slug):
     spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
-    moderates = is_moderator(request.user)
+    moderates = viewer_of(request).moderates
     # A moderator sees hidden comments even when none is visible, to restore them.
     rows = cached_thread(item, sort, moderator=moderates) if item.comment_count or moderates else []
     pages = page_count(rows)
     cpage = page_number(request, pages, "cpage")
     rows = thread_page(rows, cpage)
-    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
     return render(request, "articles/article.html", {
         "article": item,
         "disclaimer": item.disclaimer_to_show(),
@@ -85,10 +93,9 @@ def article(request, pk, slug):
         "thread": rows,
         "thread_page": cpage,
         "thread_pages": pages,
-        "viewer_moderates": moderates,  # asked once per page, not by the template again
         "fact_report_reasons": FactReport.REASONS,
         "my_votes": votes_of(request.user, rows),
-        "suspension": profile.suspended_reason or "No reason was given." if profile and profile.is_suspended else None,
+        "follow": follow_button(request, "article", str(item.pk), "this discussion"),
         "sort": sort,
         "sorts": list(SORTS),
         "flag_reasons": Flag.REASONS,
@@ -98,6 +105,16 @@ def article(request, pk, slug):
         # With facts, each fact's words are anchored inside the stored blocks (paragraphs, lists, headings).
         "body": marked_body(item.body_html, item.body_text, spans) if spans else None,
     })
+
+
+@login_required
+@require_GET
+def my_feed_page(request):
+    """My feed: articles about what the reader follows, newest first, each saying why."""
+    page = my_feed(request.user, Cursor.decode(request.GET.get("after", "")), Cursor.decode(request.GET.get("before", "")))
+    return render(request, "following/feed.html", {
+        "items": page.rows, **pager_links(page), "follow_count": Follow.objects.filter(user=request.user).count(),
+        "private_url": private_feed_url(request)})
 
 
 def outlet_choices() -> list[tuple[str, str]]:

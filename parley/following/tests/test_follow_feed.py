@@ -156,17 +156,23 @@ def _private_path(client):
     return link.removeprefix("http://testserver")
 
 
-def test_watchlist_counts_what_is_new_since_the_last_visit(client, reader, about):
+def test_watchlist_counts_what_is_new_since_it_was_marked_seen(client, reader, about):
+    """Looking at the watchlist (a GET) changes nothing; its button marks everything seen."""
     alice = reader("alice")
     client.force_login(alice)
     client.post("/follow", {"kind": "ticker", "key": "BA"})
     first = client.get("/watchlist/").content.decode()
-    assert "$BA" in first and "Your first visit" in first
+    assert "$BA" in first and "start when you mark them seen" in first
+    assert not Preferences.objects.filter(user=alice, watchlist_seen_at__isnull=False).exists()
+    assert client.get("/watchlist/seen").status_code == 405
+    assert client.post("/watchlist/seen")["Location"] == "/watchlist/"
     Preferences.objects.filter(user=alice).update(watchlist_seen_at=timezone.now() - timedelta(minutes=1))
     about("BA", title="Boeing deliveries rise")
     about("BA", title="Boeing wins an order")
     assert '<span class="badge new">2 new</span>' in client.get("/watchlist/").content.decode()
-    assert '2 new' not in client.get("/watchlist/").content.decode()  # the visit was recorded
+    assert '<span class="badge new">2 new</span>' in client.get("/watchlist/").content.decode()  # still: a GET
+    client.post("/watchlist/seen")
+    assert '2 new' not in client.get("/watchlist/").content.decode()
 
 
 def test_following_an_article_that_is_then_deleted(client, reader, about):

@@ -208,7 +208,11 @@ def test_inbox_page_count_and_marking_read(client, cast, about, deliver):
     inbox = client.get("/inbox/").content.decode()
     assert inbox.count(">bob replied to your comment on") == 3
     one = notes(alice)[0]
-    opened = client.get(f"/inbox/{one.pk}/open")
+    looked = client.get(f"/inbox/{one.pk}/open")  # a GET goes there and changes nothing
+    assert looked.status_code == 302 and looked["Location"] == f"/c/{one.comment_id}"
+    assert 'aria-label="3 unread"' in client.get("/").content.decode()
+    assert f'action="/inbox/{one.pk}/open"' in inbox  # the inbox's link is a button that marks it read
+    opened = client.post(f"/inbox/{one.pk}/open")
     assert opened.status_code == 302 and opened["Location"] == f"/c/{one.comment_id}"
     assert 'aria-label="2 unread"' in client.get("/").content.decode()
     client.post("/inbox/read", {"id": notes(alice)[1].pk})
