@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "parley.core",
     "parley.outgoing",
     "parley.articles",
     "parley.sources",

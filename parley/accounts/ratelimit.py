@@ -127,20 +127,6 @@ def _take_redis_slot(keys: list[str], now: float, period: int) -> str | float | 
     return min(expiries) if expiries else now + period
 
 
-def claim(name: str, seconds: int) -> bool:
-    """Take the lease `name` for `seconds` unless a live one is held; atomic across processes and
-    machines (the same slot table, or Redis SET NX), and on even when rate limits are off. Workers
-    use it to share work without doing it twice; a dead holder's lease simply expires."""
-    now = time.time()
-    key = "claim:" + hashlib.sha256(name.encode()).hexdigest()[:40]
-    if _uses_redis():
-        try:
-            return bool(_cache().add(key, now + seconds, timeout=seconds))
-        except CacheUnavailable:
-            pass  # the table holds leases while Redis is away
-    return isinstance(_take_slot([key], now, seconds), str)
-
-
 def refund(slots: list[str | None]) -> None:
     """Give back exactly these slots (a sign-in that succeeded): only failed attempts then count, and
     a success cannot free a slot that an earlier failure took."""

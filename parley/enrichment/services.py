@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from parley.articles.models import Article
+from parley.core import leases
 from parley.enrichment import language
 from parley.enrichment.corrections import apply_corrections
 from parley.enrichment.extractors import Found
@@ -118,8 +119,6 @@ def enrich_pending(limit: int = 50) -> int:
     Several workers share the pending articles: each takes a lease on an article before enriching
     it (`claim`), so none is enriched twice at once and more workers enrich more articles.
     """
-    from parley.accounts.ratelimit import claim
-
     # Ids first: only the articles this worker wins a lease on are loaded, bodies and all.
     want = limit * 4
     candidates = list(Article.objects.filter(enrichment__isnull=True).order_by("-id").values_list("id", "content_hash")[:want])
@@ -130,7 +129,7 @@ def enrich_pending(limit: int = 50) -> int:
     for pk, content_hash in candidates:
         if len(claimed) == limit:
             break
-        if claim(f"enrich:{pk}:{content_hash}:{VERSION}", CLAIM_SECONDS):
+        if leases.named(f"enrich:{pk}:{content_hash}:{VERSION}", CLAIM_SECONDS):
             claimed.append(pk)
     loaded = Article.objects.in_bulk(claimed)
     pending = [loaded[pk] for pk in claimed if pk in loaded]  # never-enriched first, as chosen

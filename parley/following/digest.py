@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parley.accounts import mail
+from parley.core import leases
 from parley.following.feed import my_feed
 from parley.following.inbox import describe_all, target_url
 from parley.following.models import Digest, Notification, Preferences
@@ -89,7 +90,7 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Run:
     retry = list(Digest.objects.filter(status=Digest.FAILED, created_at__gte=now - RETRY_WINDOW)
                  .values_list("pk", flat=True))
     for pk in retry:
-        if Digest.objects.filter(pk=pk, status=Digest.FAILED).update(status=Digest.PENDING, error=""):
+        if leases.swap(Digest.objects.filter(pk=pk), {"status": Digest.FAILED}, {"status": Digest.PENDING, "error": ""}):
             digest = Digest.objects.select_related("user", "user__profile").get(pk=pk)
             _deliver(digest, now, run)
     # A claim whose process died between taking the row and sending stays pending: after the lease
@@ -97,7 +98,7 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Run:
     stale = list(Digest.objects.filter(status=Digest.PENDING, created_at__lt=now - CLAIM_LEASE,
                                        created_at__gte=now - RETRY_WINDOW).values_list("pk", "created_at"))
     for pk, claimed in stale:
-        if Digest.objects.filter(pk=pk, status=Digest.PENDING, created_at=claimed).update(created_at=now):
+        if leases.swap(Digest.objects.filter(pk=pk), {"status": Digest.PENDING, "created_at": claimed}, {"created_at": now}):
             digest = Digest.objects.select_related("user", "user__profile").get(pk=pk)
             _deliver(digest, now, run)
     for n, user in enumerate(_in_batches(due(now))):

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from parley.accounts.models import Block, Profile
+from parley.core import leases
 from parley.discussion.mentions import render_comment
 from parley.discussion.models import Comment
 from parley.enrichment.models import Subject
@@ -94,7 +95,7 @@ def deliver_event(pk: int) -> bool:
     for attempt in range(CONFLICT_RETRIES):
         try:
             with transaction.atomic():
-                if not Event.objects.filter(pk=pk, done_at__isnull=True).update(done_at=timezone.now()):
+                if not leases.swap(Event.objects.filter(pk=pk), {"done_at__isnull": True}, {"done_at": timezone.now()}):
                     return False  # another worker has it
                 event = Event.objects.select_related("comment", "comment__parent", "article").get(pk=pk)
                 # Everything one delivery writes carries the claim's time (withdraw() relies on it).

@@ -1,69 +1,61 @@
 """The background jobs a worker runs, one entry each, and how one is run without stopping the others.
 
-Each job kind lives in the app that owns its data and is named here once; `parley.jobs.worker`
-runs the registry. A job that raises is logged and recorded (`parley jobs`, the admin's Job states)
+Each job kind has a small module in parley/jobs/kinds/ that calls the app owning its data, and is
+put in order here; `parley.jobs.worker` runs the registry (checking sources, with its reading
+processes, is the worker's own loop). A job that raises is logged and recorded (`parley jobs`, the admin's Job states)
 and the other kinds carry on; only the database itself failing ends a round, because every job
 needs it and the worker's loop waits for it to come back.
 """
 import logging
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Timeout
 
-from django.db import DatabaseError
+from django.db import DatabaseError, close_old_connections
 from django.db.models import F
 from django.utils import timezone
 
-from parley.accounts.ratelimit import prune as prune_rate_slots
-from parley.discussion.ranking import prune_heat
-from parley.enrichment.services import enrich_pending
-from parley.following.digest import send_due as send_digests
-from parley.following.events import process_events
-from parley.following.events import prune as prune_events
+from parley.jobs.job import Job
+from parley.jobs.kinds import digest, enrich, mail, notify, prune
 from parley.jobs.models import JobState
-from parley.outgoing.delivery import deliver as deliver_mail
-from parley.outgoing.delivery import prune as prune_mail
 
 log = logging.getLogger("parley.jobs")
 RECORD_OK_EVERY = 60.0  # seconds: a job that keeps running well is recorded at most this often per worker
 
-
-@dataclass
-class Job:
-    name: str
-    run: Callable[[int], int | None]  # called with the worker's batch size; returns the items handled
-    every: float = 0.0  # seconds between runs; 0: every round
-    once_only: bool = False  # only in a one-shot run (`parley worker --once`): a long-running worker has a thread for it
-    counts: bool = False  # its items count as work done: a one-shot run goes on while such jobs find any
-
-
+_PRUNE = {job.name: job for job in prune.JOBS}
 # In the order a round runs them: enrichment before notifications, so new articles reach followers.
-JOBS = [
-    Job("prune-rate-slots", lambda batch: prune_rate_slots()),  # expired rate-limit slots: an indexed delete
-    Job("prune-heat", lambda batch: prune_heat()),  # Heat rows too cold to rank
-    Job("enrich", lambda batch: enrich_pending(batch * 5), counts=True),
-    Job("notify", lambda batch: process_events(), counts=True),
-    Job("digest", lambda batch: _uncounted(send_digests()), every=600.0),  # `parley digest` from cron does the same
-    Job("prune-events", lambda batch: prune_events(), every=600.0),
-    Job("prune-mail", lambda batch: prune_mail(), every=600.0),
-    Job("mail", lambda batch: deliver_mail(), once_only=True, counts=True),
+JOBS: list[Job] = [
+    _PRUNE["prune-rate-slots"], _PRUNE["prune-heat"], *enrich.JOBS, *notify.JOBS, *digest.JOBS,
+    _PRUNE["prune-events"], _PRUNE["prune-mail"], _PRUNE["prune-leases"], *mail.JOBS,
 ]
 BY_NAME = {job.name: job for job in JOBS}
 
 
-def _uncounted(_result) -> int:
-    return 0
-
-
 class Runner:
-    """Runs jobs for one worker, remembering when each last ran and whether it was failing."""
+    """Runs jobs for one worker, remembering when each last ran and whether it was failing.
+
+    Each run happens on the runner's job thread, and the worker waits for it at most the job's
+    deadline. A run still going then is recorded as hung (`parley jobs`) and left to finish on its
+    own thread; the runner takes a fresh thread for the other kinds and skips the hung kind until
+    its run ends, so one kind that never returns stops no other. A hung run holds one database
+    connection until it ends: no more than one per kind, as a kind is never started twice."""
 
     def __init__(self, batch: int):
         self.batch = batch
         self.last_run: dict[str, float] = {}
         self.recorded_ok: dict[str, float] = {}
         self.failing: set[str] = set()
+        self.hung: dict[str, Future] = {}
+        self._thread = self._new_thread()
+
+    @staticmethod
+    def _new_thread() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="parley-job")
+
+    def close(self) -> None:
+        """Let the job thread end (a hung run ends when it ends; the process does not wait for it)."""
+        self._thread.shutdown(wait=False, cancel_futures=True)
 
     def due(self, job: Job, once: bool) -> bool:
         if job.once_only and not once:
@@ -81,13 +73,25 @@ class Runner:
 
     def run(self, job: Job) -> int:
         """Run one job; a failure other than the database's is logged and recorded, and counts as nothing handled."""
+        if not self._finished_hanging(job):
+            return 0
         self.last_run[job.name] = time.monotonic()
+        future = self._thread.submit(self._call, job, self.batch)
         try:
-            handled = job.run(self.batch) or 0
+            handled = future.result(timeout=job.deadline) or 0
+        except Timeout:
+            log.error("job %s still running after %g s: left to finish on its own; the other kinds go on",
+                      job.name, job.deadline)
+            self.hung[job.name] = future
+            self._thread.shutdown(wait=False)  # its thread ends with the hung run
+            self._thread = self._new_thread()
+            self.failing.add(job.name)
+            self._record_failure(job.name, TimeoutError(f"hung: still running after {job.deadline:g} s"))
+            return 0
         except DatabaseError:
             raise  # the database is away: the worker's loop says so and waits for it
         except Exception as error:  # one job kind failing must not stop the others
-            log.exception("job %s failed", job.name)
+            log.error("job %s failed", job.name, exc_info=error)
             self.failing.add(job.name)
             self._record_failure(job.name, error)
             return 0
@@ -97,6 +101,27 @@ class Runner:
             self.recorded_ok[job.name] = now
             self._record_ok(job.name)
         return handled
+
+    def _finished_hanging(self, job: Job) -> bool:
+        """Whether the job may run: it is not hung, or its hung run has ended (which is then recorded)."""
+        future = self.hung.get(job.name)
+        if future is None:
+            return True
+        if not future.done():
+            return False
+        del self.hung[job.name]
+        error = future.exception()
+        if error is not None:
+            self._record_failure(job.name, error)
+        else:
+            log.warning("job %s: its hung run has ended", job.name)
+        return True
+
+    @staticmethod
+    def _call(job: Job, batch: int):
+        """On the job thread, with a fresh connection if its own is stale or broken."""
+        close_old_connections()
+        return job.run(batch)
 
     @staticmethod
     def _record_ok(name: str) -> None:

@@ -52,6 +52,7 @@ class Worker:
         finally:
             if sender:
                 sender.stop()
+            self.jobs.close()
             self._beat("stopped", stopped=True)
 
     def _beat(self, doing: str, stopped: bool = False) -> None:

@@ -15,6 +15,7 @@ from django.core.mail import get_connection
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from parley.core import leases
 from parley.outgoing.models import Mail
 
 log = logging.getLogger("parley.outgoing")
@@ -35,11 +36,8 @@ def _lease() -> timedelta:
 def claim(limit: int = BATCH) -> list[Mail]:
     """Take up to `limit` due mails; each is taken by one sender only (the due time is the
     update's condition), and comes back by itself if that sender dies."""
-    now = timezone.now()
-    due = list(Mail.objects.filter(sent_at=None, gave_up_at=None, next_try_at__lte=now)
-               .order_by("next_try_at").values_list("pk", "next_try_at")[:limit])
-    taken = [pk for pk, at in due if Mail.objects.filter(pk=pk, next_try_at=at, sent_at=None)
-             .update(next_try_at=now + _lease())]
+    taken = leases.take(Mail.objects.filter(sent_at=None, gave_up_at=None), "next_try_at",
+                        _lease().total_seconds(), limit, order_by=("next_try_at",))
     return list(Mail.objects.filter(pk__in=taken).order_by("pk"))
 
 

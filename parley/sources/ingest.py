@@ -17,7 +17,6 @@ from urllib.parse import urljoin
 import lxml.html
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from parley.articles.cleaning import normalize_url, sha256
@@ -31,6 +30,7 @@ from parley.articles.services import (
     clean_drafts,
     store_articles,
 )
+from parley.core import leases
 from parley.sources.fetch import Fetched, FetchError, fetch
 from parley.sources.models import FetchLog, Source, SourceArticle
 from parley.sources.readers import Unreadable
@@ -120,15 +120,9 @@ def add_source(url: str, name: str = "", interval: int | None = None, full_text:
 def claim_due(worker: str, limit: int = 10, now=None) -> list[Source]:
     """Claim up to `limit` due sources for one worker; no two workers ever hold the same source."""
     now = now or timezone.now()
-    with transaction.atomic():
-        # PostgreSQL skips rows another worker has locked; SQLite runs one writer at a time anyway.
-        due = (Source.objects.select_for_update(skip_locked=True)
-               .filter(paused=False, next_check_at__lte=now)
-               .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-               .order_by("next_check_at").values_list("id", flat=True)[:limit])
-        ids = list(due)
-        lease = timedelta(seconds=settings.PARLEY_WORKER_LEASE_SECONDS)
-        Source.objects.filter(id__in=ids).update(claimed_by=worker, claimed_until=now + lease)
+    ids = leases.take(Source.objects.filter(paused=False, next_check_at__lte=now), "claimed_until",
+                      settings.PARLEY_WORKER_LEASE_SECONDS, limit, order_by=("next_check_at",), now=now,
+                      claimed_by=worker)
     return list(Source.objects.filter(id__in=ids).order_by("next_check_at"))
 
 

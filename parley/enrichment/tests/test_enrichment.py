@@ -233,13 +233,13 @@ def test_a_generic_word_alias_never_names_a_company():
 def test_workers_share_pending_articles_instead_of_enriching_them_twice(make_article):
     """Ensure an article another worker has claimed is left to it, and the claim is the only guard:
     a lease taken twice is refused, and a new text is a new piece of work."""
-    from parley.accounts.ratelimit import claim
+    from parley.core.leases import named
 
     first, second = make_article(title="One"), make_article(title="Two")
-    assert claim(f"enrich:{second.pk}:{second.content_hash}:{VERSION}", 300)  # another worker holds it
+    assert named(f"enrich:{second.pk}:{second.content_hash}:{VERSION}", 300)  # another worker holds it
     assert enrich_pending() == 1
     assert Enrichment.objects.filter(article=first).exists() and not Enrichment.objects.filter(article=second).exists()
-    assert claim("same-lease", 300) and not claim("same-lease", 300)
+    assert named("same-lease", 300) and not named("same-lease", 300)
 
 
 @pytest.mark.django_db

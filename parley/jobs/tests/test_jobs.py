@@ -1,4 +1,5 @@
 """The background jobs: each kind runs isolated from the others, and failures are where an operator looks."""
+import threading
 from io import StringIO
 
 import pytest
@@ -70,3 +71,53 @@ def test_every_job_kind_is_listed_before_it_has_run():
     out = StringIO()
     call_command("jobs", stdout=out)
     assert [line.split()[0] for line in out.getvalue().splitlines()] == [job.name for job in JOBS]
+
+
+@pytest.mark.django_db(transaction=True)  # the job thread has its own connection
+def test_a_hung_job_is_left_behind_recorded_and_the_other_kinds_run(monkeypatch):
+    release = threading.Event()
+    calls = []
+
+    def hangs(batch):
+        calls.append(batch)
+        release.wait(60)  # bounded: the test releases it below
+        return 1
+
+    monkeypatch.setattr(registry, "JOBS", [Job("hangs", hangs, deadline=0.5), *JOBS])
+    runner = Runner(batch=2)
+    try:
+        runner.run_due(once=True)
+        states = {state.name: state for state in JobState.objects.all()}
+        assert states["hangs"].failing and "hung: still running after 0.5 s" in states["hangs"].last_error
+        assert all(states[job.name].last_ok_at and not states[job.name].failing for job in JOBS)
+        runner.run_due(once=True)  # still hung: not started a second time, and the others run again
+        assert len(calls) == 1 and "hangs" in runner.hung
+        release.set()
+        runner.hung["hangs"].result(timeout=30)
+        runner.run_due(once=True)  # its run has ended: it runs again, and runs well
+        assert len(calls) == 2 and not JobState.objects.get(name="hangs").failing
+    finally:
+        release.set()
+        runner.close()
+    out = StringIO()
+    call_command("jobs", stdout=out)
+    assert "hangs" in out.getvalue() and "FAILING" not in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thousand_queued_items_of_one_kind_leave_the_other_kinds_running(make_article):
+    from parley.following.events import BATCH
+    from parley.following.models import Event
+
+    article = make_article()
+    Event.objects.filter(done_at__isnull=True).delete()
+    Event.objects.bulk_create([Event(kind=Event.ARTICLE, article=article) for _ in range(1000)])
+    runner = Runner(batch=2)
+    try:
+        runner.run_due(once=True)
+    finally:
+        runner.close()
+    # One round delivers one batch of them, and every other kind had its turn in that round.
+    assert Event.objects.filter(done_at__isnull=True).count() == 1000 - BATCH
+    states = {state.name: state for state in JobState.objects.all()}
+    assert all(states[job.name].last_ok_at for job in JOBS)
