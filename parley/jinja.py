@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import Environment
+from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
 from parley.articles.cleaning import domain_of
@@ -77,6 +77,8 @@ def site(request):
 
 def environment(**options):
     """Return the Jinja2 environment with Parley's globals and filters."""
+    # Everything is escaped but the plain-text parts of mails (mail/*.txt), which are not HTML.
+    options["autoescape"] = select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True)
     env = Environment(**options)
     env.globals.update(static=static, url=url, messages=get_messages, profile_url=profile_url)
     env.filters.update(time_tag=time_tag, published_tag=published_tag, source_tag=source_tag)

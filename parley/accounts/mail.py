@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -57,22 +57,24 @@ def can_mail(user) -> bool:
         return False
 
 
-def send(user, subject: str, text: str, html_template: str, context: dict, *, verified_only: bool = True) -> bool:
-    """Send one mail (plain text, and HTML from a template) to a reader, with the unsubscribe link
-    and headers; return whether it was sent."""
+def _message(to: str, subject: str, template: str, context: dict, headers: dict) -> EmailMultiAlternatives:
+    """A mail whose two parts both come from templates: mail/<template>.txt and mail/<template>.html."""
+    context = {**context, "site_name": settings.PARLEY_SITE_NAME, "absolute": absolute}
+    message = EmailMultiAlternatives(f"{subject} · {settings.PARLEY_SITE_NAME}",
+                                     render_to_string(f"mail/{template}.txt", context), to=[to],
+                                     headers={"Auto-Submitted": "auto-generated", **headers})
+    message.attach_alternative(render_to_string(f"mail/{template}.html", context), "text/html")
+    return message
+
+
+def send(user, subject: str, template: str, context: dict, *, verified_only: bool = True) -> bool:
+    """Send one mail to a reader, with the unsubscribe link and headers; return whether it was sent."""
     if verified_only and not can_mail(user):
         return False
     unsubscribe = absolute(reverse("unsubscribe", args=[unsubscribe_token(user)]))
-    settings_url = absolute(reverse("reader-settings"))
-    context = {**context, "user": user, "site_name": settings.PARLEY_SITE_NAME, "unsubscribe_url": unsubscribe,
-               "settings_url": settings_url, "absolute": absolute}
-    text += (f"\n\n--\nChange what {settings.PARLEY_SITE_NAME} sends you: {settings_url}\n"
-             f"Stop digests from {settings.PARLEY_SITE_NAME} with one click: {unsubscribe}\n")
-    message = EmailMultiAlternatives(f"{subject} · {settings.PARLEY_SITE_NAME}", text, to=[user.email], headers={
-        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Auto-Submitted": "auto-generated"})
-    message.attach_alternative(render_to_string(f"following/mail/{html_template}.html", context), "text/html")
-    message.send()
+    context = {**context, "user": user, "unsubscribe_url": unsubscribe, "settings_url": absolute(reverse("reader-settings"))}
+    _message(user.email, subject, template, context, {
+        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}).send()
     return True
 
 
@@ -91,13 +93,9 @@ def send_address_changed(user, previous: str) -> None:
     """Tell the confirmed address an account just left that it has a new one (masked), so an owner
     whose session was stolen learns of it, and how to take the account back: password resets still
     go to the address they confirmed, and a new password signs out every other session."""
-    new = mask(user.email) if user.email else "no address"
-    reset = absolute(reverse("password_reset"))
-    text = (f"Hello {user.username},\n\nThe e-mail address of your {settings.PARLEY_SITE_NAME} account was changed "
-            f"from this address to {new}.\n\nIf that was you, there is nothing to do. If you did not change it, "
-            f"someone else may be signed in as you: ask for a new password at {reset} with this address (the link "
-            "comes here, and a new password signs everyone else out), then set your address back in your settings.")
-    send_mail(f"Your e-mail address was changed · {settings.PARLEY_SITE_NAME}", text, None, [previous])
+    _message(previous, "Your e-mail address was changed", "address_changed", {
+        "user": user, "new": mask(user.email) if user.email else "no address",
+        "reset_url": absolute(reverse("password_reset"))}, {}).send()
 
 
 def send_verification(user) -> bool:
@@ -112,8 +110,4 @@ def send_verification(user) -> bool:
         log.warning("confirmation mail to an address named too often this hour not sent (account %s)", user.pk)
         return False
     link = absolute(reverse("verify-email", args=[verify_token(user)]))
-    text = (f"Hello {user.username},\n\nConfirm that {user.email} is your address on {settings.PARLEY_SITE_NAME} "
-            f"by opening this link within {VERIFY_DAYS} days:\n\n{link}\n\n"
-            "Until then Parley sends you no digest. If you did not sign up, ignore this mail.")
-    return send(user, "Confirm your e-mail address", text, "verify", {"link": link, "days": VERIFY_DAYS},
-                verified_only=False)
+    return send(user, "Confirm your e-mail address", "verify", {"link": link, "days": VERIFY_DAYS}, verified_only=False)

@@ -158,7 +158,8 @@ def post_comment(user, article: Article, text: str, parent: Comment | None = Non
         body_markdown=text, body_html=rendered.html, mentions=rendered.keys, created_at=at or timezone.now(),
     )
     _count(comment, +1)
-    signals.comment_posted.send(sender=Comment, comment=comment)  # following queues who is told
+    signals.comment_posted.send(sender=Comment, comment=comment,  # following queues who is told
+                                mentioned=[pk for pk, _ in rendered.mentioned])
     comment.unknown_mentions = rendered.unknown
     return comment
 
@@ -206,7 +207,7 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
         comment.edited_at = now
     comment.save(update_fields=["body_markdown", "body_html", "mentions", "edited_at"])
     _touch(comment.article_id)
-    signals.comment_edited.send(sender=Comment, comment=comment)
+    signals.comment_edited.send(sender=Comment, comment=comment, mentioned=[pk for pk, _ in rendered.mentioned])
     comment.unknown_mentions = rendered.unknown
     return comment
 

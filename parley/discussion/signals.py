@@ -5,7 +5,9 @@ back with it; discussion itself never imports its listeners.
 """
 from django.dispatch import Signal
 
-comment_posted = Signal()  # comment: a new visible comment
-comment_edited = Signal()  # comment: its text changed (mentions it added may be told)
+# comment, mentioned: a new visible comment, and the ids of the readers it mentions (resolved once,
+# when it was written: delivery does not look the names up again)
+comment_posted = Signal()
+comment_edited = Signal()  # comment, mentioned: its text changed; the readers this version mentions
 comment_withdrawn = Signal()  # comment: hidden or deleted, so what it told is taken back
 author_suspended = Signal()  # user: a suspended reader's unread replies and mentions reach no one

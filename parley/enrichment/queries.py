@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from parley.enrichment.companies import company
 from parley.enrichment.models import SUBJECT_CONFIDENCE, Fact
+from parley.enrichment.names import FACT_KINDS, names_of
 
 PAGE = 30
 
@@ -57,31 +58,34 @@ def articles_with(kind: str, **match):
 
 
 def speakers_in(article_ids, limit: int = 10) -> list[dict]:
-    """Return who is quoted in these articles, most articles first: [{name, slug, articles, quotes}]."""
-    return list(Fact.objects.filter(kind="quote", article_id__in=article_ids).values("key", "slug")
+    """Return who is quoted in these articles, most articles first: [{key, slug, articles, quotes}], each
+    person once, by their one name (parley.enrichment.names)."""
+    rows = list(Fact.objects.filter(kind="quote", article_id__in=article_ids).values("slug")
                 .annotate(articles=Count("article_id", distinct=True), quotes=Count("id"))
-                .order_by("-articles", "-quotes", "key")[:limit])
+                .order_by("-articles", "-quotes", "slug")[:limit])
+    return _named("person", rows)
+
+
+def _named(kind: str, rows: list[dict]) -> list[dict]:
+    names = names_of(kind, [row["slug"] for row in rows])
+    return [{**row, "key": names.get(row["slug"], row["slug"])} for row in rows]
 
 
 def keys_in(kind: str, article_ids, exclude: str = "", limit: int = 10) -> list[dict]:
-    """Return the keys of one kind found in these articles, most articles first: [{key, slug, articles}]."""
-    return list(Fact.objects.filter(kind=kind, article_id__in=article_ids).exclude(key=exclude).values("key", "slug")
-                .annotate(articles=Count("article_id", distinct=True)).order_by("-articles", "key")[:limit])
+    """Return the keys of one kind found in these articles, most articles first: [{key, slug, articles}].
+    People and topics come once each, by their one name (parley.enrichment.names)."""
+    facts = Fact.objects.filter(kind=kind, article_id__in=article_ids).exclude(key=exclude)
+    if kind in FACT_KINDS:
+        return _named(kind, list(facts.values("slug").annotate(articles=Count("article_id", distinct=True))
+                                 .order_by("-articles", "slug")[:limit]))
+    return list(facts.values("key", "slug").annotate(articles=Count("article_id", distinct=True))
+                .order_by("-articles", "key")[:limit])
 
 
 def ticker_context(symbol: str) -> dict:
     """What a company page shows beside its articles: who is quoted about it, what is mentioned with it."""
     ids = articles_with("ticker", key=symbol)
     return {"speakers": speakers_in(ids), "with_tickers": keys_in("ticker", ids, exclude=symbol)}
-
-
-def person_named(slug: str) -> str | None:
-    """Return the name most articles give the person (or speaker) with this slug, or None."""
-    if not Fact.objects.filter(kind__in=("person", "quote"), slug=slug).exists():
-        return None  # the common case for a search: two index probes, no aggregate
-    found = (Fact.objects.filter(kind__in=("person", "quote"), slug=slug).values("key")
-             .annotate(n=Count("id")).order_by("-n", "key").first())
-    return found["key"] if found else None
 
 
 def person_roles(slug: str, limit: int = 8) -> list[dict]:

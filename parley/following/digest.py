@@ -147,8 +147,8 @@ def _deliver(digest: Digest, now: datetime, run: Run, prefs: Preferences | None 
             run.empty += 1
             return
         period = "today" if digest.period.startswith("d") else "this week"
-        sent = mail.send(user, f"Your digest: {items} new for you {period}", digest_text(user, found, period),
-                         "digest", {**found, "period": period, "since": since})
+        sent = mail.send(user, f"Your digest: {items} new for you {period}", "digest",
+                         {**found, "period": period, "since": since})
         Digest.objects.filter(pk=digest.pk).update(status=Digest.SENT if sent else Digest.EMPTY, sent_at=now,
                                                    items=items)
         run.sent += sent
@@ -158,19 +158,3 @@ def _deliver(digest: Digest, now: datetime, run: Run, prefs: Preferences | None 
         Digest.objects.filter(pk=digest.pk).update(status=Digest.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
         run.failed += 1
         run.errors.append(f"{user.username}: {exc}")
-
-
-def digest_text(user, found: dict, period: str) -> str:
-    """The plain-text part of a digest."""
-    lines = [f"Hello {user.username}, here is what is new for you {period}.", ""]
-    if found["notifications"]:
-        lines += ["For you", "-------"]
-        lines += [f"* {text}\n  {link}" for text, link in found["notifications"]]
-        lines.append("")
-    if found["feed"]:
-        lines += ["From what you follow", "--------------------"]
-        for item in found["feed"]:
-            why = ", ".join(label for _, _, label in item.reasons)
-            lines.append(f"* {item.article.title} (you follow {why})\n  {mail.absolute(item.article.get_absolute_url())}")
-    return "\n".join(lines)
-

@@ -36,14 +36,14 @@ KEEP_DELIVERED = timedelta(days=14)  # delivered events are kept this long (fail
 NOTIFYING_SUBJECTS = ("ticker", "person")
 
 
-def comment_posted(sender, comment: Comment, **kwargs) -> None:
+def comment_posted(sender, comment: Comment, mentioned: list[int], **kwargs) -> None:
     """Queue the notifications of a new comment (discussion's signal, sent inside the transaction that stored it)."""
-    Event.objects.create(kind=Event.COMMENT, article_id=comment.article_id, comment=comment)
+    Event.objects.create(kind=Event.COMMENT, article_id=comment.article_id, comment=comment, mentioned=mentioned)
 
 
-def comment_edited(sender, comment: Comment, **kwargs) -> None:
+def comment_edited(sender, comment: Comment, mentioned: list[int], **kwargs) -> None:
     """Queue the mentions an edit added (a reader mentioned before is not told again): discussion's signal."""
-    Event.objects.create(kind=Event.EDIT, article_id=comment.article_id, comment=comment)
+    Event.objects.create(kind=Event.EDIT, article_id=comment.article_id, comment=comment, mentioned=mentioned)
 
 
 def article_understood(sender, article, **kwargs) -> None:
@@ -180,9 +180,12 @@ def _speaks(comment: Comment) -> bool:
     return not Profile.objects.filter(user_id=comment.author_id, suspended_at__isnull=False).exists()
 
 
-def _mentioned(comment: Comment) -> list[int]:
-    try:
-        return [pk for pk, _ in render_comment(comment.body_markdown).mentioned]
+def _mentioned(event: Event) -> list[int]:
+    """The readers the comment mentioned, as resolved when it was written."""
+    if event.mentioned is not None:
+        return event.mentioned
+    try:  # an event queued before events carried them (upgrades only; pruned within days)
+        return [pk for pk, _ in render_comment(event.comment.body_markdown).mentioned]
     except ValueError:  # over the limit (an old comment): nobody is told
         return []
 
@@ -199,7 +202,7 @@ def on_comment(event: Event) -> int:
         if parent_author not in told | blocked_by and _settings([parent_author], "reply")[parent_author] != "off":
             count += _tell(parent_author, Notification.REPLY, comment, event.done_at)
         told.add(parent_author)  # a reply is news enough: not also a mention or a discussion update
-    mentioned = [uid for uid in _mentioned(comment) if uid not in told | blocked_by]
+    mentioned = [uid for uid in _mentioned(event) if uid not in told | blocked_by]
     for uid, choice in _settings(mentioned, "mention").items():
         if choice != "off":
             count += _tell(uid, Notification.MENTION, comment, event.done_at)
@@ -216,7 +219,7 @@ def on_edit(event: Event) -> int:
     blocked_by = _blockers_of(comment.author_id)
     told = set(Notification.objects.filter(comment=comment).values_list("user_id", flat=True))
     told |= {comment.author_id, comment.parent.author_id if comment.parent_id else None}
-    fresh = [uid for uid in _mentioned(comment) if uid not in told | blocked_by]
+    fresh = [uid for uid in _mentioned(event) if uid not in told | blocked_by]
     return sum(_tell(uid, Notification.MENTION, comment, event.done_at) for uid, choice in _settings(fresh, "mention").items()
                if choice != "off")
 

@@ -12,6 +12,7 @@ from parley.articles.paging import id_param
 from parley.discussion.models import Comment
 from parley.enrichment.companies import company, symbol_named
 from parley.enrichment.models import Fact, Subject, slug_of
+from parley.enrichment.names import names_of
 from parley.enrichment.queries import known_symbol
 from parley.following.models import Follow
 
@@ -112,8 +113,7 @@ def describe(pairs) -> dict[tuple[str, str], Followed]:
     names = {}
     for kind in (Follow.PERSON, Follow.TOPIC):
         if kind in by_kind:
-            for slug, key in Fact.objects.filter(kind=kind, slug__in=by_kind[kind]).values_list("slug", "key"):
-                names.setdefault((kind, slug), key)
+            names.update({(kind, slug): name for slug, name in names_of(kind, by_kind[kind]).items()})
     if Follow.OUTLET in by_kind:
         names.update({(Follow.OUTLET, slug): name for slug, name in
                       Outlet.objects.filter(slug__in=by_kind[Follow.OUTLET]).values_list("slug", "name")})

@@ -2,7 +2,7 @@
 from django.utils import timezone
 
 from parley.articles.models import url_for
-from parley.enrichment.models import Fact
+from parley.enrichment.names import names_of
 from parley.following.models import Notification
 
 INBOX_PAGE = 30
@@ -31,12 +31,7 @@ def person_names(notes) -> dict[str, str]:
     """{slug: name} of the people these notifications are about, in one query."""
     slugs = {note.group_key.partition(":")[2] for note in notes
              if note.kind == Notification.ARTICLES and note.group_key.startswith("person:")}
-    if not slugs:
-        return {}
-    names = {}
-    for slug, name in Fact.objects.filter(kind="person", slug__in=slugs).values_list("slug", "key"):
-        names.setdefault(slug, name)  # the first spelling, in the facts' order, as person pages show
-    return names
+    return names_of("person", slugs)
 
 
 def describe_all(notes) -> list[str]:

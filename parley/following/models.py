@@ -103,6 +103,8 @@ class Event(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
     delivered = models.PositiveIntegerField(default=0, help_text="Notifications it created or grew.")
     error = models.TextField(blank=True)
+    mentioned = models.JSONField(null=True, blank=True, help_text="Ids of the readers the comment mentions, "
+                                 "resolved when it was written (null: queued by a version that did not store them).")
 
     class Meta:
         indexes = [models.Index(fields=["id"], condition=Q(done_at__isnull=True), name="event_pending"),

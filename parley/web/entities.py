@@ -10,14 +10,14 @@ from parley.articles.caching import anonymous_page_cache
 from parley.articles.paging import page_number
 from parley.enrichment.charts import daily_bars
 from parley.enrichment.companies import company
-from parley.enrichment.models import Fact, slug_of
+from parley.enrichment.models import slug_of
+from parley.enrichment.names import name_of
 from parley.enrichment.queries import (
     articles_with,
     daily_counts,
     keys_in,
     latest_with_sentence,
     person_context,
-    person_named,
     person_roles,
     quotes_of,
     ticker_context,
@@ -67,7 +67,7 @@ def person(request, name):
         raise Http404("Parley has not seen this person in any article.")
     if name != slug:
         return redirect("person", slug, permanent=True)
-    shown = person_named(slug)
+    shown = name_of("person", slug)
     if shown is None:
         raise Http404("Parley has not seen this person in any article.")
     about = request.GET.get("about", "").strip()[:100]
@@ -84,7 +84,7 @@ def topic(request, slug):
     if slug != slug_of(slug):
         return redirect("topic", slug_of(slug), permanent=True)
     listed = _listed(request, "topic", slug=slug)
-    name = Fact.objects.filter(kind="topic", slug=slug).values_list("key", flat=True).first()
+    name = name_of("topic", slug)
     if name is None:
         raise Http404("No article has this topic.")
     return render(request, "enrichment/topic.html", {

@@ -14,7 +14,8 @@ from parley.articles.models import Article
 from parley.articles.search import HIT_FIELDS, SearchHit, matching_ids, search_articles, snippets_for
 from parley.enrichment.companies import Company, company, symbol_named
 from parley.enrichment.models import Fact, slug_of
-from parley.enrichment.queries import articles_with, known_symbol, person_named, sentence_around
+from parley.enrichment.names import name_of
+from parley.enrichment.queries import articles_with, known_symbol, sentence_around
 
 CAP = 1000  # at most this many matches of each kind are ordered and paged
 SYMBOL = re.compile(r"\$([A-Za-z]{1,5}(?:\.[A-Za-z])?)\b|^([A-Z]{2,5}(?:\.[A-Z])?)$")
@@ -78,7 +79,7 @@ def understand(query: str) -> Understood:
         return Understood(named, company(named), text=query)
     if len(query.split()) >= 2:
         slug = slug_of(query)
-        shown = person_named(slug) if slug else None
+        shown = name_of("person", slug) if slug else None
         if shown:
             return Understood(person=slug, person_name=shown, text=query)
     return Understood(text=query)

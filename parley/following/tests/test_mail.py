@@ -147,6 +147,17 @@ def subscriber(reader, about, deliver):
     return alice
 
 
+def test_both_parts_of_a_digest_come_from_templates_and_only_html_is_escaped(subscriber, about):
+    about("BA", title="AT&T <and> Boeing sign a deal")
+    send_due()
+    [message] = outbox.outbox
+    html = message.alternatives[0][0]
+    assert "* AT&T <and> Boeing sign a deal (you follow $BA)" in message.body  # plain text stays plain
+    assert "AT&amp;T &lt;and&gt; Boeing sign a deal" in html and "<and>" not in html
+    assert message.body.startswith("Hello alice, here is what is new for you")
+    assert "\n--\nChange what Parley sends you: http://127.0.0.1:8000/accounts/settings/" in message.body
+
+
 def test_digest_holds_what_is_followed_and_replies_and_can_be_left_in_one_click(client, subscriber):
     run = send_due()
     assert (run.sent, run.failed) == (1, 0)

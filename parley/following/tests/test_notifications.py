@@ -50,6 +50,19 @@ def test_reply_and_mention_notify_once_and_only_in_the_background(cast, about, d
     assert deliver() == 0  # nothing twice
 
 
+def test_mentions_are_resolved_once_when_the_comment_is_written(cast, reader, about, deliver):
+    """Delivery tells the readers the comment named when it was written (its links say the same): a
+    reader signing up as @erin after the comment mentioned nobody of that name is not told, and the
+    event carries the ids so delivery looks up no name again."""
+    alice, bob = cast["alice"], cast["bob"]
+    comment = services.post_comment(alice, about("BA"), "Ask @bob and @erin.")
+    assert Event.objects.get(comment=comment).mentioned == [bob.pk]
+    erin = reader("erin")
+    deliver()
+    assert len(notes(bob, "mention")) == 1 and notes(erin) == []
+    assert 'href="/u/bob/"' in comment.body_html and "/u/erin/" not in comment.body_html
+
+
 def test_an_edit_tells_only_readers_newly_mentioned(cast, about, deliver):
     alice, bob, carol = cast["alice"], cast["bob"], cast["carol"]
     article = about("BA")
