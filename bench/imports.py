@@ -37,7 +37,43 @@ def measure(root: pathlib.Path) -> dict:
                     edges[(source, target)] = edges.get((source, target), 0) + 1
                     inner += id(node) in in_function and (source in apps or target in apps)
     pairs = sorted({tuple(sorted(e)) for e in edges if (e[1], e[0]) in edges})
-    return {"edges": len(edges), "pairs": pairs, "inner": inner, "largest": sorted(sizes, reverse=True)[:3]}
+    return {"edges": len(edges), "pairs": pairs, "inner": inner, "largest": sorted(sizes, reverse=True)[:3],
+            "circles": circles(edges)}
+
+
+def circles(edges) -> list[list[str]]:
+    """The import circles between apps: strongly connected groups of more than one (Tarjan's algorithm)."""
+    graph: dict[str, list[str]] = {}
+    for a, b in edges:
+        graph.setdefault(a, []).append(b)
+        graph.setdefault(b, [])
+    index, low, stack, on, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                on.discard(top)
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
 
 
 def main() -> None:
@@ -45,13 +81,14 @@ def main() -> None:
     parser.add_argument("--project", action="append", default=[], help="other checkouts to measure too")
     args = parser.parse_args()
     here = pathlib.Path(__file__).resolve().parent.parent
-    print("| checkout | module-to-module import edges (apps and top modules) | mutual pairs | imports inside functions crossing apps | largest modules (lines) |")
-    print("|---|---|---|---|---|")
+    print("| checkout | module-to-module import edges (apps and top modules) | mutual pairs | circles (apps in each) "
+          "| imports inside functions crossing apps | largest modules (lines) |")
+    print("|---|---|---|---|---|---|")
     for root in [pathlib.Path(p).resolve() for p in args.project] + [here]:
         m = measure(root)
         largest = ", ".join(f"{path.removeprefix('parley/')} {n}" for n, path in m["largest"])
         print(f"| {root.name} | {m['edges']} | {len(m['pairs'])}: {', '.join('<->'.join(p) for p in m['pairs']) or 'none'} "
-              f"| {m['inner']} | {largest} |")
+              f"| {len(m['circles'])}: {'; '.join(str(len(c)) for c in m['circles']) or 'none'} | {m['inner']} | {largest} |")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from parley.articles.models import Article
 from parley.discussion.models import Comment
 
 SORTS = {
@@ -123,8 +124,6 @@ def thread_page(rows: list[Shown], page: int) -> list[Shown]:
 
 def comment_location(comment, sort: str = DEFAULT_SORT, moderator: bool = False) -> str:
     """The article URL, with the thread page that shows this comment, and its anchor."""
-    from parley.articles.models import Article
-
     article = Article.objects.get(pk=comment.article_id)  # fresh: its discussion version may have moved
     rows = cached_thread(article, sort, moderator=moderator)
     page = next((row.top // THREAD_PAGE_SIZE + 1 for row in rows if row.pk == comment.pk), 1)
