@@ -162,7 +162,8 @@ out["quiet_24h_pruned"] = timed("24h", quiet)
 busy = Article.objects.order_by("-comment_count").first()
 out["busy_url"] = busy.get_absolute_url()
 out["busy_comments"] = busy.comment_count
-from parley.discussion.threads import THREAD_PAGE_SIZE, cached_thread, page_count
+from parley.discussion.threads import THREAD_PAGE_SIZE, page_count
+from parley.web.threads import cached_thread
 out["busy_pages"], out["page_size"] = page_count(cached_thread(busy)), THREAD_PAGE_SIZE
 recent = list(Article.objects.order_by("-id").values_list("id", flat=True)[:100])
 out["recent"] = recent

@@ -2,9 +2,8 @@
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from django.utils import timezone
+from django.core.cache import cache
 
 from parley.articles.models import Article
 from parley.discussion.models import Comment
@@ -61,61 +60,34 @@ THREAD_CACHE_SECONDS = 600  # an entry is replaced by a new version long before;
 THREAD_PAGE_SIZE = 50  # top-level comments per page, each with all its replies
 
 
-class Shown(NamedTuple):
-    """One comment of a cached thread: what the per-viewer controls need, and its shared HTML.
-
-    Plain values, not model instances, so a cached thread of hundreds of comments loads in a
-    fraction of a millisecond.
-    """
-    pk: int
-    depth: int
-    top: int  # the position of its top-level comment in the thread, from 0
-    author_id: int
-    is_hidden: bool
-    is_deleted: bool
-    body_markdown: str  # for its author's Edit form
-    head: str
-
-    @property
-    def removed(self) -> bool:
-        return self.is_deleted or self.is_hidden
+def tops(rows: list[ThreadRow]) -> list[int]:
+    """Each row's top-level comment's position in the thread, from 0 (what pages are cut by)."""
+    found, top = [], -1
+    for row in rows:
+        if row.depth == 0 or not found:
+            top += 1
+        found.append(top)
+    return found
 
 
-def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[Shown]:
-    """Return the thread's comments, each with its shared HTML drawn once per discussion version.
-
-    The key carries `article.discussion_version`, which every discussion write moves in its own
-    transaction, so a reader never gets a thread older than the last write they could see. What
-    differs per viewer (their own vote, edit, flag and moderation controls, CSRF tokens) is drawn
-    on top, in `discussion/_thread.html`.
-    """
-    from django.core.cache import cache
-    from django.template import engines
-
-    sort = sort if sort in SORTS else DEFAULT_SORT
-    # The shared HTML carries times in the reader's zone: one entry per zone in use.
-    key = f"thread:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}:{timezone.get_current_timezone_name()}"
+def _placed(article, sort: str, moderator: bool) -> dict[int, int]:
+    """{comment id: its top-level comment's position}, kept per discussion version like the page's thread."""
+    key = f"thread-tops:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}"
     found = cache.get(key)
     if found is None:
-        head = engines["jinja2"].env.get_template("discussion/_comment_head.html").module.head
-        found, top = [], -1
-        for row in thread(article, sort, moderator=moderator):
-            c = row.comment
-            if row.depth == 0 or not found:
-                top += 1
-            found.append(Shown(c.pk, row.depth, top, c.author_id, c.is_hidden, c.is_deleted, c.body_markdown,
-                               str(head(c, moderator))))
+        rows = thread(article, sort, moderator=moderator)
+        found = {row.comment.pk: top for row, top in zip(rows, tops(rows), strict=True)}
         cache.set(key, found, THREAD_CACHE_SECONDS)
     return found
 
 
-def page_count(rows: list[Shown]) -> int:
+def page_count(rows) -> int:
     """How many pages of THREAD_PAGE_SIZE top-level comments the thread has (at least one)."""
     return max(1, -(-(rows[-1].top + 1) // THREAD_PAGE_SIZE)) if rows else 1
 
 
-def thread_page(rows: list[Shown], page: int) -> list[Shown]:
-    """The rows under the page's top-level comments (pages count from 1)."""
+def thread_page(rows: list, page: int) -> list:
+    """The rows (anything with `.top`) under the page's top-level comments (pages count from 1)."""
     first = (page - 1) * THREAD_PAGE_SIZE
     start = bisect_left(rows, first, key=lambda r: r.top)
     end = bisect_left(rows, first + THREAD_PAGE_SIZE, key=lambda r: r.top)
@@ -125,7 +97,7 @@ def thread_page(rows: list[Shown], page: int) -> list[Shown]:
 def comment_location(comment, sort: str = DEFAULT_SORT, moderator: bool = False) -> str:
     """The article URL, with the thread page that shows this comment, and its anchor."""
     article = Article.objects.get(pk=comment.article_id)  # fresh: its discussion version may have moved
-    rows = cached_thread(article, sort, moderator=moderator)
-    page = next((row.top // THREAD_PAGE_SIZE + 1 for row in rows if row.pk == comment.pk), 1)
+    top = _placed(article, sort if sort in SORTS else DEFAULT_SORT, moderator).get(comment.pk, 0)
+    page = top // THREAD_PAGE_SIZE + 1
     query = f"?cpage={page}" if page > 1 else ""
     return f"{article.get_absolute_url()}{query}#c{comment.pk}"

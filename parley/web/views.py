@@ -14,13 +14,14 @@ from parley.articles.queries import Cursor
 from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
 from parley.discussion.services import votes_of
-from parley.discussion.threads import DEFAULT_SORT, SORTS, cached_thread, page_count, thread_page
+from parley.discussion.threads import DEFAULT_SORT, SORTS, page_count, thread_page
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.models import FactReport
 from parley.enrichment.queries import article_facts
 from parley.following.feed import my_feed
 from parley.following.models import Follow
 from parley.following.tokens import private_feed_url
+from parley.web.threads import cached_thread
 from parley.web.viewer import follow_button, viewer_of
 
 SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snippets are what a reader scans
