@@ -31,3 +31,7 @@ def start(values: dict, parent: int | None = None) -> None:
 
     for name, value in values.items():
         setattr(settings, name, value)
+    # The readers too, before the process says it is ready: a reading deadline counts from then, and
+    # importing them (httpx, feedparser, trafilatura, lxml: 0.4 s here, well over a second on a busy
+    # two-core machine) must not eat a source's time (the hung-reader test failed so under load).
+    import parley.sources.ingest  # noqa: F401
