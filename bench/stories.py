@@ -10,7 +10,7 @@ what is grouped is what Parley stores. Printed per split, each method measured i
   pairs the annotator doubted left out, with how many labelled hard negatives were joined;
 - B-cubed precision, recall and F1 over the split's items, with the predicted groups cut to them.
 
-Methods: `title` (exact or near-duplicate titles: outlet suffixes removed, word sets 80% alike) and
+Methods: `parley stories` (every item enriched, then placed by the worker's job), `title` (exact or near-duplicate titles: outlet suffixes removed, word sets 80% alike) and
 `tfidf` (cosine of TF-IDF vectors over title and lead, joined above a threshold, the best one for
 the split printed: an oracle's choice, so a fair ceiling for that baseline).
 
@@ -52,6 +52,8 @@ from django.core.management import call_command  # noqa: E402
 
 from parley.articles.models import Article  # noqa: E402
 from parley.sources.services import import_path  # noqa: E402
+from parley.stories.models import Membership  # noqa: E402
+from parley.stories.services import place_pending  # noqa: E402
 
 
 def load_items(folder: Path) -> dict[str, dict]:
@@ -196,10 +198,26 @@ def score(labels: dict, items: dict, split_of: dict, split: str, predicted: set[
             "B3 precision": bp, "B3 recall": br, "B3 F1": 2 * bp * br / (bp + br) if bp + br else 0.0}
 
 
+def show(labels: dict, items: dict, split_of: dict, predicted: set) -> None:
+    aliases = labels.get("aliases", {})
+    truth = {aliases.get(r, r): n for n, g in enumerate(labels["groups"]) for r in g["refs"]}
+    evidence = dict(Membership.objects.values_list("article_id", "evidence"))
+    dev = sorted(r for r in items if split_of[r] == "dev")
+    groups = clusters(dev, {p for p in predicted if p <= set(dev)})
+    for a, b in itertools.combinations(dev, 2):
+        same, joined = a in truth and truth.get(a) == truth.get(b), groups[a] == groups[b]
+        if same != joined:
+            print("MISSED" if same else "WRONG", "|", items[a]["title"][:70], "|", items[b]["title"][:70],
+                  "|", evidence.get(items[a]["id"]) or evidence.get(items[b]["id"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--show", action="store_true", help="list Parley's wrong and missed pairs (dev only)")
     args = parser.parse_args()
+    if args.show and args.split != "dev":
+        parser.error("--show lists pairs of the development part only")
     labels = json.loads(LABELS.read_text())
     call_command("migrate", verbosity=0)
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,7 +225,19 @@ def main() -> None:
     refs = [item["ref"] for item in labels["items"]]
     split_of = splits(labels, refs)
     print(f"{len(items)} of {len(refs)} labelled items stored by parley import; split: {args.split}")
-    rows = [("title (exact or near-duplicate)", score(labels, items, split_of, args.split, title_pairs(items)))]
+    call_command("enrich", all=True, verbosity=0)
+    place_pending(limit=10_000)
+    story_of = dict(Membership.objects.values_list("article_id", "story_id"))
+    by_article = {item["id"]: ref for ref, item in items.items()}
+    members: dict[int, list[str]] = {}
+    for article_id, story_id in story_of.items():
+        if article_id in by_article:
+            members.setdefault(story_id, []).append(by_article[article_id])
+    parley_pairs = {frozenset(p) for refs_in in members.values() for p in itertools.combinations(sorted(refs_in), 2)}
+    if args.show:
+        show(labels, items, split_of, parley_pairs)
+    rows = [("parley stories", score(labels, items, split_of, args.split, parley_pairs)),
+            ("title (exact or near-duplicate)", score(labels, items, split_of, args.split, title_pairs(items)))]
     tfidf = tfidf_scores(items)
     best = max((score(labels, items, split_of, args.split, {p for p, s in tfidf.items() if s >= t}) | {"threshold": t}
                 for t in [x / 20 for x in range(2, 20)]), key=lambda row: (row["B3 F1"], row["pair precision"]))

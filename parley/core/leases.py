@@ -9,7 +9,7 @@ dies. The same statement works on SQLite and PostgreSQL, and needs no lock held 
 
 - `swap(queryset, expect, change)`: the primitive.
 - `take(queryset, field, seconds, limit)`: lease up to `limit` rows whose lease `field` has passed.
-- `named(name, seconds)`: lease work that has no row of its own (the Lease table).
+- `named(name, seconds)`: lease work that has no row of its own (the Lease table); `release` gives it back.
 """
 from datetime import timedelta
 
@@ -50,18 +50,24 @@ def take(queryset, field: str, seconds: float, limit: int, order_by=(), now=None
     return won
 
 
-def named(name: str, seconds: float, now=None) -> bool:
-    """Take the lease `name` for `seconds` unless a live one is held."""
+def named(name: str, seconds: float, now=None):
+    """Take the lease `name` for `seconds` unless a live one is held; return when it ends (the
+    holder's receipt, for `release`), or None."""
     now = now or timezone.now()
     until = now + timedelta(seconds=seconds)
     if swap(Lease.objects.filter(name=name), {"until__lte": now}, {"until": until}):
-        return True
+        return until
     try:
         with transaction.atomic():
             Lease.objects.create(name=name, until=until)
     except IntegrityError:
-        return False  # live, or taken a moment ago by another process
-    return True
+        return None  # live, or taken a moment ago by another process
+    return until
+
+
+def release(name: str, until) -> bool:
+    """Give a named lease back before it ends, unless it lapsed and someone else holds it now."""
+    return bool(Lease.objects.filter(name=name, until=until).delete()[0])
 
 
 def prune(now=None) -> int:

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from parley.jobs.job import Job
-from parley.jobs.kinds import digest, enrich, mail, notify, prune
+from parley.jobs.kinds import digest, enrich, mail, notify, prune, stories
 from parley.jobs.models import JobState
 
 log = logging.getLogger("parley.jobs")
@@ -26,7 +26,7 @@ RECORD_OK_EVERY = 60.0  # seconds: a job that keeps running well is recorded at 
 _PRUNE = {job.name: job for job in prune.JOBS}
 # In the order a round runs them: enrichment before notifications, so new articles reach followers.
 JOBS: list[Job] = [
-    _PRUNE["prune-rate-slots"], _PRUNE["prune-heat"], *enrich.JOBS, *notify.JOBS, *digest.JOBS,
+    _PRUNE["prune-rate-slots"], _PRUNE["prune-heat"], *enrich.JOBS, *stories.JOBS, *notify.JOBS, *digest.JOBS,
     _PRUNE["prune-events"], _PRUNE["prune-mail"], _PRUNE["prune-leases"], *mail.JOBS,
 ]
 BY_NAME = {job.name: job for job in JOBS}

@@ -1,0 +1,46 @@
+"""A story and its articles, each membership with the evidence that put it there."""
+from django.db import models
+from django.urls import reverse
+
+from parley.articles.models import Article
+
+
+class Story(models.Model):
+    """One event's coverage. Its headline and "first reported" are its earliest article's."""
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200)
+    first_article = models.ForeignKey(Article, null=True, on_delete=models.SET_NULL, related_name="+")
+    first_reported_at = models.DateTimeField()
+    last_article_at = models.DateTimeField(db_index=True)
+    article_count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("story", args=[self.pk, self.slug or "story"])
+
+
+class Membership(models.Model):
+    """An article's place in a story: one story per article, with why it was put there."""
+
+    AUTO, MODERATOR = "auto", "moderator"
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="membership")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="members")
+    evidence = models.JSONField(default=dict, blank=True,
+                                help_text="Why it joined: the article it matched, the rule, text similarity, "
+                                          "shared names and figures, hours apart; empty for the story's first article.")
+    syndicated = models.BooleanField(default=False, help_text="A copy of another member's text (a wire story).")
+    joined_at = models.DateTimeField(auto_now_add=True)
+    placed_by = models.CharField(max_length=16, default=AUTO)
+
+    class Meta:
+        indexes = [models.Index(fields=["story", "article"], name="membership_story")]
+
+    def __str__(self):
+        return f"article {self.article_id} in story {self.story_id}"

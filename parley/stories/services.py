@@ -1,0 +1,99 @@
+"""Placing articles in stories: every write to stories goes through here.
+
+An enriched article is placed once, in the background: candidates are the placed articles within
+WINDOW that share a name with it (a ticker, a person, an organisation: indexed and cheap), the
+decision is matching.compare's, and the best match's story is joined with its evidence recorded.
+Without a match the article starts a story of its own. One worker places at a time (a named lease),
+so two articles of one event placed at once cannot start two stories.
+"""
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from parley.articles.models import Article
+from parley.core import leases
+from parley.enrichment.models import Fact
+from parley.stories.matching import NAME_KINDS, compare, seen
+from parley.stories.models import Membership, Story
+
+WINDOW = timedelta(days=5)
+MAX_CANDIDATES = 300  # the most recent placed articles sharing a name; a busy company's week fits
+LEASE_SECONDS = 300
+PLACING = "stories:place"
+FACT_KINDS = (*NAME_KINDS, "money", "quote")
+
+
+def _facts_of(ids) -> dict[int, list]:
+    found: dict[int, list] = {}
+    for fact in Fact.objects.filter(article_id__in=ids, kind__in=FACT_KINDS).only("article_id", "kind", "key", "text", "value"):
+        found.setdefault(fact.article_id, []).append(fact)
+    return found
+
+
+def candidates(article: Article, facts) -> list[int]:
+    """Placed articles within WINDOW of this one that share a ticker, person or organisation with it."""
+    keys = {(f.kind, f.key) for f in facts if f.kind in NAME_KINDS}
+    if not keys or article.date_unknown:
+        return []
+    sharing = Q()
+    for kind in NAME_KINDS:
+        mine = [key for k, key in keys if k == kind]
+        if mine:
+            sharing |= Q(kind=kind, key__in=mine)
+    ids = set(Fact.objects.filter(sharing).order_by().values_list("article_id", flat=True).distinct())
+    ids.discard(article.pk)
+    return list(Article.objects.filter(
+        pk__in=ids, membership__isnull=False, date_unknown=False,
+        published_at__gte=article.published_at - WINDOW, published_at__lte=article.published_at + WINDOW)
+        .order_by("-published_at").values_list("pk", flat=True)[:MAX_CANDIDATES])
+
+
+@transaction.atomic
+def place(article: Article) -> Membership:
+    """Put an article in the story it reports the same event as, or in a new one; idempotent."""
+    existing = Membership.objects.filter(article=article).select_related("story").first()
+    if existing:
+        return existing
+    facts = _facts_of([article.pk]).get(article.pk, [])
+    me = seen(article.pk, article.published_at, article.title, article.body_text, facts)
+    best = None
+    ids = candidates(article, facts)
+    if ids:
+        their_facts = _facts_of(ids)
+        for other in Article.objects.filter(pk__in=ids).only("pk", "published_at", "title", "body_text"):
+            evidence = compare(me, seen(other.pk, other.published_at, other.title, other.body_text,
+                                        their_facts.get(other.pk, [])))
+            if evidence and (best is None or evidence.strength > best[0].strength):
+                best = (evidence, other.pk)
+    if best is None:
+        story = Story.objects.create(title=article.title, slug=article.slug, first_article=article,
+                                     first_reported_at=article.published_at, last_article_at=article.published_at)
+        return Membership.objects.create(article=article, story=story)
+    evidence, matched = best
+    story = Story.objects.select_for_update().get(members__article_id=matched)
+    membership = Membership.objects.create(article=article, story=story, evidence=evidence.as_dict(matched),
+                                           syndicated=evidence.rule == "syndicated")
+    changes = {"article_count": F("article_count") + 1}
+    if article.published_at > story.last_article_at:
+        changes["last_article_at"] = article.published_at
+    if article.published_at < story.first_reported_at:  # an earlier report arrived late: it came first
+        changes.update(first_article=article, first_reported_at=article.published_at, title=article.title,
+                       slug=article.slug)
+    Story.objects.filter(pk=story.pk).update(**changes)
+    return membership
+
+
+def place_pending(limit: int = 100) -> int:
+    """Place up to `limit` enriched articles not yet in a story, oldest first; return how many."""
+    held = leases.named(PLACING, LEASE_SECONDS)
+    if not held:
+        return 0  # another worker is placing
+    try:
+        pending = list(Article.objects.filter(enrichment__isnull=False, membership__isnull=True)
+                       .order_by("published_at", "pk")[:limit])
+        for article in pending:
+            place(article)
+    finally:
+        leases.release(PLACING, held)
+    return len(pending)

@@ -1,0 +1,98 @@
+"""Placing articles in stories, on articles stored and enriched by the real pipeline."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from parley.enrichment.services import enrich_article
+from parley.stories.models import Membership, Story
+from parley.stories.services import place, place_pending
+
+pytestmark = pytest.mark.django_db
+
+RESULTS = ("Home Depot (NYSE: HD) reported third-quarter sales of $27.2 billion on Tuesday, up 3.5% from a year "
+           "earlier, and chief executive Craig Menear said the company would cut its full-year sales forecast. "
+           "Shares of Home Depot fell 5% in early trading after the results.\n\n"
+           "Analysts had expected sales of $27.5 billion for the quarter.")
+RESULTS_AGAIN = ("Home Depot Inc (NYSE: HD) said third-quarter sales rose 3.5% to $27.2 billion, and the home "
+                 "improvement retailer cut its full-year sales forecast. Chief executive Craig Menear said spending on "
+                 "projects had slowed; the shares fell 5% on Tuesday morning.\n\nWall Street expected $27.5 billion.")
+OTHER_EVENT = ("Home Depot (NYSE: HD) said on Thursday it would buy HD Supply for $8 billion, bringing back the "
+               "maintenance supplies business it sold in 2007. The deal is expected to close next month.\n\n"
+               "Craig Menear called it a good fit for professional customers.")
+
+
+@pytest.fixture
+def article(make_article):
+    base = timezone.now() - timedelta(days=1)
+
+    def make(title, body, hours=0, **extra):
+        stored = make_article(title=title, body=body, published_at=base + timedelta(hours=hours), **extra)
+        enrich_article(stored)
+        return stored
+    return make
+
+
+def test_two_reports_of_one_earnings_release_share_a_story_with_evidence(article):
+    first = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS)
+    second = article("Home Depot shares fall after retailer trims its forecast", RESULTS_AGAIN, hours=3,
+                     outlet="Other Wire")
+    assert place_pending() == 2
+    one, two = Membership.objects.get(article=first), Membership.objects.get(article=second)
+    assert one.story_id == two.story_id and one.evidence == {}
+    assert two.evidence["matched"] == first.pk and two.evidence["hours_apart"] == 3.0
+    assert "$HD" in two.evidence["shared_names"] and two.evidence["text"] > 0.3
+    story = Story.objects.get()
+    assert story.article_count == 2 and story.first_article_id == first.pk and story.title == first.title
+
+
+def test_one_company_two_events_in_one_week_are_two_stories(article):
+    article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS)
+    article("Home Depot to buy back HD Supply in $8 billion deal", OTHER_EVENT, hours=48)
+    place_pending()
+    assert Story.objects.count() == 2
+
+
+def test_copies_of_one_press_release_are_one_story_marked_syndicated(article):
+    copies = [article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS, hours=n,
+                      outlet=f"Paper {n}") for n in range(12)]
+    place_pending()
+    assert Story.objects.count() == 1 and Story.objects.get().article_count == 12
+    assert Membership.objects.filter(syndicated=True).count() == 11
+    assert Membership.objects.get(article=copies[0]).syndicated is False
+
+
+def test_an_earlier_report_placed_late_becomes_the_first(article):
+    later = article("Home Depot shares fall after retailer trims its forecast", RESULTS_AGAIN, hours=3)
+    place(later)
+    earlier = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS, outlet="Early Wire")
+    place(earlier)
+    story = Story.objects.get()
+    assert story.first_article_id == earlier.pk and story.first_reported_at == earlier.published_at
+    assert story.article_count == 2
+
+
+def test_no_names_and_a_one_word_title_stand_alone_and_placing_twice_changes_nothing(article):
+    lone = article("Markets", "Stocks moved today.")
+    twin = article("Markets", "Stocks moved today.", hours=1, outlet="Other Wire")
+    first = place(lone)
+    assert place(lone) == first and Story.objects.count() == 1
+    place(twin)  # identical words but nothing named: candidates come from shared names only
+    assert Story.objects.count() == 2
+
+
+def test_the_real_guardian_feed_groups_the_state_of_the_union_and_nothing_else(shared):
+    """The Guardian's feed of 31 Jan 2018: its State of the Union reports join one another; no two
+    articles about different events share a story."""
+    from parley.articles.models import Article
+    from parley.sources.services import import_path
+
+    import_path([str(shared / "corpus" / "feeds" / "guardian.rss")])
+    for stored in Article.objects.all():
+        enrich_article(stored)
+    place_pending(limit=1000)
+    grouped = [s for s in Story.objects.all() if s.article_count > 1]
+    assert grouped, "no story formed"
+    for story in grouped:
+        titles = [m.article.title for m in story.members.select_related("article")]
+        assert all("State of the Union" in t or "Trump" in t for t in titles), titles
