@@ -208,7 +208,19 @@ def show(labels: dict, items: dict, split_of: dict, predicted: set) -> None:
         same, joined = a in truth and truth.get(a) == truth.get(b), groups[a] == groups[b]
         if same != joined:
             print("MISSED" if same else "WRONG", "|", items[a]["title"][:70], "|", items[b]["title"][:70],
-                  "|", evidence.get(items[a]["id"]) or evidence.get(items[b]["id"]))
+                  "|", evidence.get(items[a]["id"]) or evidence.get(items[b]["id"]), "|", _measured(items[a]["id"], items[b]["id"]))
+
+
+def _measured(one: int, other: int) -> str:
+    """What matching sees of a pair: text and plain-word similarity, shared names, hours apart."""
+    from parley.stories.matching import cosine, seen
+    from parley.stories.services import _facts_of
+
+    facts = _facts_of([one, other])
+    a, b = (seen(x.pk, x.published_at, x.title, x.body_text, facts.get(x.pk, []))
+            for x in (Article.objects.get(pk=one), Article.objects.get(pk=other)))
+    return (f"text {cosine(a.words, b.words):.2f} plain {cosine(a.plain, b.plain):.2f} "
+            f"names {sorted(a.names & b.names)} {abs((a.at - b.at).total_seconds()) / 3600:.0f} h")
 
 
 def main() -> None:
