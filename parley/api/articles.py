@@ -52,6 +52,9 @@ def cursor_of(token: str | None) -> Cursor | None:
     return cursor
 
 
+STORY = "membership__story"  # each article's story, two queries a page (schemas.ArticleSummaryOut.story)
+
+
 @router.get("/articles", response={200: ArticlePage, 400: ErrorOut})
 def list_articles(request, filters: Query[ArticleFilters]):
     """List articles newest first, filtered by outlet, ticker, topic, date range and search query."""
@@ -66,14 +69,14 @@ def list_articles(request, filters: Query[ArticleFilters]):
         if understood.symbol:
             ids |= set(Fact.objects.filter(kind="ticker", key=understood.symbol).values_list("article_id", flat=True)[:CAP])
         qs = qs.filter(id__in=ids)
-    rows, following = page_of(qs.newest(), cursor, filters.limit)
+    rows, following = page_of(qs.newest().prefetch_related(STORY), cursor, filters.limit)
     return {"items": rows, "next": following.encode() if following else None}
 
 
 @router.get("/articles/{article_id}", response={200: ArticleOut, 400: ErrorOut, 404: ErrorOut})
 def get_article(request, article_id: int):
     """Return one article with its body and the disclaimer shown beside it."""
-    return get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer"), pk=article_id)
+    return get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer", STORY), pk=article_id)
 
 
 @router.get("/outlets", response={200: list[OutletOut], 400: ErrorOut}, tags=["outlets"])

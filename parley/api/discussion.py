@@ -88,5 +88,6 @@ def most_discussed_list(request, window: str = DEFAULT_WINDOW, limit: int = 10):
 def active(request, cursor: str | None = None, limit: int = 20):
     """Return discussed articles, latest comment first."""
     check_limit(limit)
-    rows, following = page_of(Article.objects.active(), cursor_of(cursor), limit, field="last_activity_at")
+    rows, following = page_of(Article.objects.active().prefetch_related("membership__story"), cursor_of(cursor), limit,
+                              field="last_activity_at")
     return {"items": rows, "next": following.encode() if following else None}

@@ -4,6 +4,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from parley.stories.queries import story_of
+
 
 class OutletOut(Schema):
     id: int
@@ -24,6 +26,11 @@ class ArticleSummaryOut(Schema):
     comment_count: int
     is_sample: bool
     link: str
+    story: int | None = None  # the story (one event, several outlets) it is part of; null while it stands alone
+
+    @staticmethod
+    def resolve_story(obj):
+        return story_of(obj)
 
     @staticmethod
     def resolve_published_at(obj):

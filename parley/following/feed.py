@@ -143,7 +143,7 @@ def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, siz
     order = order[:size]
     if not older:
         order.reverse()
-    loaded = Article.objects.newest().in_bulk([pk for pk, _ in order])
+    loaded = Article.objects.newest().prefetch_related("membership__story").in_bulk([pk for pk, _ in order])
     described = describe({pair for _, (_, pairs) in order for pair in pairs})
     rows = [FeedItem(loaded[pk], [(kind, key, reason_label(kind, key, described)) for kind, key in pairs])
             for pk, (_, pairs) in order if pk in loaded]

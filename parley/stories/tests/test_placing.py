@@ -96,3 +96,23 @@ def test_the_real_guardian_feed_groups_the_state_of_the_union_and_nothing_else(s
     for story in grouped:
         titles = [m.article.title for m in story.members.select_related("article")]
         assert all("State of the Union" in t or "Trump" in t for t in titles), titles
+
+
+def test_the_api_names_each_articles_story_and_null_while_it_stands_alone(article, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS)
+    second = article("Home Depot shares fall after retailer trims its forecast", RESULTS_AGAIN, hours=3,
+                     outlet="Other Wire")
+    alone = article("Home Depot to buy back HD Supply in $8 billion deal", OTHER_EVENT, hours=48)
+    place_pending()
+    story = Membership.objects.get(article=first).story_id
+    items = {row["id"]: row["story"] for row in client.get("/api/v1/articles").json()["items"]}
+    assert items == {first.pk: story, second.pk: story, alone.pk: None}
+    assert client.get(f"/api/v1/articles/{second.pk}").json()["story"] == story
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/articles?limit=1")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/v1/articles?limit=3")
+    assert len(many) == len(few)  # the stories come with the articles, not a query each
