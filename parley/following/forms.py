@@ -2,7 +2,8 @@
 from django import forms
 
 from parley.accounts.forms import EMAIL_MAX, check_current_password, zone_choices
-from parley.following.models import Notification, Preferences
+from parley.following.models import Preferences
+from parley.following.preferences import KINDS as NOTIFICATION_KINDS
 
 
 class SettingsForm(forms.Form):
@@ -21,7 +22,7 @@ class SettingsForm(forms.Form):
     discussion = forms.ChoiceField(choices=Preferences.DELIVERY, required=False, label="New comments in discussions you follow")
     articles = forms.ChoiceField(choices=Preferences.DELIVERY, required=False, label="New articles about tickers and people you follow")
 
-    KINDS = [kind for kind, _ in Notification.KINDS]
+    KINDS = NOTIFICATION_KINDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

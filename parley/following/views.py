@@ -1,6 +1,6 @@
 """Following, the watchlist, the private feed (link and RSS/Atom), the inbox, reader settings,
-e-mail verification, one-click unsubscribe and services. Each view parses, calls one service
-(follows, preferences, inbox, accounts.mail, accounts.blocking) and renders; no GET writes.
+e-mail verification, one-click unsubscribe and blocking. Each view parses, calls one service
+(follows, preferences, inbox, accounts.mail, accounts.services) and renders; no GET writes.
 The my-feed page combines articles with follows and lives in parley/web."""
 from django.conf import settings
 from django.contrib import messages

@@ -102,10 +102,6 @@ def cosine(a: dict, b: dict) -> float:
     return sum(v * large.get(w, 0.0) for w, v in small.items())
 
 
-def similarity(a: Seen, b: Seen) -> float:
-    return cosine(a.words, b.words)
-
-
 @dataclass(frozen=True)
 class Evidence:
     rule: str
@@ -129,7 +125,7 @@ def compare(a: Seen, b: Seen) -> Evidence | None:
     hours = abs((a.at - b.at).total_seconds()) / 3600
     if hours > SYNDICATED_HOURS:
         return None
-    text = similarity(a, b)
+    text = cosine(a.words, b.words)
     names = tuple(sorted(a.names & b.names))
     figures = tuple(sorted(a.figures & b.figures))
     quotes = len(a.quotes & b.quotes)

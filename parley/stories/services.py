@@ -41,7 +41,7 @@ def candidates(article: Article, facts) -> list[int]:
         mine = [key for k, key in keys if k == kind]
         if mine:
             sharing |= Q(kind=kind, key__in=mine)
-    ids = set(Fact.objects.filter(sharing).order_by().values_list("article_id", flat=True).distinct())
+    ids = set(Fact.objects.filter(sharing).order_by().values_list("article_id", flat=True))
     ids.discard(article.pk)
     return list(Article.objects.filter(
         pk__in=ids, membership__isnull=False, date_unknown=False,
