@@ -6,6 +6,8 @@ close in time and their words say the same thing about the same named things:
 - `syndicated`: title and lead nearly the same text (a wire story republished);
 - `event`: within EVENT_HOURS, words alike (weighted cosine over title and lead), the words that
   are not names alike too, and at least one shared name (a ticker, a person, an organisation);
+- `people`: within PEOPLE_HOURS, two or more people named in both and words somewhat alike (one
+  incident between two players, described in other words: what is said of them differs more);
 - `figures`: within EVENT_HOURS, a shared money figure of a million or more, or a shared quote, a
   shared name, and words somewhat alike.
 
@@ -29,6 +31,7 @@ SYNDICATED_HOURS = 7 * 24
 SYNDICATED_TEXT = 0.85
 EVENT_TEXT = 0.30
 FIGURES_TEXT = 0.20
+PEOPLE_HOURS, PEOPLE_TEXT = 48, 0.25
 PLAIN_TEXT = 0.20  # the words that are not names, alike too: the same thing happened to the same names
 NAME_KINDS = ("ticker", "person", "organization")
 # A shared figure is evidence of one event only when it is distinctive: revenue, a fine, a deal.
@@ -67,6 +70,7 @@ class Seen:
     names: frozenset  # labels: "$HD", "Craig Menear", "Home Depot"
     figures: frozenset  # money figures of MIN_FIGURE or more, as written, normalised ("$1.4 billion")
     quotes: frozenset  # the first words of each quote, normalised
+    people: frozenset = frozenset()  # the names of people, a surname alone left out when the full name is there
 
 
 def seen(pk: int, at: datetime, title: str, body: str, facts) -> Seen:
@@ -86,6 +90,8 @@ def seen(pk: int, at: datetime, title: str, body: str, facts) -> Seen:
     plain = {w: v for w, v in vector.items() if w not in name_words}
     plain_norm = math.sqrt(sum(v * v for v in plain.values())) or 1.0
     names, figures, quotes = set(), set(), set()
+    people = {f.key for f in facts if f.kind == "person"}
+    people = {p for p in people if not any(o != p and o.endswith(f" {p}") for o in people)}
     for fact in facts:
         if fact.kind in NAME_KINDS:
             names.add(f"${fact.key}" if fact.kind == "ticker" else fact.key)
@@ -94,7 +100,7 @@ def seen(pk: int, at: datetime, title: str, body: str, facts) -> Seen:
         elif fact.kind == "quote":
             quotes.add(" ".join(WORD.findall(fact.text.casefold())[:8]))
     return Seen(pk, at, {w: v / norm for w, v in vector.items()}, {w: v / plain_norm for w, v in plain.items()},
-                frozenset(names), frozenset(figures), frozenset(q for q in quotes if q.count(" ") >= 3))
+                frozenset(names), frozenset(figures), frozenset(q for q in quotes if q.count(" ") >= 3), frozenset(people))
 
 
 def cosine(a: dict, b: dict) -> float:
@@ -136,4 +142,6 @@ def compare(a: Seen, b: Seen) -> Evidence | None:
         found = "event"
     elif hours <= EVENT_HOURS and names and (figures or quotes) and text >= FIGURES_TEXT:
         found = "figures"
+    elif hours <= PEOPLE_HOURS and len(a.people & b.people) >= 2 and text >= PEOPLE_TEXT:
+        found = "people"
     return Evidence(found, text, hours, names, figures, quotes) if found else None

@@ -53,6 +53,26 @@ def test_one_company_two_events_in_one_week_are_two_stories(article):
     assert Story.objects.count() == 2
 
 
+FIGHT = ("Myles Garrett of the Cleveland Browns was suspended indefinitely on Friday after he pulled off Mason "
+         "Rudolph's helmet and struck the Pittsburgh Steelers quarterback with it in the final seconds of Thursday's "
+         "game.\n\nThe league also fined both teams.")
+FIGHT_OPINION = ("Should what Myles Garrett did to Mason Rudolph on Thursday night be a matter for the police? "
+                 "Swinging a helmet at an opponent's head would be assault on any street.\n\n"
+                 "Football has long policed its own violence, and the helmet fight tests that.")
+OTHER_GAME = ("Mason Rudolph threw two touchdown passes and Myles Garrett had a sack as the Steelers and Browns "
+              "opened their season series in October.\n\nBoth teams rested starters late in the game.")
+
+
+def test_two_people_named_in_both_join_reports_in_other_words_and_a_game_a_month_earlier_stays_apart(article):
+    news = article("Browns' Myles Garrett suspended for helmet attack on Mason Rudolph", FIGHT)
+    opinion = article("Opinion | Is football violence a crime?", FIGHT_OPINION, hours=20, outlet="Opinion Desk")
+    earlier = article("Steelers edge Browns as Rudolph throws two touchdowns", OTHER_GAME, hours=-24 * 30)
+    place_pending()
+    assert Membership.objects.get(article=opinion).story_id == Membership.objects.get(article=news).story_id
+    assert Membership.objects.get(article=opinion).evidence["rule"] == "people"
+    assert Membership.objects.get(article=earlier).story.article_count == 1
+
+
 def test_copies_of_one_press_release_are_one_story_marked_syndicated(article):
     copies = [article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS, hours=n,
                       outlet=f"Paper {n}") for n in range(12)]
