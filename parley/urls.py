@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("parley.articles.urls")),
     path("", include("parley.sources.urls")),
     path("", include("parley.enrichment.urls")),
+    path("", include("parley.stories.urls")),
 ]
 
 handler403 = "parley.articles.errors.forbidden"

@@ -118,3 +118,49 @@ class DiscussedOut(Schema):
     @staticmethod
     def resolve_last_comment_at(obj):
         return obj.last_at
+
+
+class StoryOut(Schema):
+    id: int
+    title: str
+    link: str
+    article_count: int
+    outlet_count: int
+    first_reported_at: datetime
+    last_article_at: datetime
+    first_article: ArticleSummaryOut | None
+
+    @staticmethod
+    def resolve_link(obj):
+        return obj.get_absolute_url()
+
+
+class StoryPage(Schema):
+    items: list[StoryOut]
+    next: str | None  # cursor for the following page, or null on the last one
+
+
+class MemberOut(Schema):
+    article: ArticleSummaryOut
+    evidence: dict  # why it joined: rule, matched (article id), text, hours_apart, shared_names, shared_figures, shared_quotes
+    why: str  # the same in words; empty for the story's first article
+    syndicated: bool
+    placed_by: str
+
+    @staticmethod
+    def resolve_why(obj):
+        return obj.why()
+
+
+class SharedOut(Schema):
+    kind: str
+    key: str
+    text: str
+    reports: int
+
+
+class StoryDetailOut(StoryOut):
+    articles: list[MemberOut]  # earliest first, one page of them (page, pages)
+    page: int
+    pages: int
+    shared: list[SharedOut]  # what two or more of its articles name, most often named first

@@ -14,6 +14,7 @@ class Story(models.Model):
     first_reported_at = models.DateTimeField()
     last_article_at = models.DateTimeField(db_index=True)
     article_count = models.PositiveIntegerField(default=1)
+    outlet_count = models.PositiveIntegerField(default=1, help_text="How many outlets reported it.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,11 +37,38 @@ class Membership(models.Model):
                                 help_text="Why it joined: the article it matched, the rule, text similarity, "
                                           "shared names and figures, hours apart; empty for the story's first article.")
     syndicated = models.BooleanField(default=False, help_text="A copy of another member's text (a wire story).")
+    listed = models.BooleanField(default=True, help_text="The member listings show for the story: its newest. "
+                                                         "Listings show a story once, not once per outlet.")
     joined_at = models.DateTimeField(auto_now_add=True)
     placed_by = models.CharField(max_length=16, default=AUTO)
 
     class Meta:
         indexes = [models.Index(fields=["story", "article"], name="membership_story")]
 
+    RULES = {"syndicated": "the same text (a copy of one wire story)",
+             "event": "the same event told in like words",
+             "people": "the same people, within two days, in like words",
+             "figures": "the same figure or quote",
+             "moderator": "put here by a moderator"}
+
     def __str__(self):
         return f"article {self.article_id} in story {self.story_id}"
+
+    def why(self) -> str:
+        """Why it is in the story, in words: "the same event told in like words; shared: $HD, Craig
+        Menear, $1.4 billion; 3 hours apart; text 0.41 alike". Empty for the story's first article."""
+        found = self.evidence or {}
+        if not found.get("rule"):
+            return ""
+        parts = [self.RULES.get(found["rule"], found["rule"])]
+        shared = [*found.get("shared_names", []), *found.get("shared_figures", [])]
+        if shared:
+            parts.append("shared: " + ", ".join(shared))
+        if found.get("shared_quotes"):
+            parts.append(f"{found['shared_quotes']} quote{'s' if found['shared_quotes'] > 1 else ''} in common")
+        if "hours_apart" in found:
+            hours = found["hours_apart"]
+            parts.append("under an hour apart" if hours < 1 else f"{hours:g} hour{'s' if hours != 1 else ''} apart")
+        if "text" in found:
+            parts.append(f"words {found['text']:.2f} alike")
+        return "; ".join(parts)

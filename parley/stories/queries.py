@@ -1,10 +1,115 @@
-"""Reading stories for pages and the API."""
+"""Reading stories for pages, feeds and the API."""
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from parley.articles.models import Article
+from parley.articles.queries import Cursor
+from parley.enrichment.models import Fact
+from parley.stories.models import Membership, Story
+
+MEMBERS_PAGE = 50  # a story of 2,000 articles pages, fifty reports at a time
+SHARED_KINDS = ("ticker", "person", "organization", "place", "money")
+MAX_SHARED = 30
+FIRST = ("first_article__outlet", "first_article__membership__story")  # a story's first report, as the API shows it
+LISTING = "membership__story"  # prefetch this on article listings: two queries a page, not one per row
 
 
 def story_of(article) -> int | None:
     """The id of the story an article shares with other articles, or None while it stands alone (or is
-    not placed yet). Load articles with prefetch_related("membership__story") (or select_related) to ask no query each."""
+    not placed yet). Load articles with prefetch_related(LISTING) (or select_related) to ask no query each."""
     membership = getattr(article, "membership", None)  # None: no row (the reverse accessor raises)
     if membership is None or membership.story.article_count < 2:
         return None
     return membership.story_id
+
+
+def shared_story(article):
+    """The story an article shares with other articles, or None (as story_of, the Story itself)."""
+    membership = getattr(article, "membership", None)
+    return membership.story if membership is not None and membership.story.article_count > 1 else None
+
+
+def once_per_story(articles):
+    """Articles as listings show them: a story once (its newest report), with unplaced articles kept."""
+    return articles.filter(Q(membership__isnull=True) | Q(membership__listed=True))
+
+
+def with_activity():
+    """Stories of more than one article, the one with the latest report first (keyset paged by
+    last_article_at, id)."""
+    return (Story.objects.filter(article_count__gt=1).select_related(*FIRST)
+            .order_by("-last_article_at", "-id"))
+
+
+def stories_page(cursor: Cursor | None, limit: int) -> tuple[list[Story], Cursor | None]:
+    """One keyset page of with_activity() after a cursor, and the cursor of the next page (or None)."""
+    found = with_activity()
+    if cursor is not None:
+        found = found.filter(Q(last_article_at__lt=cursor.at) | Q(last_article_at=cursor.at, id__lt=cursor.id))
+    rows = list(found[:limit + 1])
+    following = Cursor(rows[limit - 1].last_article_at, rows[limit - 1].id) if len(rows) > limit else None
+    return rows[:limit], following
+
+
+def member_ids(story: Story):
+    """The ids of a story's articles, as a subquery."""
+    return Membership.objects.filter(story=story).values("article_id")
+
+
+def _members(story: Story, with_copies: bool):
+    found = Membership.objects.filter(story=story)
+    return found if with_copies else found.filter(syndicated=False)
+
+
+def members(story: Story, page: int = 1, with_copies: bool = False) -> list[Membership]:
+    """One page of a story's reports, earliest first (the timeline), each with its outlet and evidence.
+    Syndicated copies are left out unless asked for: the page lists them on one line (copies())."""
+    start = (page - 1) * MEMBERS_PAGE
+    return list(_members(story, with_copies).select_related("article__outlet")
+                .order_by("article__published_at", "article_id")[start:start + MEMBERS_PAGE])
+
+
+def member_pages(story: Story, with_copies: bool = False) -> int:
+    return max(1, -(-_members(story, with_copies).count() // MEMBERS_PAGE))
+
+
+def copies(story: Story, limit: int = 20) -> tuple[int, list[Membership]]:
+    """How many syndicated copies a story has, and the first of them (for one "syndicated" line)."""
+    found = Membership.objects.filter(story=story, syndicated=True)
+    return found.count(), list(found.select_related("article__outlet").order_by("article__published_at",
+                                                                                 "article_id")[:limit])
+
+
+@dataclass
+class Shared:
+    kind: str
+    key: str
+    text: str
+    reports: int  # how many of the story's articles name it
+
+
+def shared_facts(story: Story) -> list[Shared]:
+    """What two or more of a story's articles name: companies, people, organisations, places and
+    money figures, the most often named first."""
+    ids = member_ids(story)
+    rows = (Fact.objects.filter(article_id__in=ids, kind__in=SHARED_KINDS).values("kind", "key")
+            .annotate(reports=Count("article_id", distinct=True)).filter(reports__gte=2)
+            .order_by("-reports", "kind", "key")[:MAX_SHARED])
+    return [Shared(row["kind"], row["key"], row["key"] if row["kind"] != "ticker" else f"${row['key']}",
+                   row["reports"]) for row in rows]
+
+
+@dataclass
+class Said:
+    speaker: str
+    text: str
+    article: Article
+
+
+def quotes(story: Story, limit: int = 20) -> list[Said]:
+    """Who said what, across the story's articles: each quote with its speaker and the report it is in."""
+    ids = member_ids(story)
+    facts = (Fact.objects.filter(article_id__in=ids, kind="quote")
+             .select_related("article__outlet").order_by("article__published_at", "start")[:limit])
+    return [Said((f.value or {}).get("speaker") or f.key, f.text, f.article) for f in facts]

@@ -72,10 +72,15 @@ def place(article: Article) -> Membership:
         return Membership.objects.create(article=article, story=story)
     evidence, matched = best
     story = Story.objects.select_for_update().get(members__article_id=matched)
+    newest = article.published_at > story.last_article_at
+    if newest:
+        Membership.objects.filter(story=story, listed=True).update(listed=False)
     membership = Membership.objects.create(article=article, story=story, evidence=evidence.as_dict(matched),
-                                           syndicated=evidence.rule == "syndicated")
-    changes = {"article_count": F("article_count") + 1}
-    if article.published_at > story.last_article_at:
+                                           syndicated=evidence.rule == "syndicated", listed=newest)
+    outlets = (Article.objects.filter(membership__story=story).exclude(outlet=None)
+               .values("outlet_id").distinct().count())
+    changes = {"article_count": F("article_count") + 1, "outlet_count": max(outlets, 1)}
+    if newest:
         changes["last_article_at"] = article.published_at
     if article.published_at < story.first_reported_at:  # an earlier report arrived late: it came first
         changes.update(first_article=article, first_reported_at=article.published_at, title=article.title,

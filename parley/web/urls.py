@@ -1,11 +1,13 @@
 from django.urls import path
 
-from parley.web import entities, views
+from parley.web import entities, stories, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("a/<int:pk>/<slug:slug>/", views.article, name="article"),
     path("a/<int:pk>/", views.article_by_id, name="article-by-id"),
+    path("s/<int:pk>/<slug:slug>/", stories.story, name="story"),
+    path("s/<int:pk>/", stories.story_by_id, name="story-by-id"),
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
     path("t/<str:symbol>/", entities.ticker, name="ticker"),

@@ -21,6 +21,7 @@ from parley.enrichment.queries import article_facts
 from parley.following.feed import my_feed
 from parley.following.models import Follow
 from parley.following.tokens import private_feed_url
+from parley.stories import queries as stories
 from parley.web.threads import cached_thread
 from parley.web.viewer import follow_button, viewer_of
 
@@ -38,8 +39,11 @@ def favicon(request):
 
 
 def _listing(request, queryset, template, extra):
+    page = listing_page(request, queryset.prefetch_related(stories.LISTING))
+    for item in page["articles"]:
+        item.story = stories.shared_story(item)  # "+N outlets" under a report that is part of a story
     context = {
-        **listing_page(request, queryset),
+        **page,
         "most_discussed": most_discussed_box(),
         **extra,
     }
@@ -48,8 +52,9 @@ def _listing(request, queryset, template, extra):
 
 @anonymous_page_cache
 def home(request):
-    """Show the latest articles, newest first, and the Most Discussed box."""
-    return _listing(request, Article.objects.newest(), "articles/home.html", {})
+    """Show the latest articles, newest first, each story once (its newest report, "+N outlets"), and
+    the Most Discussed box."""
+    return _listing(request, stories.once_per_story(Article.objects.newest()), "articles/home.html", {})
 
 
 @anonymous_page_cache
@@ -68,7 +73,8 @@ def article_by_id(request, pk):
 @anonymous_page_cache
 def article(request, pk, slug):
     """Show one article, its outlet's disclaimer after the body, and its discussion."""
-    item = get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer", "enrichment"), pk=pk)
+    item = get_object_or_404(Article.objects.select_related("outlet", "outlet__disclaimer", "enrichment",
+                                                            stories.LISTING), pk=pk)
     if slug != item.slug:
         return redirect(item, permanent=True)
     more = []
@@ -87,6 +93,7 @@ def article(request, pk, slug):
     rows = thread_page(rows, cpage)
     return render(request, "articles/article.html", {
         "article": item,
+        "story": stories.shared_story(item),
         "disclaimer": item.disclaimer_to_show(),
         "more_from_outlet": more,
         "most_discussed": most_discussed_box(),

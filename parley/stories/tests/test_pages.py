@@ -1,0 +1,132 @@
+"""A story as readers and programs see it: its page, the home page, the API and the feeds."""
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from parley.discussion.services import post_comment
+from parley.enrichment.services import enrich_article
+from parley.stories.models import Membership, Story
+from parley.stories.queries import MEMBERS_PAGE
+from parley.stories.services import place_pending
+from parley.stories.tests.test_placing import OTHER_EVENT, RESULTS, RESULTS_AGAIN
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(make_article):
+    base = timezone.now() - timedelta(days=1)
+
+    def make(title, body, hours=0, outlet="Test Wire", **extra):
+        stored = make_article(title=title, body=body, published_at=base + timedelta(hours=hours), outlet=outlet, **extra)
+        enrich_article(stored)
+        return stored
+    return make
+
+
+@pytest.fixture
+def story(article):
+    first = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS, outlet="First Wire")
+    second = article("Home Depot shares fall after retailer trims its forecast", RESULTS_AGAIN, hours=3,
+                     outlet="Second Paper")
+    alone = article("Home Depot to buy back HD Supply in $8 billion deal", OTHER_EVENT, hours=18, outlet="First Wire")
+    place_pending()
+    return Membership.objects.get(article=first).story, first, second, alone
+
+
+def test_the_story_page_shows_who_reported_first_every_report_why_and_the_comments_of_all(story, client):
+    found, first, second, _ = story
+    reader = User.objects.create_user("reader")
+    post_comment(reader, second, "The forecast cut matters more than the miss.")
+    page = client.get(found.get_absolute_url())
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "First reported by" in html and "First Wire" in html and first.title in html and second.title in html
+    assert html.index(first.title) < html.index(second.title)  # the timeline runs earliest first
+    assert "Why here: the same event told in like words; shared: " in html and "$HD" in html and "3 hours apart" in html
+    assert "What the reports share" in html and "Craig Menear" in html
+    assert "The forecast cut matters more than the miss." in html
+    assert "Second Paper's report</a>" in html.replace("<span>", "").replace("</span>", "")
+
+
+def test_old_and_short_story_addresses_resolve_and_an_unknown_story_is_404(story, client):
+    found = story[0]
+    assert client.get(f"/s/{found.pk}/").headers["Location"] == found.get_absolute_url()
+    assert client.get(f"/s/{found.pk}/a-wrong-slug/").headers["Location"] == found.get_absolute_url()
+    assert client.get("/s/999999/x/").status_code == 404
+
+
+def test_home_shows_a_story_once_with_its_other_outlets_and_the_article_links_its_story(story, client):
+    found, first, second, alone = story
+    html = client.get("/").content.decode()
+    assert second.title in html and first.title not in html  # the story's newest report stands for it
+    assert "+1 outlet" in html and found.get_absolute_url() in html and alone.title in html
+    outlet_page = client.get(first.outlet.get_absolute_url()).content.decode()
+    assert first.title in outlet_page  # an outlet's page keeps all of its own reports
+    article_page = client.get(first.get_absolute_url()).content.decode()
+    assert "Part of a story" in article_page and found.get_absolute_url() in article_page
+
+
+def test_a_hundred_copies_of_one_release_are_one_row_at_home_and_one_syndicated_line(article, client):
+    for n in range(100):
+        article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS, hours=n / 10,
+                outlet=f"Paper {n}")
+    place_pending(limit=200)
+    story = Story.objects.get()
+    assert story.article_count == 100 and story.outlet_count == 100
+    home = client.get("/").content.decode()
+    assert home.count("Home Depot cuts its sales forecast") == 1 and "+99 outlets" in home
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert page.count('class="report"') == 1 and "(99 copies)" in page and "and 79 more" in page
+
+
+def test_a_story_of_many_reports_pages_them(article, make_article, client):
+    first = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS)
+    place_pending()
+    story = Membership.objects.get(article=first).story
+    others = [make_article(title=f"Report {n}", published_at=first.published_at + timedelta(minutes=n + 1),
+                           body=f"Report number {n}.") for n in range(MEMBERS_PAGE + 5)]
+    Membership.objects.bulk_create(Membership(article=a, story=story, evidence={"rule": "event"}) for a in others)
+    Story.objects.filter(pk=story.pk).update(article_count=len(others) + 1)
+    last = client.get(story.get_absolute_url() + "?page=2").content.decode()
+    assert f"Report {MEMBERS_PAGE + 4}" in last and "Report 0<" not in last and "Page 2 of 2" in last
+    api = client.get(f"/api/v1/stories/{story.pk}?page=2").json()
+    assert api["pages"] == 2 and len(api["articles"]) == 6
+    assert client.get(f"/api/v1/stories/{story.pk}?page=3").status_code == 400
+
+
+def test_the_api_lists_stories_newest_activity_first_and_shows_one_with_its_evidence(story, client, article):
+    found, first, second, alone = story
+    later_a = article("Lowe's beats estimates and raises its outlook", "Lowe's (NYSE: LOW) said on Wednesday its "
+                      "quarterly profit of $1.8 billion beat estimates, and chief executive Marvin Ellison raised the "
+                      "company's full-year outlook.", hours=20, outlet="First Wire")
+    later_b = article("Lowe's raises outlook after profit beats estimates", "Lowe's Companies (NYSE: LOW) raised its "
+                      "full-year outlook on Wednesday after quarterly profit of $1.8 billion beat estimates, chief "
+                      "executive Marvin Ellison said.", hours=21, outlet="Second Paper")
+    place_pending()
+    newer = Membership.objects.get(article=later_a).story
+    assert Membership.objects.get(article=later_b).story == newer
+    listed = client.get("/api/v1/stories?limit=1").json()
+    assert [s["id"] for s in listed["items"]] == [newer.pk] and listed["next"]
+    following = client.get(f"/api/v1/stories?limit=1&cursor={listed['next']}").json()
+    assert [s["id"] for s in following["items"]] == [found.pk] and following["next"] is None
+    assert client.get("/api/v1/stories?cursor=nonsense").status_code == 400
+    detail = client.get(f"/api/v1/stories/{found.pk}").json()
+    assert detail["first_article"]["id"] == first.pk and detail["outlet_count"] == 2
+    joined = detail["articles"][1]
+    assert joined["article"]["id"] == second.pk and joined["article"]["story"] == found.pk
+    assert joined["evidence"]["matched"] == first.pk and "$HD" in joined["evidence"]["shared_names"]
+    assert "3 hours apart" in joined["why"] and detail["articles"][0]["why"] == ""
+    assert {"kind": "ticker", "key": "HD", "text": "$HD", "reports": 2} in detail["shared"]
+    assert client.get("/api/v1/stories/999999").status_code == 404
+
+
+def test_stories_have_rss_and_atom_feeds(story, client):
+    found = story[0]
+    atom = client.get("/stories.atom")
+    assert atom.status_code == 200 and atom["Content-Type"].startswith("application/atom+xml")
+    assert found.get_absolute_url() in atom.content.decode() and "2 reports from 2 outlets" in atom.content.decode()
+    rss = client.get("/stories.rss").content.decode()
+    assert found.title in rss and story[3].title not in rss  # a lone article is not a story
