@@ -26,15 +26,48 @@ class ThreadRow:
         return self.comment.is_deleted or self.comment.is_hidden
 
 
+@dataclass(frozen=True)
+class Discussion:
+    """The articles whose comments make one discussion, and a key that moves with any write to it."""
+
+    articles: tuple[int, ...]
+    version: str
+
+    @property
+    def shared(self) -> bool:
+        return len(self.articles) > 1
+
+
+def alone(article) -> Discussion:
+    """An article's own discussion: its comments only."""
+    return Discussion((article.pk,), f"a{article.pk}:{article.discussion_version}")
+
+
+_discussion_of = alone
+
+
+def share_discussions(of) -> None:
+    """Let a higher layer say which articles share one discussion (stories: one per event). `of`
+    takes an article and returns its Discussion; set once, when the apps are ready."""
+    global _discussion_of
+    _discussion_of = of
+
+
+def discussion_of(article) -> Discussion:
+    return _discussion_of(article)
+
+
 def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[ThreadRow]:
-    """Return the article's comments depth-first, siblings in `sort` order.
+    """Return the comments of the article's discussion depth-first, siblings in `sort` order (with
+    a story, the comments on all of its articles: each keeps the article it was written on).
 
     Removed comments stay as tombstones where they have live replies, so the thread keeps its
     shape; a removed comment with no live reply below it is left out, except that a moderator
     sees every hidden comment (to restore it).
     """
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    comments = list(Comment.objects.filter(article=article).select_related("author"))
+    ids = discussion_of(article).articles
+    comments = list(Comment.objects.filter(article_id__in=ids).select_related("author", "article__outlet"))
     children = defaultdict(list)
     for comment in comments:
         children[comment.parent_id].append(comment)
@@ -72,7 +105,7 @@ def tops(rows: list[ThreadRow]) -> list[int]:
 
 def _placed(article, sort: str, moderator: bool) -> dict[int, int]:
     """{comment id: its top-level comment's position}, kept per discussion version like the page's thread."""
-    key = f"thread-tops:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}"
+    key = f"thread-tops:{discussion_of(article).version}:{sort}:{int(moderator)}"
     found = cache.get(key)
     if found is None:
         rows = thread(article, sort, moderator=moderator)
@@ -95,7 +128,7 @@ def thread_page(rows: list, page: int) -> list:
 
 
 def comment_location(comment, sort: str = DEFAULT_SORT, moderator: bool = False) -> str:
-    """The article URL, with the thread page that shows this comment, and its anchor."""
+    """The URL of the comment's article, with the thread page that shows this comment, and its anchor."""
     article = Article.objects.get(pk=comment.article_id)  # fresh: its discussion version may have moved
     top = _placed(article, sort if sort in SORTS else DEFAULT_SORT, moderator).get(comment.pk, 0)
     page = top // THREAD_PAGE_SIZE + 1

@@ -5,3 +5,9 @@ class StoriesConfig(AppConfig):
     name = "parley.stories"
     label = "stories"
     verbose_name = "Stories"
+
+    def ready(self):
+        from parley.discussion.threads import share_discussions
+        from parley.stories.queries import discussion_of
+
+        share_discussions(discussion_of)  # one discussion per story

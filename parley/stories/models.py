@@ -15,6 +15,8 @@ class Story(models.Model):
     last_article_at = models.DateTimeField(db_index=True)
     article_count = models.PositiveIntegerField(default=1)
     outlet_count = models.PositiveIntegerField(default=1, help_text="How many outlets reported it.")
+    version = models.PositiveIntegerField(default=0, help_text="Moves with every change of its articles: "
+                                                               "its discussion's cached thread follows it.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

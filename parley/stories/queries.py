@@ -1,10 +1,11 @@
 """Reading stories for pages, feeds and the API."""
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from parley.articles.models import Article
 from parley.articles.queries import Cursor
+from parley.discussion.threads import Discussion, alone
 from parley.enrichment.models import Fact
 from parley.stories.models import Membership, Story
 
@@ -28,6 +29,22 @@ def shared_story(article):
     """The story an article shares with other articles, or None (as story_of, the Story itself)."""
     membership = getattr(article, "membership", None)
     return membership.story if membership is not None and membership.story.article_count > 1 else None
+
+
+def discussion_of(article) -> Discussion:
+    """One discussion per story: an article in a story of several shares its comments with the
+    story's other articles (parley.discussion.threads asks this, through share_discussions)."""
+    membership = Membership.objects.filter(article_id=article.pk, story__article_count__gt=1).select_related(
+        "story").first()
+    if membership is None:
+        return alone(article)
+    story = membership.story
+    rows = list(Article.objects.filter(membership__story=story).order_by("pk").values_list("pk", "discussion_version"))
+    return Discussion(tuple(pk for pk, _ in rows), f"s{story.pk}:{story.version}:{sum(v for _, v in rows)}")
+
+
+def comments_in(story: Story) -> int:
+    return Article.objects.filter(membership__story=story).aggregate(n=Sum("comment_count"))["n"] or 0
 
 
 def once_per_story(articles):

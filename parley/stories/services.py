@@ -79,7 +79,7 @@ def place(article: Article) -> Membership:
                                            syndicated=evidence.rule == "syndicated", listed=newest)
     outlets = (Article.objects.filter(membership__story=story).exclude(outlet=None)
                .values("outlet_id").distinct().count())
-    changes = {"article_count": F("article_count") + 1, "outlet_count": max(outlets, 1)}
+    changes = {"article_count": F("article_count") + 1, "outlet_count": max(outlets, 1), "version": F("version") + 1}
     if newest:
         changes["last_article_at"] = article.published_at
     if article.published_at < story.first_reported_at:  # an earlier report arrived late: it came first

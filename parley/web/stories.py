@@ -3,13 +3,13 @@ who said what, and the comments on all of its reports."""
 from django.shortcuts import get_object_or_404, redirect, render
 
 from parley.articles.caching import anonymous_page_cache
+from parley.articles.models import Article
 from parley.articles.paging import page_number
-from parley.discussion.models import Comment
 from parley.discussion.ranking import most_discussed_box
 from parley.stories import queries
 from parley.stories.models import Story
-
-STORY_COMMENTS = 50
+from parley.web.threads import thread_context
+from parley.web.viewer import viewer_of
 
 
 @anonymous_page_cache
@@ -21,8 +21,9 @@ def story(request, pk, slug):
         return redirect(item, permanent=True)
     pages = queries.member_pages(item)
     page = page_number(request, pages)
-    comments = list(Comment.objects.filter(article_id__in=queries.member_ids(item), is_deleted=False, is_hidden=False)
-                    .select_related("author", "article__outlet").order_by("-created_at")[:STORY_COMMENTS])
+    # The discussion is drawn as the first report's page draws it: one thread for the whole story,
+    # new comments written on the first report.
+    first = item.first_article or Article.objects.filter(membership__story=item).order_by("published_at").first()
     return render(request, "stories/story.html", {
         "story": item,
         "members": queries.members(item, page),
@@ -31,8 +32,9 @@ def story(request, pk, slug):
         "copies": queries.copies(item),
         "shared": queries.shared_facts(item),
         "quotes": queries.quotes(item),
-        "comments": comments,
         "most_discussed": most_discussed_box(),
+        "article": first,
+        **thread_context(request, first, viewer_of(request).moderates, queries.comments_in(item)),
     })
 
 

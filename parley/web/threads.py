@@ -1,13 +1,26 @@
 """An article's thread as its page draws it: each comment's shared HTML (author, time, text, score)
 drawn once per discussion version and cached; what differs per viewer is drawn on top in
-discussion/_thread.html. The thread's order and shape come from parley.discussion.threads."""
+discussion/_thread.html. The thread's order and shape come from parley.discussion.threads; an
+article in a story shows the story's one discussion (parley.stories.queries.discussion_of)."""
 from typing import NamedTuple
 
 from django.core.cache import cache
 from django.template import engines
 from django.utils import timezone
 
-from parley.discussion.threads import DEFAULT_SORT, SORTS, THREAD_CACHE_SECONDS, thread, tops
+from parley.articles.paging import page_number
+from parley.discussion.models import Flag
+from parley.discussion.services import votes_of
+from parley.discussion.threads import (
+    DEFAULT_SORT,
+    SORTS,
+    THREAD_CACHE_SECONDS,
+    discussion_of,
+    page_count,
+    thread,
+    thread_page,
+    tops,
+)
 
 
 class Shown(NamedTuple):
@@ -20,6 +33,7 @@ class Shown(NamedTuple):
     depth: int
     top: int  # the position of its top-level comment in the thread, from 0
     author_id: int
+    article_id: int  # the article it was written on (a story's thread holds several): replies go there
     is_hidden: bool
     is_deleted: bool
     body_markdown: str  # for its author's Edit form
@@ -33,20 +47,37 @@ class Shown(NamedTuple):
 def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[Shown]:
     """Return the thread's comments, each with its shared HTML drawn once per discussion version.
 
-    The key carries `article.discussion_version`, which every discussion write moves in its own
-    transaction, so a reader never gets a thread older than the last write they could see. What
+    The key carries the discussion's version (`article.discussion_version`, or with a story its
+    articles' and its own), which every discussion write moves in its own transaction, so a reader
+    never gets a thread older than the last write they could see. What
     differs per viewer (their own vote, edit, flag and moderation controls, CSRF tokens) is drawn
     on top, in `discussion/_thread.html`.
     """
     sort = sort if sort in SORTS else DEFAULT_SORT
     # The shared HTML carries times in the reader's zone: one entry per zone in use.
-    key = f"thread:{article.pk}:{article.discussion_version}:{sort}:{int(moderator)}:{timezone.get_current_timezone_name()}"
+    discussion = discussion_of(article)
+    key = f"thread:{discussion.version}:{sort}:{int(moderator)}:{timezone.get_current_timezone_name()}"
     found = cache.get(key)
     if found is None:
         head = engines["jinja2"].env.get_template("discussion/_comment_head.html").module.head
         rows = thread(article, sort, moderator=moderator)
-        found = [Shown(row.comment.pk, row.depth, top, row.comment.author_id, row.comment.is_hidden,
-                       row.comment.is_deleted, row.comment.body_markdown, str(head(row.comment, moderator)))
+        found = [Shown(row.comment.pk, row.depth, top, row.comment.author_id, row.comment.article_id,
+                       row.comment.is_hidden, row.comment.is_deleted, row.comment.body_markdown,
+                       str(head(row.comment, moderator, discussion.shared)))
                  for row, top in zip(rows, tops(rows), strict=True)]
         cache.set(key, found, THREAD_CACHE_SECONDS)
     return found
+
+
+def thread_context(request, article, moderates: bool, comments: int) -> dict:
+    """What discussion/_thread.html draws: one page of the article's discussion (with a story, the
+    whole story's) in the reader's sort, their votes, and the heading's count of `comments`."""
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    # A moderator sees hidden comments even when none is visible, to restore them.
+    rows = cached_thread(article, sort, moderator=moderates) if comments or moderates else []
+    pages = page_count(rows)
+    cpage = page_number(request, pages, "cpage")
+    rows = thread_page(rows, cpage)
+    return {"thread": rows, "thread_page": cpage, "thread_pages": pages, "my_votes": votes_of(request.user, rows),
+            "sort": sort, "sorts": list(SORTS), "flag_reasons": Flag.REASONS, "discussion_total": comments}

@@ -11,10 +11,7 @@ from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article, Outlet
 from parley.articles.paging import listing_page, page_number, pager_links
 from parley.articles.queries import Cursor
-from parley.discussion.models import Flag
 from parley.discussion.ranking import most_discussed_box
-from parley.discussion.services import votes_of
-from parley.discussion.threads import DEFAULT_SORT, SORTS, page_count, thread_page
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.models import FactReport
 from parley.enrichment.queries import article_facts
@@ -22,7 +19,7 @@ from parley.following.feed import my_feed
 from parley.following.models import Follow
 from parley.following.tokens import private_feed_url
 from parley.stories import queries as stories
-from parley.web.threads import cached_thread
+from parley.web.threads import thread_context
 from parley.web.viewer import follow_button, viewer_of
 
 SEARCH_PAGE_SIZE = 10  # results per page, as web search engines show: the snippets are what a reader scans
@@ -83,30 +80,17 @@ def article(request, pk, slug):
     state = getattr(item, "enrichment", None)
     facts = article_facts(item) if state and state.describes(item) else {}  # stale spans are never shown
     spans = [(s, e, entry["fact"].pk) for kind in facts.values() for entry in kind for s, e in entry["spans"][:1]]
-    sort = request.GET.get("sort", DEFAULT_SORT)
-    sort = sort if sort in SORTS else DEFAULT_SORT
-    moderates = viewer_of(request).moderates
-    # A moderator sees hidden comments even when none is visible, to restore them.
-    rows = cached_thread(item, sort, moderator=moderates) if item.comment_count or moderates else []
-    pages = page_count(rows)
-    cpage = page_number(request, pages, "cpage")
-    rows = thread_page(rows, cpage)
+    story = stories.shared_story(item)
+    comments = stories.comments_in(story) if story else item.comment_count
     return render(request, "articles/article.html", {
         "article": item,
-        "story": stories.shared_story(item),
+        "story": story,
         "disclaimer": item.disclaimer_to_show(),
         "more_from_outlet": more,
         "most_discussed": most_discussed_box(),
-        # No visible comment means no thread: tombstones only show above live replies.
-        "thread": rows,
-        "thread_page": cpage,
-        "thread_pages": pages,
+        **thread_context(request, item, viewer_of(request).moderates, comments),
         "fact_report_reasons": FactReport.REASONS,
-        "my_votes": votes_of(request.user, rows),
         "follow": follow_button(request, "article", str(item.pk), "this discussion"),
-        "sort": sort,
-        "sorts": list(SORTS),
-        "flag_reasons": Flag.REASONS,
         "facts": facts,
         # At most three topics: those the article returns to most often, then the surest.
         "top_topics": sorted(facts.get("topic", []), key=lambda e: (-len(e["spans"]), -e["fact"].confidence))[:MAX_TOPICS],

@@ -1,5 +1,6 @@
 """A story as readers and programs see it: its page, the home page, the API and the feeds."""
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import User
@@ -47,8 +48,25 @@ def test_the_story_page_shows_who_reported_first_every_report_why_and_the_commen
     assert html.index(first.title) < html.index(second.title)  # the timeline runs earliest first
     assert "Why here: the same event told in like words; shared: " in html and "$HD" in html and "3 hours apart" in html
     assert "What the reports share" in html and "Craig Menear" in html
-    assert "The forecast cut matters more than the miss." in html
-    assert "Second Paper's report</a>" in html.replace("<span>", "").replace("</span>", "")
+    assert "The forecast cut matters more than the miss." in html and "Second Paper's report</a>" in unescape(html)
+
+
+def test_comments_on_any_report_are_one_discussion_each_showing_its_report(story, client):
+    found, first, second, alone = story
+    reader = User.objects.create_user("reader")
+    on_second = post_comment(reader, second, "Guidance cut is the story.")
+    reply = post_comment(reader, first, "Agreed, and the miss is small.")
+    client.force_login(reader)
+    html = unescape(client.get(first.get_absolute_url()).content.decode())
+    assert "Guidance cut is the story." in html and "Agreed, and the miss is small." in html
+    assert "Second Paper's report</a>" in html and "First Wire's report</a>" in html
+    assert "2 comments on its 2 reports" in html
+    assert f'action="/a/{second.pk}/comments"' in html  # a reply to it is written where it was
+    client.post(f"/a/{second.pk}/comments", {"text": "A reply from the first report's page", "parent": on_second.pk})
+    answer = on_second.replies.get()
+    assert answer.article_id == second.pk and reply.article_id == first.pk
+    alone_html = client.get(alone.get_absolute_url()).content.decode()
+    assert "Guidance cut is the story." not in alone_html  # another event's discussion stays its own
 
 
 def test_old_and_short_story_addresses_resolve_and_an_unknown_story_is_404(story, client):
