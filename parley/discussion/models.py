@@ -93,9 +93,11 @@ class ModerationAction(models.Model):
 
     HIDE, RESTORE, SUSPEND, UNSUSPEND, DISMISS = "hide", "restore", "suspend", "unsuspend", "dismiss"
     CORRECT_FACT, DISMISS_REPORT = "fact", "keep-fact"
+    STORY = "story"
     ACTIONS = [(HIDE, "hid a comment"), (RESTORE, "restored a comment"), (SUSPEND, "suspended a reader"),
                (UNSUSPEND, "lifted a suspension"), (DISMISS, "dismissed the flags on a comment"),
-               (CORRECT_FACT, "corrected a fact"), (DISMISS_REPORT, "kept a reported fact")]
+               (CORRECT_FACT, "corrected a fact"), (DISMISS_REPORT, "kept a reported fact"),
+               (STORY, "changed a story")]
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_actions")
     action = models.CharField(max_length=20, choices=ACTIONS)
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation")
@@ -103,7 +105,9 @@ class ModerationAction(models.Model):
                                     related_name="moderation_received")
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 help_text="The article whose fact was corrected.")
-    detail = models.CharField(max_length=300, blank=True, help_text="What was corrected: 'person Max: removed'.")
+    detail = models.CharField(max_length=300, blank=True, help_text="What was corrected: 'person Max: removed'; "
+                                                                    "what a story change did.")
+    link = models.CharField(max_length=200, blank=True, help_text="Where the change can be seen (a story's page).")
     reason = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 

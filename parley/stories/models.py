@@ -1,4 +1,5 @@
 """A story and its articles, each membership with the evidence that put it there."""
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -18,6 +19,8 @@ class Story(models.Model):
     version = models.PositiveIntegerField(default=0, help_text="Moves with every change of its articles: "
                                                                "its discussion's cached thread follows it.")
     created_at = models.DateTimeField(auto_now_add=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    help_text="Set when a moderator merged it: its address leads there.")
 
     class Meta:
         verbose_name_plural = "stories"
@@ -43,6 +46,10 @@ class Membership(models.Model):
                                                          "Listings show a story once, not once per outlet.")
     joined_at = models.DateTimeField(auto_now_add=True)
     placed_by = models.CharField(max_length=16, default=AUTO)
+    content_hash = models.CharField(max_length=64, blank=True, help_text="The article's content hash when placed: "
+                                    "a corrected article is placed again.")
+    split_from = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   help_text="The story a moderator split it out of: placing never puts it back.")
 
     class Meta:
         indexes = [models.Index(fields=["story", "article"], name="membership_story")]
@@ -74,3 +81,28 @@ class Membership(models.Model):
         if "text" in found:
             parts.append(f"words {found['text']:.2f} alike")
         return "; ".join(parts)
+
+
+class StoryChange(models.Model):
+    """A moderator's merge, split or undo, with what it moved: what undoing it needs. The public
+    moderation log (discussion.ModerationAction) has the same entry in words."""
+
+    MERGE, SPLIT, UNDO, LEFT = "merge", "split", "undo", "left"
+    KINDS = [(MERGE, "merged two stories"), (SPLIT, "split an article out"), (UNDO, "undid a change"),
+             (LEFT, "saw a corrected article leave")]
+    kind = models.CharField(max_length=8, choices=KINDS)
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", help_text="Empty for Parley's own change (a corrected article left).")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+", help_text="Where the articles went.")
+    other = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+", help_text="Where they came from.")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    moved = models.JSONField(default=list, help_text="The ids of the articles it moved.")
+    reason = models.TextField()
+    undone_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.other_id} -> {self.story_id})"

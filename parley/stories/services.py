@@ -15,7 +15,8 @@ from parley.articles.models import Article
 from parley.core import leases
 from parley.enrichment.models import Fact
 from parley.stories.matching import NAME_KINDS, compare, seen
-from parley.stories.models import Membership, Story
+from parley.stories.models import Membership, Story, StoryChange
+from parley.stories.moderation import refresh
 
 WINDOW = timedelta(days=5)
 MAX_CANDIDATES = 300  # the most recent placed articles sharing a name; a busy company's week fits
@@ -49,6 +50,21 @@ def candidates(article: Article, facts) -> list[int]:
         .order_by("-published_at").values_list("pk", flat=True)[:MAX_CANDIDATES])
 
 
+def _best(article: Article, facts, ids) -> tuple | None:
+    """The (evidence, article id) of the strongest match among the articles `ids`, or None."""
+    if not ids:
+        return None
+    me = seen(article.pk, article.published_at, article.title, article.body_text, facts)
+    their_facts = _facts_of(ids)
+    best = None
+    for other in Article.objects.filter(pk__in=ids).only("pk", "published_at", "title", "body_text"):
+        evidence = compare(me, seen(other.pk, other.published_at, other.title, other.body_text,
+                                    their_facts.get(other.pk, [])))
+        if evidence and (best is None or evidence.strength > best[0].strength):
+            best = (evidence, other.pk)
+    return best
+
+
 @transaction.atomic
 def place(article: Article) -> Membership:
     """Put an article in the story it reports the same event as, or in a new one; idempotent."""
@@ -56,27 +72,19 @@ def place(article: Article) -> Membership:
     if existing:
         return existing
     facts = _facts_of([article.pk]).get(article.pk, [])
-    me = seen(article.pk, article.published_at, article.title, article.body_text, facts)
-    best = None
-    ids = candidates(article, facts)
-    if ids:
-        their_facts = _facts_of(ids)
-        for other in Article.objects.filter(pk__in=ids).only("pk", "published_at", "title", "body_text"):
-            evidence = compare(me, seen(other.pk, other.published_at, other.title, other.body_text,
-                                        their_facts.get(other.pk, [])))
-            if evidence and (best is None or evidence.strength > best[0].strength):
-                best = (evidence, other.pk)
+    best = _best(article, facts, candidates(article, facts))
     if best is None:
         story = Story.objects.create(title=article.title, slug=article.slug, first_article=article,
                                      first_reported_at=article.published_at, last_article_at=article.published_at)
-        return Membership.objects.create(article=article, story=story)
+        return Membership.objects.create(article=article, story=story, content_hash=article.content_hash)
     evidence, matched = best
     story = Story.objects.select_for_update().get(members__article_id=matched)
     newest = article.published_at > story.last_article_at
     if newest:
         Membership.objects.filter(story=story, listed=True).update(listed=False)
     membership = Membership.objects.create(article=article, story=story, evidence=evidence.as_dict(matched),
-                                           syndicated=evidence.rule == "syndicated", listed=newest)
+                                           syndicated=evidence.rule == "syndicated", listed=newest,
+                                           content_hash=article.content_hash)
     outlets = (Article.objects.filter(membership__story=story).exclude(outlet=None)
                .values("outlet_id").distinct().count())
     changes = {"article_count": F("article_count") + 1, "outlet_count": max(outlets, 1), "version": F("version") + 1}
@@ -89,8 +97,36 @@ def place(article: Article) -> Membership:
     return membership
 
 
+@transaction.atomic
+def reconsider(article: Article) -> Membership:
+    """Place a corrected article again: it stays while it still reports the same event as another of
+    its story's articles (its evidence renewed), else it leaves, with its comments, for the story it
+    now matches or one of its own; the story's page lists the change. A moderator's placing stands."""
+    membership = Membership.objects.select_related("story").get(article=article)
+    story = membership.story
+    others = list(Membership.objects.filter(story=story).exclude(article=article)
+                  .order_by("-article__published_at").values_list("article_id", flat=True)[:MAX_CANDIDATES])
+    if membership.placed_by == Membership.MODERATOR or not others:
+        Membership.objects.filter(pk=membership.pk).update(content_hash=article.content_hash)
+        return membership
+    best = _best(article, _facts_of([article.pk]).get(article.pk, []), others)
+    if best is not None:
+        evidence, matched = best
+        Membership.objects.filter(pk=membership.pk).update(
+            content_hash=article.content_hash, evidence=evidence.as_dict(matched),
+            syndicated=evidence.rule == "syndicated")
+        return membership
+    membership.delete()
+    refresh(story)
+    placed = place(article)
+    StoryChange.objects.create(kind=StoryChange.LEFT, story=placed.story, other=story, article=article,
+                               moved=[article.pk], reason="Corrected: it no longer reports the same event.")
+    return placed
+
+
 def place_pending(limit: int = 100) -> int:
-    """Place up to `limit` enriched articles not yet in a story, oldest first; return how many."""
+    """Place up to `limit` enriched articles not yet in a story, oldest first, then those corrected
+    since they were placed (once enriched again); return how many."""
     held = leases.named(PLACING, LEASE_SECONDS)
     if not held:
         return 0  # another worker is placing
@@ -99,6 +135,11 @@ def place_pending(limit: int = 100) -> int:
                        .order_by("published_at", "pk")[:limit])
         for article in pending:
             place(article)
+        corrected = list(Article.objects.filter(enrichment__content_hash=F("content_hash"))
+                         .exclude(membership__content_hash=F("content_hash")).exclude(membership=None)
+                         .order_by("pk")[:max(0, limit - len(pending))])
+        for article in corrected:
+            reconsider(article)
     finally:
         leases.release(PLACING, held)
-    return len(pending)
+    return len(pending) + len(corrected)
