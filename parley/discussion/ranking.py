@@ -1,13 +1,15 @@
-"""Most Discussed: which articles readers are arguing about right now.
+"""Most Discussed: which discussions readers are arguing about right now. A discussion is an
+article's, or a story's (every report of one event: parley.discussion.threads.discussions_of), so
+one event's ten articles take one place, under the story's first report.
 
 The formula, for a window W (24 hours by default, or 7 days):
 
-    score(article) = sum over counted comments c of 0.5 ** (age(c) / H),  H = W / 4
+    score(discussion) = sum over counted comments c of 0.5 ** (age(c) / H),  H = W / 4
 
 - only visible comments posted inside W count (hidden and deleted ones are taken out when hidden
   or deleted);
-- each participant counts for at most MAX_PER_PARTICIPANT comments per article per window (their
-  most recent ones), so one reader arguing with themselves cannot lift an article;
+- each participant counts for at most MAX_PER_PARTICIPANT comments per discussion per window
+  (their most recent ones), so one reader arguing with themselves cannot lift an article;
 - a comment's weight halves every H (6 hours in a 24-hour window, 42 hours in a 7-day one), so
   what is discussed now outranks what was discussed this morning;
 - ties are broken by the latest comment, then by the newer article.
@@ -17,8 +19,9 @@ hourly Participation buckets); a comment in the first half of the current hour h
 and weighs slightly more than 1. Ages are never clamped: every weight then decays at exactly the
 same rate, which is what makes a stored score an upper bound of every later one.
 
-Cost: every comment write stores the article's exact score as a Heat row (log2, moved to a fixed
-epoch, so all rows decay alike). Ranking reads the K hottest rows by index, recomputes those K
+Cost: every comment write stores the discussion's exact score as a Heat row of its lead article
+(log2, moved to a fixed epoch, so all rows decay alike); a change of a story's articles does too,
+and a row whose article no longer leads its discussion is skipped. Ranking reads the K hottest rows by index, recomputes those K
 articles exactly, and stops once the tenth exact score is at least the best heat left unread:
 exact scores can only be lower than heat (comments leave the window, never join it), so nothing
 unread can beat it. Rows whose heat is below the weight of the oldest comment a window can count
@@ -35,6 +38,7 @@ from django.utils import timezone
 
 from parley.articles.models import Article
 from parley.discussion.models import Heat, Participation
+from parley.discussion.threads import discussions_of
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
 DEFAULT_WINDOW = "24h"
@@ -54,22 +58,26 @@ class Discussed:
     participants: int
     last_at: datetime
     window: str
+    reports: int = 1  # how many articles the discussion spans (a story's reports)
 
     @property
     def explanation(self) -> str:
         """Return e.g. "14 comments from 9 people in the last 24 hours"."""
         span = "24 hours" if self.window == "24h" else "7 days"
+        on = f" on {self.reports} reports" if self.reports > 1 else ""
         return (f"{self.comments} comment{'' if self.comments == 1 else 's'} from {self.participants} "
-                f"{'person' if self.participants == 1 else 'people'} in the last {span}")
+                f"{'person' if self.participants == 1 else 'people'}{on} in the last {span}")
 
 
 def _half_life(window: str) -> float:
     return WINDOWS[window].total_seconds() / HALF_LIFE_SHARE
 
 
-def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None,
-           article_ids=None) -> dict[int, tuple[float, int, int, datetime]]:
-    """Return {article_id: (score, comments, participants, last_at)} of articles discussed in the window."""
+def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None, article_ids=None,
+           lead: dict[int, int] | None = None) -> dict[int, tuple[float, int, int, datetime]]:
+    """Return {article_id: (score, comments, participants, last_at)} of articles discussed in the
+    window; with `lead` ({article id: its discussion's lead}), one entry per discussion, by lead."""
+    lead = lead or {}
     now = now or timezone.now()
     span, half_life = WINDOWS[window], _half_life(window)
     rows = Participation.objects.filter(hour__gte=(now - span).replace(minute=0, second=0, microsecond=0),
@@ -80,7 +88,7 @@ def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None,
     for article_id, user_id, hour, comments, last_at in rows.values_list(
             "article_id", "user_id", "hour", "comments", "last_at").iterator(chunk_size=5000):
         if now - span <= last_at <= now:
-            per_person[(article_id, user_id)].append((hour, comments, last_at))
+            per_person[(lead.get(article_id, article_id), user_id)].append((hour, comments, last_at))
     totals: dict[int, list] = {}
     for (article_id, _user), buckets in per_person.items():
         buckets.sort(reverse=True)
@@ -121,15 +129,20 @@ def _log_heat(score: float, now: datetime, window: str) -> float:
 
 
 def refresh_heat(article_id: int, now: datetime | None = None) -> None:
-    """Store an article's exact score in every window; call inside the write's transaction."""
+    """Store the exact score of the article's discussion in every window, on the discussion's lead
+    (its other articles hold none); call inside the write's transaction, and after a story's
+    articles change."""
     now = now or timezone.now()
+    discussion = discussions_of([article_id])[article_id]
+    Heat.objects.filter(article_id__in=[pk for pk in discussion.articles if pk != discussion.lead]).delete()
+    lead = dict.fromkeys(discussion.articles, discussion.lead)
     for window in WINDOWS:
-        found = scores(window, now, [article_id]).get(article_id)
+        found = scores(window, now, discussion.articles, lead).get(discussion.lead)
         if found and found[0] > 0:
-            Heat.objects.update_or_create(article_id=article_id, window=window,
+            Heat.objects.update_or_create(article_id=discussion.lead, window=window,
                                           defaults={"log_heat": _log_heat(found[0], now, window)})
         else:
-            Heat.objects.filter(article_id=article_id, window=window).delete()
+            Heat.objects.filter(article_id=discussion.lead, window=window).delete()
 
 
 def rebuild_heat(now: datetime | None = None) -> None:
@@ -137,8 +150,10 @@ def rebuild_heat(now: datetime | None = None) -> None:
     now = now or timezone.now()
     Heat.objects.all().delete()
     for window in WINDOWS:
+        discussed = scores(window, now)
+        lead = {pk: d.lead for pk, d in discussions_of(discussed).items()}
         Heat.objects.bulk_create([Heat(article_id=pk, window=window, log_heat=_log_heat(v[0], now, window))
-                                  for pk, v in scores(window, now).items() if v[0] > 0], batch_size=2000)
+                                  for pk, v in scores(window, now, lead=lead).items() if v[0] > 0], batch_size=2000)
 
 
 def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime | None = None) -> list[Discussed]:
@@ -148,7 +163,10 @@ def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime 
     k = max(FIRST_CANDIDATES, limit * 4)
     while True:
         hot = list(Heat.objects.filter(window=window).order_by("-log_heat").values_list("article_id", "log_heat")[:k + 1])
-        exact = scores(window, now, [pk for pk, _ in hot[:k]])
+        discussions = discussions_of(pk for pk, _ in hot[:k])
+        leading = [d for pk, d in discussions.items() if d.lead == pk]  # a row of a former lead is stale
+        lead = {article: d.lead for d in leading for article in d.articles}
+        exact = scores(window, now, list(lead), lead)
         ranked = sorted(exact.items(), key=lambda kv: (kv[1][0], kv[1][3], kv[0]), reverse=True)[:limit]
         unread = hot[k][1] - shift if len(hot) > k else None
         if unread is None or unread < _least_log_weight(window):  # nothing unread can hold a score
@@ -159,7 +177,7 @@ def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime 
             break
         k *= 4
     articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in ranked])
-    return [Discussed(articles[pk], score, comments, people, last_at, window)
+    return [Discussed(articles[pk], score, comments, people, last_at, window, len(discussions[pk].articles))
             for pk, (score, comments, people, last_at) in ranked if pk in articles]
 
 

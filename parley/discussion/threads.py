@@ -28,10 +28,12 @@ class ThreadRow:
 
 @dataclass(frozen=True)
 class Discussion:
-    """The articles whose comments make one discussion, and a key that moves with any write to it."""
+    """The articles whose comments make one discussion, a key that moves with any write to it, and
+    the article that stands for it in rankings (a story's first report)."""
 
     articles: tuple[int, ...]
     version: str
+    lead: int
 
     @property
     def shared(self) -> bool:
@@ -40,21 +42,31 @@ class Discussion:
 
 def alone(article) -> Discussion:
     """An article's own discussion: its comments only."""
-    return Discussion((article.pk,), f"a{article.pk}:{article.discussion_version}")
+    return Discussion((article.pk,), f"a{article.pk}:{article.discussion_version}", article.pk)
 
 
-_discussion_of = alone
+def _each_alone(ids) -> dict[int, Discussion]:
+    return {pk: Discussion((pk,), "", pk) for pk in ids}
 
 
-def share_discussions(of) -> None:
+_discussion_of, _discussions_of = alone, _each_alone
+
+
+def share_discussions(of, of_many) -> None:
     """Let a higher layer say which articles share one discussion (stories: one per event). `of`
-    takes an article and returns its Discussion; set once, when the apps are ready."""
-    global _discussion_of
-    _discussion_of = of
+    takes an article and returns its Discussion; `of_many` takes article ids and returns {id:
+    Discussion} (its versions may be empty: rankings need only the articles and the lead). Set once,
+    when the apps are ready."""
+    global _discussion_of, _discussions_of
+    _discussion_of, _discussions_of = of, of_many
 
 
 def discussion_of(article) -> Discussion:
     return _discussion_of(article)
+
+
+def discussions_of(ids) -> dict[int, Discussion]:
+    return _discussions_of(list(ids))
 
 
 def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[ThreadRow]:

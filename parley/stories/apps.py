@@ -8,6 +8,6 @@ class StoriesConfig(AppConfig):
 
     def ready(self):
         from parley.discussion.threads import share_discussions
-        from parley.stories.queries import discussion_of
+        from parley.stories.queries import discussion_of, discussions_of
 
-        share_discussions(discussion_of)  # one discussion per story
+        share_discussions(discussion_of, discussions_of)  # one discussion per story

@@ -11,8 +11,10 @@ from django.db.models import Count
 
 from parley.articles.models import Article
 from parley.discussion.models import ModerationAction
+from parley.discussion.ranking import refresh_heat
 from parley.discussion.services import DiscussionError, NotAllowed, is_moderator
 from parley.stories.models import Membership, Story, StoryChange
+from parley.stories.queries import comments_in
 
 
 class StoryError(DiscussionError):
@@ -46,7 +48,14 @@ def refresh(story: Story) -> Story:
         article_count=len(rows), outlet_count=max(outlets, 1), first_article_id=first[0], first_reported_at=first[1],
         title=first[2], slug=first[3], last_article_at=last[1], version=story.version + 1)
     story.refresh_from_db()
+    rank_again(story)
     return story
+
+
+def rank_again(story: Story) -> None:
+    """After a story's articles changed: Most Discussed ranks its discussion as it is now."""
+    if comments_in(story):
+        refresh_heat(story.first_article_id)
 
 
 def _log(moderator, kind: str, reason: str, detail: str, story: Story, **change) -> StoryChange:

@@ -40,7 +40,30 @@ def discussion_of(article) -> Discussion:
         return alone(article)
     story = membership.story
     rows = list(Article.objects.filter(membership__story=story).order_by("pk").values_list("pk", "discussion_version"))
-    return Discussion(tuple(pk for pk, _ in rows), f"s{story.pk}:{story.version}:{sum(v for _, v in rows)}")
+    ids = tuple(pk for pk, _ in rows)
+    return Discussion(ids, f"s{story.pk}:{story.version}:{sum(v for _, v in rows)}",
+                      story.first_article_id if story.first_article_id in ids else ids[0])
+
+
+def discussions_of(ids) -> dict[int, Discussion]:
+    """discussion_of() for many article ids at once (two queries), without versions: what rankings need."""
+    story_of = dict(Membership.objects.filter(article_id__in=ids, story__article_count__gt=1)
+                    .values_list("article_id", "story_id"))
+    members: dict[int, list[int]] = {}
+    first: dict[int, int] = {}
+    for article_id, story_id, first_id in Membership.objects.filter(story_id__in=set(story_of.values())).values_list(
+            "article_id", "story_id", "story__first_article_id"):
+        members.setdefault(story_id, []).append(article_id)
+        first[story_id] = first_id
+    found = {}
+    for pk in ids:
+        story = story_of.get(pk)
+        if story is None:
+            found[pk] = Discussion((pk,), "", pk)
+            continue
+        articles = tuple(sorted(members[story]))
+        found[pk] = Discussion(articles, "", first[story] if first[story] in articles else articles[0])
+    return found
 
 
 def comments_in(story: Story) -> int:

@@ -16,7 +16,7 @@ from parley.core import leases
 from parley.enrichment.models import Fact
 from parley.stories.matching import NAME_KINDS, compare, seen
 from parley.stories.models import Membership, Story, StoryChange
-from parley.stories.moderation import refresh
+from parley.stories.moderation import rank_again, refresh
 
 WINDOW = timedelta(days=5)
 MAX_CANDIDATES = 300  # the most recent placed articles sharing a name; a busy company's week fits
@@ -94,6 +94,8 @@ def place(article: Article) -> Membership:
         changes.update(first_article=article, first_reported_at=article.published_at, title=article.title,
                        slug=article.slug)
     Story.objects.filter(pk=story.pk).update(**changes)
+    story.refresh_from_db()
+    rank_again(story)
     return membership
 
 

@@ -167,3 +167,17 @@ def test_moderators_merge_split_and_undo_from_the_story_page(two_stories, mod, c
     response = client.post(f"/s/{fight_story.pk}/merge", {"into": earnings.pk, "reason": "me too"}, follow=True)
     assert "Only moderators" in response.content.decode()
     assert Story.objects.get(pk=fight_story.pk).merged_into_id is None
+
+
+def test_most_discussed_follows_merges_and_splits(two_stories, mod):
+    from parley.discussion.ranking import most_discussed
+
+    earnings, fight_story, (results, again, fight, opinion) = two_stories
+    reader = User.objects.create_user("reader")
+    post_comment(reader, again, "Forecast.")
+    post_comment(reader, opinion, "Helmet.")
+    assert sorted(e.article.pk for e in most_discussed()) == sorted([results.pk, fight.pk])  # each story's lead
+    moderation.merge(mod, fight_story, earnings, "One week of news")
+    assert [(e.article.pk, e.comments) for e in most_discussed()] == [(results.pk, 2)]
+    moderation.split(mod, opinion, "Its own piece")
+    assert sorted((e.article.pk, e.comments) for e in most_discussed()) == sorted([(results.pk, 1), (opinion.pk, 1)])

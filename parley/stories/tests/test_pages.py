@@ -148,3 +148,24 @@ def test_stories_have_rss_and_atom_feeds(story, client):
     assert found.get_absolute_url() in atom.content.decode() and "2 reports from 2 outlets" in atom.content.decode()
     rss = client.get("/stories.rss").content.decode()
     assert found.title in rss and story[3].title not in rss  # a lone article is not a story
+
+
+def test_most_discussed_ranks_a_story_once_with_the_comments_on_all_its_reports(story, client):
+    from parley.discussion.ranking import most_discussed
+
+    found, first, second, alone = story
+    readers = [User.objects.create_user(f"reader{n}") for n in range(3)]
+    post_comment(readers[0], first, "On the first report.")
+    post_comment(readers[1], second, "On the second report.")
+    post_comment(readers[2], second, "Also on the second report.")
+    post_comment(readers[2], alone, "On the buyback, which is another event.")
+    post_comment(readers[0], alone, "And again on the buyback.")
+    ranked = most_discussed()
+    # Three comments on the story's two reports outrank two on the lone article; alone, neither
+    # report's own comments would.
+    assert [entry.article.pk for entry in ranked] == [first.pk, alone.pk]
+    top = ranked[0]
+    assert top.comments == 3 and top.participants == 3 and top.reports == 2
+    assert "on 2 reports" in top.explanation
+    box = client.get("/most-discussed").content.decode()
+    assert box.count(first.title) == 1 and second.title not in box
