@@ -12,11 +12,14 @@ class FollowingConfig(AppConfig):
         from parley.enrichment.corrections import fact_withdrawn
         from parley.enrichment.signals import article_understood
         from parley.following import events
+        from parley.stories import signals as stories
 
         for signal, receiver in ((fact_withdrawn, events.on_fact_withdrawn),
                                  (article_understood, events.article_understood),
                                  (discussion.comment_posted, events.comment_posted),
                                  (discussion.comment_edited, events.comment_edited),
                                  (discussion.comment_withdrawn, events.withdraw),
-                                 (discussion.author_suspended, events.withdraw_from)):
+                                 (discussion.author_suspended, events.withdraw_from),
+                                 (stories.article_joined, events.article_joined),
+                                 (stories.story_merged, events.story_merged)):
             signal.connect(receiver, dispatch_uid=f"parley.following.{receiver.__name__}")

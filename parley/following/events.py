@@ -24,6 +24,7 @@ from parley.discussion.mentions import render_comment
 from parley.discussion.models import Comment
 from parley.enrichment.models import Subject
 from parley.following.models import Event, Follow, Notification, Preferences
+from parley.stories.queries import shared_story_id
 
 log = logging.getLogger("parley.following")
 
@@ -44,6 +45,20 @@ def comment_posted(sender, comment: Comment, mentioned: list[int], **kwargs) -> 
 def comment_edited(sender, comment: Comment, mentioned: list[int], **kwargs) -> None:
     """Queue the mentions an edit added (a reader mentioned before is not told again): discussion's signal."""
     Event.objects.create(kind=Event.EDIT, article_id=comment.article_id, comment=comment, mentioned=mentioned)
+
+
+def article_joined(sender, article, story, **kwargs) -> None:
+    """Queue the news of a story's new report to the story's followers (stories' signal, sent inside
+    the transaction that placed it). Only fresh reports, as for articles about what one follows."""
+    if not article.date_unknown and article.published_at >= timezone.now() - FRESH:
+        Event.objects.create(kind=Event.JOINED, article=article)
+
+
+def story_merged(sender, source, into, **kwargs) -> None:
+    """Who followed a merged story follows the story it joined (stories' signal)."""
+    already = Follow.objects.filter(kind=Follow.STORY, key=str(into.pk)).values("user_id")
+    Follow.objects.filter(kind=Follow.STORY, key=str(source.pk)).exclude(user_id__in=already).update(key=str(into.pk))
+    Follow.objects.filter(kind=Follow.STORY, key=str(source.pk)).delete()
 
 
 def article_understood(sender, article, **kwargs) -> None:
@@ -207,9 +222,13 @@ def on_comment(event: Event) -> int:
         if choice != "off":
             count += _tell(uid, Notification.MENTION, comment, event.done_at)
         told.add(uid)
-    return count + _fan_out(Notification.DISCUSSION, f"discussion:{comment.article_id}", Follow.ARTICLE,
-                            str(comment.article_id), comment.article_id, comment, event.done_at, exclude=told,
-                            author=author)
+    count += _fan_out(Notification.DISCUSSION, f"discussion:{comment.article_id}", Follow.ARTICLE,
+                      str(comment.article_id), comment.article_id, comment, event.done_at, exclude=told, author=author)
+    story = shared_story_id(comment.article_id)
+    if story is not None:  # one discussion per story: its followers hear of comments on any of its reports
+        count += _fan_out(Notification.STORY, f"story:{story}", Follow.STORY, str(story), comment.article_id, comment,
+                          event.done_at, exclude=told, author=author)
+    return count
 
 
 def on_edit(event: Event) -> int:
@@ -231,36 +250,48 @@ def on_article(event: Event) -> int:
                for kind, key in subjects)
 
 
-HANDLERS = {Event.COMMENT: on_comment, Event.EDIT: on_edit, Event.ARTICLE: on_article}
+def on_joined(event: Event) -> int:
+    """One grouped notification per story: "2 new reports and 5 new comments in the story …"."""
+    story = shared_story_id(event.article_id)
+    if story is None:  # split off again before the news went out
+        return 0
+    return _fan_out(Notification.STORY, f"story:{story}", Follow.STORY, str(story), event.article_id, None,
+                    event.done_at, counter="new_articles")
+
+
+HANDLERS = {Event.COMMENT: on_comment, Event.EDIT: on_edit, Event.ARTICLE: on_article, Event.JOINED: on_joined}
 
 
 def _fan_out(kind: str, group_key: str, follow_kind: str, follow_key: str, article_id: int,
-             comment: Comment | None, at, exclude=(), author: int | None = None) -> int:
+             comment: Comment | None, at, exclude=(), author: int | None = None, counter: str = "count") -> int:
     """Tell every follower of one thing, in two statements: grow the unread group of those who have
-    one, and insert one for the rest. Readers who turned this kind off, who block the author, or
-    who are in `exclude` are skipped. Return the notifications created or grown."""
-    # Only our models' table names and a Preferences column (a notification kind) are written into
-    # the SQL; every value is a parameter.
-    assert kind in {k for k, _ in Notification.KINDS}
+    one (its `counter`: count, or a story's new_articles), and insert one for the rest. Readers who
+    turned this kind off, who block the author, or who are in `exclude` are skipped. Return the
+    notifications created or grown."""
+    # Only our models' table names, a Preferences column (a notification kind's setting) and a
+    # counter column are written into the SQL; every value is a parameter.
+    assert kind in {k for k, _ in Notification.KINDS} and counter in ("count", "new_articles")
     n, f, p, b = (m._meta.db_table for m in (Notification, Follow, Preferences, Block))
     now = connection.ops.adapt_datetimefield_value(at)
-    default = Preferences._meta.get_field(kind).default
+    setting = Notification.SETTING.get(kind, kind)
+    default = Preferences._meta.get_field(setting).default
     excluded = sorted({x for x in exclude if x is not None}) or [0]
     holes = ", ".join(["%s"] * len(excluded))
     who = (f"FROM {f} f WHERE f.kind = %s AND f.key = %s AND f.user_id NOT IN ({holes})"
-           f" AND COALESCE((SELECT p.{kind} FROM {p} p WHERE p.user_id = f.user_id), %s) <> 'off'"
+           f" AND COALESCE((SELECT p.{setting} FROM {p} p WHERE p.user_id = f.user_id), %s) <> 'off'"
            + (f" AND NOT EXISTS (SELECT 1 FROM {b} b WHERE b.blocker_id = f.user_id AND b.blocked_id = %s)"
               if author else ""))
     who_params = [follow_kind, follow_key, *excluded, default, *([author] if author else [])]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {n} SET count = count + 1, updated_at = %s WHERE read_at IS NULL AND group_key = %s"
+            f"UPDATE {n} SET {counter} = {counter} + 1, updated_at = %s WHERE read_at IS NULL AND group_key = %s"
             f" AND user_id IN (SELECT f.user_id {who})", [now, group_key, *who_params])
         grown = cursor.rowcount
         cursor.execute(
-            f"INSERT INTO {n} (user_id, kind, group_key, article_id, comment_id, actor_id, count, created_at,"
-            f" updated_at) SELECT f.user_id, %s, %s, %s, %s, %s, 1, %s, %s {who}"
+            f"INSERT INTO {n} (user_id, kind, group_key, article_id, comment_id, actor_id, count, new_articles,"
+            f" created_at, updated_at) SELECT f.user_id, %s, %s, %s, %s, %s, %s, %s, %s, %s {who}"
             f" AND NOT EXISTS (SELECT 1 FROM {n} n WHERE n.user_id = f.user_id AND n.group_key = %s"
             f" AND n.read_at IS NULL)",
-            [kind, group_key, article_id, comment.pk if comment else None, author, now, now, *who_params, group_key])
+            [kind, group_key, article_id, comment.pk if comment else None, author, int(counter == "count"),
+             int(counter == "new_articles"), now, now, *who_params, group_key])
         return grown + cursor.rowcount

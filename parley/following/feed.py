@@ -88,7 +88,9 @@ def _lateral(pairs: list[tuple[str, str]], older: bool, terms: tuple[str, list],
 
 
 def followed_things(user) -> list[tuple[str, str]]:
-    return list(Follow.objects.filter(user=user).exclude(kind=Follow.ARTICLE).values_list("kind", "key"))
+    # Discussions and stories followed tell of comments (the inbox), not articles: they are not in the feed.
+    return list(Follow.objects.filter(user=user).exclude(kind__in=(Follow.ARTICLE, Follow.STORY))
+                .values_list("kind", "key"))
 
 
 def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, size: int = PAGE_SIZE,

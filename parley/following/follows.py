@@ -15,6 +15,7 @@ from parley.enrichment.models import Fact, Subject, slug_of
 from parley.enrichment.names import names_of
 from parley.enrichment.queries import known_symbol
 from parley.following.models import Follow
+from parley.stories.models import Story
 
 MAX_FOLLOWS = 500  # per reader: enough for any watchlist, and it bounds the feed's query
 TICKER = re.compile(r"^[A-Z][A-Z0-9]{0,5}([.-][A-Z0-9]{1,3})?$")
@@ -63,7 +64,12 @@ def normalise(kind: str, key: str) -> tuple[str, str]:
         if pk is None or not Article.objects.filter(pk=pk).exists():
             raise FollowError("That article does not exist.")
         return kind, str(pk)
-    raise FollowError("You can follow a ticker, a person, a topic, an outlet or a discussion.")
+    if kind == Follow.STORY:
+        story = Story.objects.filter(pk=id_param(key) or 0).only("pk", "merged_into").first()
+        if story is None:
+            raise FollowError("That story does not exist.")
+        return kind, str(story.merged_into_id or story.pk)  # a merged story's news is its new story's
+    raise FollowError("You can follow a ticker, a person, a topic, an outlet, a discussion or a story.")
 
 
 def follow(user, kind: str, key: str) -> tuple[Follow, bool]:
@@ -117,6 +123,9 @@ def describe(pairs) -> dict[tuple[str, str], Followed]:
     if Follow.OUTLET in by_kind:
         names.update({(Follow.OUTLET, slug): name for slug, name in
                       Outlet.objects.filter(slug__in=by_kind[Follow.OUTLET]).values_list("slug", "name")})
+    stories = {}
+    if Follow.STORY in by_kind:
+        stories = Story.objects.only("title", "slug").in_bulk([int(k) for k in by_kind[Follow.STORY]])
     articles = {}
     if Follow.ARTICLE in by_kind:
         articles = Article.objects.only("title", "slug").in_bulk([int(k) for k in by_kind[Follow.ARTICLE]])
@@ -129,6 +138,10 @@ def describe(pairs) -> dict[tuple[str, str], Followed]:
             article = articles.get(int(key))
             out[kind, key] = Followed(kind, key, article.title if article else "A removed article",
                                       article.get_absolute_url() if article else None)
+        elif kind == Follow.STORY:
+            story = stories.get(int(key))
+            out[kind, key] = Followed(kind, key, story.title if story else "A removed story",
+                                      story.get_absolute_url() if story else None)
         else:
             route = {Follow.PERSON: "person", Follow.TOPIC: "topic", Follow.OUTLET: "outlet"}[kind]
             label = names.get((kind, key))
@@ -158,6 +171,8 @@ def watchlist(user, since) -> list[Followed]:
                 newer = Subject.objects.filter(kind=kind, key=key, published_at__gt=since, article__date_unknown=False)
             elif kind == Follow.OUTLET:
                 newer = Article.objects.filter(outlet_id=outlet_ids.get(key), published_at__gt=since, date_unknown=False)
+            elif kind == Follow.STORY:
+                newer = Comment.objects.visible().filter(article__membership__story_id=int(key), created_at__gt=since)
             else:
                 newer = Comment.objects.visible().filter(article_id=int(key), created_at__gt=since)
             item.new = newer[:NEW_CAP + 1].count()

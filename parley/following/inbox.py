@@ -4,6 +4,7 @@ from django.utils import timezone
 from parley.articles.models import url_for
 from parley.enrichment.names import names_of
 from parley.following.models import Notification
+from parley.stories.models import Story
 
 INBOX_PAGE = 30
 UNREAD_CAP = 99  # the header says "99+" past this; counting further is work nobody reads
@@ -19,12 +20,23 @@ def describe_notification(note: Notification, names: dict[str, str] | None = Non
         return f"{who} mentioned you on “{title}”"
     if note.kind == Notification.DISCUSSION:
         return f"{note.count} new comment{'s' if note.count != 1 else ''} on “{title}”"
+    if note.kind == Notification.STORY:
+        parts = [f"{n} new {word}{'s' if n != 1 else ''}" for n, word in ((note.new_articles, "report"),
+                                                                           (note.count, "comment")) if n]
+        story = (names if names is not None else story_titles([note])).get(note.group_key, title)
+        return f"{' and '.join(parts) or 'News'} in the story “{story}”"
     kind, _, key = note.group_key.partition(":")
     if kind == "ticker":
         about = f"${key}"
     else:
         about = (names if names is not None else person_names([note])).get(key, key)
     return f"{note.count} new article{'s' if note.count != 1 else ''} about {about}"
+
+
+def story_titles(notes) -> dict[str, str]:
+    """{"story:<id>": its headline} for these notifications, in one query."""
+    ids = [int(note.group_key.partition(":")[2]) for note in notes if note.kind == Notification.STORY]
+    return {f"story:{pk}": title for pk, title in Story.objects.filter(pk__in=ids).values_list("pk", "title")}
 
 
 def person_names(notes) -> dict[str, str]:
@@ -36,7 +48,7 @@ def person_names(notes) -> dict[str, str]:
 
 def describe_all(notes) -> list[str]:
     """Each notification in words, naming the people they are about with one query for all."""
-    names = person_names(notes)
+    names = person_names(notes) | story_titles(notes)
     return [describe_notification(note, names) for note in notes]
 
 
@@ -48,6 +60,8 @@ def target_url(note: Notification) -> str:
     if note.kind == Notification.ARTICLES:
         kind, _, key = note.group_key.partition(":")
         return url_for("ticker" if kind == "ticker" else "person", key)
+    if note.kind == Notification.STORY:
+        return url_for("story-by-id", int(note.group_key.partition(":")[2]))
     return note.article.get_absolute_url() if note.article_id else "/"
 
 

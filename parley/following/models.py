@@ -15,8 +15,9 @@ class Follow(models.Model):
     follow of something later deleted stays, shown as removed, until the reader drops it.
     """
 
-    TICKER, PERSON, TOPIC, OUTLET, ARTICLE = "ticker", "person", "topic", "outlet", "article"
-    KINDS = [(TICKER, "ticker"), (PERSON, "person"), (TOPIC, "topic"), (OUTLET, "outlet"), (ARTICLE, "discussion")]
+    TICKER, PERSON, TOPIC, OUTLET, ARTICLE, STORY = "ticker", "person", "topic", "outlet", "article", "story"
+    KINDS = [(TICKER, "ticker"), (PERSON, "person"), (TOPIC, "topic"), (OUTLET, "outlet"), (ARTICLE, "discussion"),
+             (STORY, "story")]
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
     kind = models.CharField(max_length=16, choices=KINDS)
     key = models.CharField(max_length=200)
@@ -58,17 +59,21 @@ class Preferences(models.Model):
         return f"Preferences of {self.user_id}"
 
     def delivery(self, kind: str) -> str:
-        return getattr(self, kind)
+        return getattr(self, Notification.SETTING.get(kind, kind))
 
 
 class Notification(models.Model):
     """Something a reader is told in their inbox. Notifications of one thing group while unread:
     "5 new articles about $BA" is one row whose count grew."""
 
-    REPLY, MENTION, DISCUSSION, ARTICLES = "reply", "mention", "discussion", "articles"
+    REPLY, MENTION, DISCUSSION, ARTICLES, STORY = "reply", "mention", "discussion", "articles", "story"
     KINDS = [(REPLY, "replies to your comments"), (MENTION, "mentions of you"),
-             (DISCUSSION, "new comments in discussions you follow"),
-             (ARTICLES, "new articles about tickers and people you follow")]
+             (DISCUSSION, "new comments in discussions you follow, and news of stories you follow"),
+             (ARTICLES, "new articles about tickers and people you follow"),
+             (STORY, "new reports and comments in stories you follow")]
+    # The reader's setting each kind follows (Preferences has one per kind, except that a story is a
+    # discussion followed: its setting is the discussions').
+    SETTING = {STORY: DISCUSSION}
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=KINDS)
     group_key = models.CharField(max_length=220, help_text="What unread notifications group on: reply:<comment>, "
@@ -76,7 +81,8 @@ class Notification(models.Model):
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    count = models.PositiveIntegerField(default=1)
+    count = models.PositiveIntegerField(default=1, help_text="How many: comments, or articles (a story's: comments).")
+    new_articles = models.PositiveIntegerField(default=0, help_text="A story's new reports, beside its comments.")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
@@ -95,7 +101,7 @@ class Event(models.Model):
     """An outbox row: something happened that may notify readers. Written in the transaction of the
     change itself; a worker turns it into notifications exactly once (`events.process_events`)."""
 
-    COMMENT, EDIT, ARTICLE = "comment", "edit", "article"
+    COMMENT, EDIT, ARTICLE, JOINED = "comment", "edit", "article", "joined"  # joined: an article joined a story
     kind = models.CharField(max_length=16)
     article = models.ForeignKey(Article, null=True, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, null=True, on_delete=models.CASCADE, related_name="+")

@@ -13,7 +13,7 @@ from parley.accounts.ratelimit import Limit, check_all
 from parley.following.models import Notification, Preferences
 
 VERIFY_MAILS = Limit(3, 3600, "3 confirmation mails an hour")
-KINDS = [kind for kind, _ in Notification.KINDS]
+KINDS = [kind for kind, _ in Notification.KINDS if kind not in Notification.SETTING]  # a setting each
 
 
 def preferences_of(user) -> Preferences:

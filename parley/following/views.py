@@ -30,7 +30,7 @@ from parley.following.preferences import preferences_of
 MAX_INBOX_PAGE = 50
 PRIVATE_FEED_SIZE = 30
 WATCHLIST_HEADINGS = {Follow.TICKER: "Tickers", Follow.PERSON: "People", Follow.TOPIC: "Topics",
-                      Follow.OUTLET: "Outlets", Follow.ARTICLE: "Discussions"}
+                      Follow.OUTLET: "Outlets", Follow.ARTICLE: "Discussions", Follow.STORY: "Stories"}
 
 
 def _back(request, default="home"):

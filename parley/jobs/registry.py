@@ -62,10 +62,13 @@ class Runner:
             return False
         return not job.every or time.monotonic() - self.last_run.get(job.name, -job.every) >= job.every
 
-    def run_due(self, once: bool) -> int:
-        """Run every job that is due; return the items handled by those whose items count as work."""
+    def run_due(self, once: bool, stop=lambda: False) -> int:
+        """Run every job that is due, until `stop()` says the worker is stopping; return the items
+        handled by those whose items count as work."""
         total = 0
         for job in JOBS:
+            if stop():
+                break
             if self.due(job, once):
                 handled = self.run(job)
                 total += handled if job.counts else 0

@@ -98,7 +98,9 @@ class Worker:
             if time.monotonic() - self.beaten > BEAT_EVERY:
                 self._beat(f"checking sources ({checked} of {len(sources)} done)")
             log.info("%s: %s", source, entry.error or f"{entry.new} new, {entry.updated} updated, {entry.unchanged} unchanged")
-        handled = self.jobs.run_due(once)  # enrichment, notifications, digests, pruning; each isolated
+        # Enrichment, stories, notifications, digests, pruning; each isolated. A SIGTERM between two
+        # of them ends the round: the server that stops this worker waits for it.
+        handled = self.jobs.run_due(once, stop=lambda: self.stopping)
         return checked, handled
 
     def _sleep(self, seconds: float) -> None:

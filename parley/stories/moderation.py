@@ -15,6 +15,7 @@ from parley.discussion.ranking import refresh_heat
 from parley.discussion.services import DiscussionError, NotAllowed, is_moderator
 from parley.stories.models import Membership, Story, StoryChange
 from parley.stories.queries import comments_in
+from parley.stories.signals import story_merged
 
 
 class StoryError(DiscussionError):
@@ -91,6 +92,7 @@ def merge(moderator, source: Story, into: Story, reason: str) -> StoryChange:
     Story.objects.filter(pk=source.pk).update(merged_into=into)
     refresh(source)
     refresh(into)
+    story_merged.send(sender=Story, source=source, into=into)
     return _log(moderator, StoryChange.MERGE, reason, f"merged story {source.pk} ({len(moved)} articles, "
                 f"“{source.title}”) into story {into.pk} (“{into.title}”)", into, other=source, moved=moved)
 

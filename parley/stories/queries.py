@@ -70,6 +70,12 @@ def comments_in(story: Story) -> int:
     return Article.objects.filter(membership__story=story).aggregate(n=Sum("comment_count"))["n"] or 0
 
 
+def shared_story_id(article_id: int) -> int | None:
+    """The id of the story of several articles this article is in, or None (one query)."""
+    return (Membership.objects.filter(article_id=article_id, story__article_count__gt=1)
+            .values_list("story_id", flat=True).first())
+
+
 def once_per_story(articles):
     """Articles as listings show them: a story once (its newest report), with unplaced articles kept."""
     return articles.filter(Q(membership__isnull=True) | Q(membership__listed=True))

@@ -17,6 +17,7 @@ from parley.enrichment.models import Fact
 from parley.stories.matching import NAME_KINDS, compare, seen
 from parley.stories.models import Membership, Story, StoryChange
 from parley.stories.moderation import rank_again, refresh
+from parley.stories.signals import article_joined
 
 WINDOW = timedelta(days=5)
 MAX_CANDIDATES = 300  # the most recent placed articles sharing a name; a busy company's week fits
@@ -96,6 +97,7 @@ def place(article: Article) -> Membership:
     Story.objects.filter(pk=story.pk).update(**changes)
     story.refresh_from_db()
     rank_again(story)
+    article_joined.send(sender=Story, article=article, story=story)
     return membership
 
 

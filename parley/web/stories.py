@@ -14,7 +14,7 @@ from parley.discussion.services import DiscussionError
 from parley.stories import moderation, queries
 from parley.stories.models import Story, StoryChange
 from parley.web.threads import thread_context
-from parley.web.viewer import viewer_of
+from parley.web.viewer import follow_button, viewer_of
 
 CHANGES = 10  # the latest moderators' changes a story's page lists, with their undo buttons
 
@@ -38,6 +38,7 @@ def story(request, pk, slug):
         "members": queries.members(item, page),
         "members_page": page,
         "members_pages": pages,
+        "follow": follow_button(request, "story", str(item.pk), "this story"),
         "copies": queries.copies(item),
         "shared": queries.shared_facts(item),
         "quotes": queries.quotes(item),

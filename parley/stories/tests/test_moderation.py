@@ -181,3 +181,32 @@ def test_most_discussed_follows_merges_and_splits(two_stories, mod):
     assert [(e.article.pk, e.comments) for e in most_discussed()] == [(results.pk, 2)]
     moderation.split(mod, opinion, "Its own piece")
     assert sorted((e.article.pk, e.comments) for e in most_discussed()) == sorted([(results.pk, 1), (opinion.pk, 1)])
+
+
+def test_followers_of_a_story_get_one_grouped_notification_of_new_reports_and_comments(article, mod, client):
+    from parley.following.events import process_events
+    from parley.following.follows import follow
+    from parley.following.inbox import describe_all, target_url
+    from parley.following.models import Notification
+
+    base_hours = 24 + 20  # fresh: within the hours that notify
+    first = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS, hours=base_hours,
+                    outlet="First Wire")
+    place_pending()
+    story = Membership.objects.get(article=first).story
+    fan, commenter = User.objects.create_user("fan"), User.objects.create_user("commenter")
+    follow(fan, "story", str(story.pk))
+    second = article("Home Depot shares fall after retailer trims its forecast", RESULTS_AGAIN, hours=base_hours + 1,
+                     outlet="Second Paper")
+    place_pending()
+    assert Membership.objects.get(article=second).story == story
+    post_comment(commenter, second, "Guidance matters more.")
+    post_comment(commenter, first, "And the miss was small.")
+    process_events()
+    note = Notification.objects.get(user=fan)
+    assert (note.kind, note.new_articles, note.count) == ("story", 1, 2)
+    assert describe_all([note]) == [f"1 new report and 2 new comments in the story “{story.title}”"]
+    assert target_url(note) == f"/s/{story.pk}/"
+    client.force_login(fan)
+    assert "Stories" in client.get("/watchlist/").content.decode()
+    assert "Following this story" in client.get(story.get_absolute_url()).content.decode()

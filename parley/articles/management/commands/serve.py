@@ -56,6 +56,7 @@ class Supervisor(threading.Thread):
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(timeout=10)  # the server never exits before its worker is gone
         self.join(timeout=5)
 
 
