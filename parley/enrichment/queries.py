@@ -1,7 +1,7 @@
 """Listings over facts: an article's facts grouped; what company, person and topic pages show."""
 from collections import defaultdict
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from parley.enrichment.companies import company
@@ -115,9 +115,10 @@ def quotes_of(slug: str, about: str = "", limit: int = PAGE):
     return list(qs.order_by("-article__published_at", "start")[:limit])
 
 
-def latest_with_sentence(kind: str, limit: int = PAGE, offset: int = 0, **match) -> list[tuple]:
-    """Return (fact, sentence) for the newest articles with a fact of this kind (by key or slug)."""
-    facts = (Fact.objects.filter(kind=kind, **match).values("article_id").annotate(first=Max("id"))
+def latest_with_sentence(kind: str, limit: int = PAGE, offset: int = 0, where: Q | None = None, **match) -> list[tuple]:
+    """Return (fact, sentence) for the newest articles with a fact of this kind (by key or slug);
+    `where` narrows the facts further (a page above shows each story once)."""
+    facts = (Fact.objects.filter(where or Q(), kind=kind, **match).values("article_id").annotate(first=Max("id"))
              .order_by("-article__published_at", "-article_id")[offset:offset + limit])
     by_id = {f.pk: f for f in Fact.objects.select_related("article__outlet").filter(pk__in=[r["first"] for r in facts])}
     rows = []

@@ -1,7 +1,7 @@
 """Reading stories for pages, feeds and the API."""
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, prefetch_related_objects
 
 from parley.articles.models import Article
 from parley.articles.queries import Cursor
@@ -76,9 +76,22 @@ def shared_story_id(article_id: int) -> int | None:
             .values_list("story_id", flat=True).first())
 
 
+def listed(prefix: str = "") -> Q:
+    """The condition of an article that listings show: one not in a story, or its story's newest
+    report. `prefix` reaches the article from another model ("article__" from a fact)."""
+    return Q(**{f"{prefix}membership__isnull": True}) | Q(**{f"{prefix}membership__listed": True})
+
+
 def once_per_story(articles):
     """Articles as listings show them: a story once (its newest report), with unplaced articles kept."""
-    return articles.filter(Q(membership__isnull=True) | Q(membership__listed=True))
+    return articles.filter(listed())
+
+
+def with_stories(articles) -> None:
+    """Give each article its `story` (shared with other articles, or None) for "+N outlets", in two queries."""
+    prefetch_related_objects(articles, LISTING)
+    for article in articles:
+        article.story = shared_story(article)
 
 
 def with_activity():

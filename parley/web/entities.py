@@ -22,6 +22,7 @@ from parley.enrichment.queries import (
     quotes_of,
     ticker_context,
 )
+from parley.stories import queries as stories
 from parley.web.viewer import follow_button
 
 CHART_DAYS = 90
@@ -32,7 +33,9 @@ MAX_PAGE = 100
 def _listed(request, kind: str, **match) -> dict:
     """One page of an entity's latest articles (with their sentences) and its neighbours' numbers."""
     page = page_number(request, MAX_PAGE)
-    rows = latest_with_sentence(kind, limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE, **match)
+    rows = latest_with_sentence(kind, limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE,
+                                where=stories.listed("article__"), **match)  # each story once
+    stories.with_stories([fact.article for fact, _ in rows])
     return {"rows": rows[:LIST_PAGE], "list_page": page, "has_more": len(rows) > LIST_PAGE}
 
 

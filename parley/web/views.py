@@ -36,9 +36,8 @@ def favicon(request):
 
 
 def _listing(request, queryset, template, extra):
-    page = listing_page(request, queryset.prefetch_related(stories.LISTING))
-    for item in page["articles"]:
-        item.story = stories.shared_story(item)  # "+N outlets" under a report that is part of a story
+    page = listing_page(request, queryset)
+    stories.with_stories(page["articles"])  # "+N outlets" under a report that is part of a story
     context = {
         **page,
         "most_discussed": most_discussed_box(),

@@ -169,3 +169,10 @@ def test_most_discussed_ranks_a_story_once_with_the_comments_on_all_its_reports(
     assert "on 2 reports" in top.explanation
     box = client.get("/most-discussed").content.decode()
     assert box.count(first.title) == 1 and second.title not in box
+
+
+def test_a_company_page_shows_a_story_once_with_its_other_outlets(story, client):
+    found, first, second, alone = story
+    html = client.get("/t/HD/").content.decode()
+    assert second.title in html and first.title not in html and alone.title in html
+    assert "+1 outlet" in html and found.get_absolute_url() in html
