@@ -24,7 +24,7 @@ from parley.enrichment.extractors.rules import Rule, apply_rules, rules_from
 from parley.enrichment.extractors.tickers import extract_explicit_tickers
 from parley.enrichment.extractors.topics import extract_topics
 from parley.enrichment.models import Enrichment, Fact, FactCorrection, NameRule, Subject, slug_of, subjects_of
-from parley.enrichment.signals import article_understood
+from parley.enrichment.signals import article_enriched, article_understood
 
 log = logging.getLogger("parley.enrichment")
 
@@ -78,6 +78,7 @@ def _record(article, found: list[Found] | None, error: str = "") -> Enrichment:
         if created and found is not None:
             # Followers hear of a new article once its subjects are known (parley.following listens).
             article_understood.send(sender=Enrichment, article=article)
+        article_enriched.send(sender=Enrichment, article=article)  # stories places it (again)
     return state
 
 

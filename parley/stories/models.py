@@ -106,3 +106,15 @@ class StoryChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.other_id} -> {self.story_id})"
+
+
+class Pending(models.Model):
+    """An article enriched (again) and not yet placed as it is now: the stories job's queue, so
+    placing costs what is new, never a scan of the archive."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField(help_text="Moves when it is enriched again while queued: that run is "
+                                               "placed too.")
+
+    def __str__(self):
+        return f"article {self.article_id}, queued {self.queued_at:%Y-%m-%d %H:%M:%S}"

@@ -10,12 +10,13 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from parley.articles.models import Article
 from parley.core import leases
 from parley.enrichment.models import Fact
 from parley.stories.matching import NAME_KINDS, compare, seen
-from parley.stories.models import Membership, Story, StoryChange
+from parley.stories.models import Membership, Pending, Story, StoryChange
 from parley.stories.moderation import rank_again, refresh
 from parley.stories.signals import article_joined
 
@@ -128,22 +129,28 @@ def reconsider(article: Article) -> Membership:
     return placed
 
 
+def queue(sender, article, **kwargs) -> None:
+    """Queue an article enrichment just recorded (enrichment's signal, inside its transaction)."""
+    Pending.objects.update_or_create(article_id=article.pk, defaults={"queued_at": timezone.now()})
+
+
 def place_pending(limit: int = 100) -> int:
-    """Place up to `limit` enriched articles not yet in a story, oldest first, then those corrected
-    since they were placed (once enriched again); return how many."""
+    """Place up to `limit` queued articles, earliest published first: a new one joins a story or
+    starts one, a corrected one is reconsidered; return how many were taken from the queue."""
     held = leases.named(PLACING, LEASE_SECONDS)
     if not held:
         return 0  # another worker is placing
     try:
-        pending = list(Article.objects.filter(enrichment__isnull=False, membership__isnull=True)
-                       .order_by("published_at", "pk")[:limit])
-        for article in pending:
-            place(article)
-        corrected = list(Article.objects.filter(enrichment__content_hash=F("content_hash"))
-                         .exclude(membership__content_hash=F("content_hash")).exclude(membership=None)
-                         .order_by("pk")[:max(0, limit - len(pending))])
-        for article in corrected:
-            reconsider(article)
+        queued = list(Pending.objects.select_related("article").order_by("article__published_at", "article_id")[:limit])
+        for row in queued:
+            with transaction.atomic():
+                placed = Membership.objects.filter(article_id=row.article_id).values_list("content_hash", flat=True).first()
+                if placed is None:
+                    place(row.article)
+                elif placed != row.article.content_hash:
+                    reconsider(row.article)
+                # Enriched again meanwhile: its row moved on, and stays for the next round.
+                Pending.objects.filter(article_id=row.article_id, queued_at=row.queued_at).delete()
     finally:
         leases.release(PLACING, held)
-    return len(pending) + len(corrected)
+    return len(queued)
