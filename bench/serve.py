@@ -77,8 +77,12 @@ def sample_paths(data_dir: Path) -> dict[str, list[str]]:
         "ids = list(Article.objects.values_list('id', flat=True))\n"
         "random.seed(3)\n"
         "picked = Article.objects.filter(id__in=random.sample(ids, min(200, len(ids))))\n"
+        "from parley.stories.models import Story\n"
+        "several = list(Story.objects.filter(article_count__gt=1).order_by('article_count', 'id'))\n"
         "print(json.dumps({'article': [a.get_absolute_url() for a in picked],"
-        " 'search': ['/search?q=' + quote(q) for q in QUERIES]}))\n"
+        " 'search': ['/search?q=' + quote(q) for q in QUERIES],"
+        " 'story': [s.get_absolute_url() for s in random.sample(several[:-1], min(100, len(several) - 1))],"
+        " 'story 2000': [several[-1].get_absolute_url() + p for p in ('', '?page=20', '?page=40')]}))\n"
     )
     done = subprocess.run([PY, "-m", "parley.cli", "shell", "-c", script], env={**env_for(data_dir, 0), "PYTHONPATH": str(ROOT)},
                           capture_output=True, text=True, check=True)
@@ -87,6 +91,8 @@ def sample_paths(data_dir: Path) -> dict[str, list[str]]:
         "floor": ["/healthz"],
         "home": ["/"],
         "article": found["article"],
+        "story": found["story"],  # stories of 2-10 articles
+        "story 2000": found["story 2000"],  # the 2,000-article story: its first, middle and last pages
         "search": found["search"],
         "api list": ["/api/v1/articles?limit=20"],
     }

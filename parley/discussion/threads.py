@@ -69,16 +69,17 @@ def discussions_of(ids) -> dict[int, Discussion]:
     return _discussions_of(list(ids))
 
 
-def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) -> list[ThreadRow]:
+def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False,
+           discussion: Discussion | None = None) -> list[ThreadRow]:
     """Return the comments of the article's discussion depth-first, siblings in `sort` order (with
     a story, the comments on all of its articles: each keeps the article it was written on).
 
     Removed comments stay as tombstones where they have live replies, so the thread keeps its
     shape; a removed comment with no live reply below it is left out, except that a moderator
-    sees every hidden comment (to restore it).
+    sees every hidden comment (to restore it). `discussion` saves asking discussion_of() again.
     """
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    ids = discussion_of(article).articles
+    ids = (discussion or discussion_of(article)).articles
     comments = list(Comment.objects.filter(article_id__in=ids).select_related("author", "article__outlet"))
     children = defaultdict(list)
     for comment in comments:
@@ -117,10 +118,11 @@ def tops(rows: list[ThreadRow]) -> list[int]:
 
 def _placed(article, sort: str, moderator: bool) -> dict[int, int]:
     """{comment id: its top-level comment's position}, kept per discussion version like the page's thread."""
-    key = f"thread-tops:{discussion_of(article).version}:{sort}:{int(moderator)}"
+    discussion = discussion_of(article)
+    key = f"thread-tops:{discussion.version}:{sort}:{int(moderator)}"
     found = cache.get(key)
     if found is None:
-        rows = thread(article, sort, moderator=moderator)
+        rows = thread(article, sort, moderator=moderator, discussion=discussion)
         found = {row.comment.pk: top for row, top in zip(rows, tops(rows), strict=True)}
         cache.set(key, found, THREAD_CACHE_SECONDS)
     return found

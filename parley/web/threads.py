@@ -60,7 +60,7 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
     found = cache.get(key)
     if found is None:
         head = engines["jinja2"].env.get_template("discussion/_comment_head.html").module.head
-        rows = thread(article, sort, moderator=moderator)
+        rows = thread(article, sort, moderator=moderator, discussion=discussion)
         found = [Shown(row.comment.pk, row.depth, top, row.comment.author_id, row.comment.article_id,
                        row.comment.is_hidden, row.comment.is_deleted, row.comment.body_markdown,
                        str(head(row.comment, moderator, discussion.shared)))
