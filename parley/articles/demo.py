@@ -19,9 +19,15 @@ OUTLETS = {
 COMPANIES = ["Alderbrook Energy", "Veltrix Semiconductors", "Pinecrest Bancorp", "Solvane Airlines",
              "Orrin Minerals", "Quillfeather Software", "Brightwater Utilities", "Kestrel Logistics",
              "Marlow Pharmaceuticals", "Everden Retail"]
-PEOPLE = [("Maya Okafor", "chief executive"), ("Daniel Reyes", "chief financial officer"),
-          ("Priya Raman", "an analyst at Fenwick Partners"), ("Tomas Lind", "a portfolio manager at Hollis Capital"),
-          ("Grace Whitfield", "head of research at Ardent Securities"), ("Luis Moreno", "an economist at Bellcourt Bank")]
+EXECUTIVES = {"Alderbrook Energy": "Maya Okafor", "Veltrix Semiconductors": "Jonah Abernathy",
+              "Pinecrest Bancorp": "Helena Varga", "Solvane Airlines": "Idris Coleman", "Orrin Minerals": "Sofia Brandt",
+              "Quillfeather Software": "Marcus Ilesanmi", "Brightwater Utilities": "Ruth Calloway",
+              "Kestrel Logistics": "Anton Petrakis", "Marlow Pharmaceuticals": "Naomi Fairbanks",
+              "Everden Retail": "Felix Ortega"}
+ANALYSTS = [("Priya Raman", "an analyst at Fenwick Partners"), ("Tomas Lind", "a portfolio manager at Hollis Capital"),
+            ("Grace Whitfield", "head of research at Ardent Securities"), ("Luis Moreno", "an economist at Bellcourt Bank"),
+            ("Daniel Reyes", "an analyst at Hollis Capital")]
+PEOPLE = [(name, "chief executive") for name in EXECUTIVES.values()] + ANALYSTS
 FIRMS = ["Fenwick Partners", "Hollis Capital", "Ardent Securities", "Bellcourt Bank"]
 
 
@@ -32,51 +38,99 @@ def known_names() -> list[tuple[str, str]]:
             + [(name, "person") for name, _ in PEOPLE])
 
 
-TOPICS = ["quarterly earnings", "a takeover offer", "new tariffs", "rising bond yields", "a supply squeeze",
-          "a rate decision", "a rights issue", "a data-center expansion", "a rare-earths deal", "a dividend cut"]
+# Each kind of event in its own words, as real reports of different events are; the figures are the
+# event's, so every outlet covering it gives the same ones.
+EVENTS = {
+    "quarterly earnings": ["{company} reported quarterly revenue of ${amount} billion, against ${prior} billion a year earlier.",
+                           "Net profit beat the consensus estimate, helped by lower input costs.",
+                           "Management kept its full-year guidance unchanged."],
+    "a takeover offer": ["{company} received an unsolicited offer valuing it at ${amount} billion.",
+                         "The board said it would review the approach with its advisers.",
+                         "A deal would need approval from competition authorities in several countries."],
+    "new tariffs": ["New tariffs on imported components could add ${amount} billion to {company}'s annual costs.",
+                    "The company said it would try to pass part of the increase on to customers.",
+                    "Suppliers in three countries are affected by the duties."],
+    "rising bond yields": ["Ten-year yields climbed for a fifth session, lifting borrowing costs across the market.",
+                           "{company} carries ${amount} billion of debt due within three years.",
+                           "Higher rates weigh on the valuations of long-duration assets."],
+    "a supply squeeze": ["A shortage of key inputs has left {company} with ${amount} billion of unfilled orders.",
+                         "Delivery times have stretched to several months.",
+                         "The company is qualifying a second supplier to ease the bottleneck."],
+    "a rate decision": ["The central bank left its benchmark rate unchanged but signalled cuts later in the year.",
+                        "{company}'s lending margin depends heavily on the path of rates.",
+                        "Futures markets moved to price in two reductions."],
+    "a rights issue": ["{company} plans to raise ${amount} billion by selling new shares to existing holders at a discount.",
+                       "The proceeds will pay down debt and fund expansion.",
+                       "Holders who do not take up their rights will see their stakes diluted."],
+    "a data-center expansion": ["{company} will spend ${amount} billion on new data-center capacity over three years.",
+                                "The first two sites are due to open next spring.",
+                                "Power contracts for the sites have already been signed."],
+    "a rare-earths deal": ["{company} signed a ${amount} billion agreement to secure rare-earth supplies for a decade.",
+                           "The deal reduces its reliance on a single exporting country.",
+                           "Deliveries are due to start next year."],
+    "a dividend cut": ["{company} cut its quarterly dividend by {pct}% to preserve cash.",
+                       "The payout had been unchanged for six years.",
+                       "Income funds hold a large share of the stock."],
+}
+TOPICS = list(EVENTS)
 VERBS = ["rallies after", "slides on", "weighs", "braces for", "shrugs off", "bets big on", "cuts outlook amid", "wins praise for"]
-SENTENCES = [
-    "{company} said on {day} that {topic} would shape its plans for the rest of the year.",
+AROUND = [
     "Shares of {company} moved {pct}% in early trading as investors digested the news.",
-    "\u201cWe expect the next two quarters to be demanding, but our balance sheet is strong,\u201d said {person}, {role}.",
-    "The company reported revenue of ${amount} billion for the quarter, against ${prior} billion a year earlier.",
-    "Analysts had expected a smaller move, and several revised their price targets after the announcement.",
-    "{person2}, {role2}, said the reaction reflected wider worries about {topic2} rather than the company itself.",
+    "“We expect the next two quarters to be demanding, but our balance sheet is strong,” said {executive}, "
+    "chief executive of {company}.",
+    "{analyst}, {role}, said the reaction reflected wider worries about {topic}.",
     "Trading volume was roughly {mult} times the 30-day average, according to exchange figures.",
     "Regulators have not commented, and the company declined to give further guidance.",
-    "Competitors are watching closely, since {topic2} affects most of the sector.",
     "The board will meet again next month, when it is due to update investors on costs and hiring.",
 ]
+# Each company has one event in each of two spells of the week, more than three days apart, so no
+# two of its events can be mistaken for one story; in a spell, every company's event is of another kind.
+SPELLS = [(0.3, 1.8), (5.2, 6.9)]  # days before now
+COVERAGE_HOURS = 6  # how long after an event its reports appear
 
 
 def demo_drafts(now: datetime, count: int = 60) -> list[ArticleDraft]:
-    """Return `count` sample articles spread over the seven days before `now`, the same every run."""
+    """Return `count` sample articles over the seven days before `now`, the same every run: reports of
+    twenty invented events, most covered by several outlets (a story), some by one."""
     rng = random.Random(SEED)
-    outlets = list(OUTLETS)
+    events = []
+    for spell in SPELLS:
+        for company, topic in zip(COMPANIES, rng.sample(TOPICS, len(COMPANIES)), strict=True):
+            at = now - timedelta(days=rng.uniform(*spell))
+            analyst, role = rng.choice(ANALYSTS)
+            events.append({"company": company, "topic": topic, "executive": EXECUTIVES[company], "analyst": analyst,
+                           "role": role, "at": at, "pct": rng.randint(2, 14), "mult": rng.randint(2, 6),
+                           "amount": f"{rng.uniform(0.4, 12):.2f}", "prior": f"{rng.uniform(0.4, 12):.2f}"})
+    rng.shuffle(events)
+    # Spread `count` reports over the events: each at least one, some up to five.
+    coverage = [1] * len(events)
+    for _ in range(max(0, count - len(events))):
+        coverage[rng.choice([n for n, c in enumerate(coverage) if c < 5] or [0])] += 1
     drafts = []
-    for n in range(count):
-        company, topic = rng.choice(COMPANIES), rng.choice(TOPICS)
-        (person, role), (person2, role2) = rng.sample(PEOPLE, 2)
-        published = (now - timedelta(minutes=rng.randrange(10, 7 * 24 * 60))).replace(second=0, microsecond=0)
-        values = {
-            "company": company, "topic": topic, "topic2": rng.choice(TOPICS), "person": person, "role": role,
-            "person2": person2, "role2": role2, "day": published.strftime("%A"), "pct": rng.randint(2, 14),
-            "amount": f"{rng.uniform(0.4, 12):.1f}", "prior": f"{rng.uniform(0.4, 12):.1f}", "mult": rng.randint(2, 6),
-        }
-        sentences = [s.format(**values) for s in rng.sample(SENTENCES, rng.randint(6, 9))]
-        paragraphs = [" ".join(sentences[i:i + 2]) for i in range(0, len(sentences), 2)]
-        outlet = outlets[n % len(outlets)]
-        drafts.append(ArticleDraft(
-            title=f"{company} {rng.choice(VERBS)} {topic}",
-            outlet=outlet,
-            byline=rng.choice(["", "Staff reporter", "Markets desk", person2]),
-            url=f"https://demo.parley.invalid/{n + 1}",
-            published_at=published,
-            paragraphs=paragraphs,
-            disclaimer=OUTLETS[outlet],
-            origin="demo",
-            is_sample=True,
-        ))
+    for event, covered_by in zip(events, coverage, strict=True):
+        for outlet in rng.sample(list(OUTLETS), min(covered_by, len(OUTLETS))):
+            published = min(event["at"] + timedelta(minutes=rng.randrange(0, COVERAGE_HOURS * 60)),
+                            now - timedelta(minutes=10)).replace(second=0, microsecond=0)
+            values = {**event, "day": published.strftime("%A")}
+            # The lead names the company, as news does; the rest comes in another order at each outlet.
+            lead = next(s for s in EVENTS[event["topic"]] if "{company}" in s)
+            others = rng.sample([s for s in EVENTS[event["topic"]] if s != lead], rng.randint(1, 2))
+            sentences = [lead, *rng.sample(others + rng.sample(AROUND, 3), len(others) + 3)]
+            sentences = [s.format(**values) for s in sentences]
+            paragraphs = [" ".join(sentences[i:i + 2]) for i in range(0, len(sentences), 2)]
+            drafts.append(ArticleDraft(
+                title=f"{event['company']} {rng.choice(VERBS)} {event['topic']}",
+                outlet=outlet,
+                byline=rng.choice(["", "Staff reporter", "Markets desk", event["analyst"]]),
+                url=f"https://demo.parley.invalid/{len(drafts) + 1}",
+                published_at=published,
+                paragraphs=paragraphs,
+                disclaimer=OUTLETS[outlet],
+                origin="demo",
+                is_sample=True,
+            ))
+            if len(drafts) == count:
+                return drafts
     return drafts
 
 READERS = ["ledger_lynx", "bond_vigilante", "quiet_quant", "dividend_dan", "macro_maya", "chartist_chen",

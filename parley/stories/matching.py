@@ -12,7 +12,9 @@ close in time and their words say the same thing about the same named things:
   shared name, and words somewhat alike.
 
 Sharing a company or a person alone never joins: two announcements by one company in one week are
-two stories. Words are weighted by what they tell: function words nothing, dictionary words a
+two stories. And two headlines that each name organisations (companies among them), none in common,
+are about different subjects, whatever else they share (one analyst quoted on two companies' news
+the same day), unless the text is one copy. Words are weighted by what they tell: function words nothing, dictionary words a
 little, names and rare words (not in the dictionary) most; the title counts twice.
 """
 import math
@@ -71,6 +73,7 @@ class Seen:
     figures: frozenset  # money figures of MIN_FIGURE or more, as written, normalised ("$1.4 billion")
     quotes: frozenset  # the first words of each quote, normalised
     people: frozenset = frozenset()  # the names of people, a surname alone left out when the full name is there
+    subjects: frozenset = frozenset()  # the organisations (and companies' tickers) its title names
 
 
 def seen(pk: int, at: datetime, title: str, body: str, facts) -> Seen:
@@ -92,6 +95,9 @@ def seen(pk: int, at: datetime, title: str, body: str, facts) -> Seen:
     names, figures, quotes = set(), set(), set()
     people = {f.key for f in facts if f.kind == "person"}
     people = {p for p in people if not any(o != p and o.endswith(f" {p}") for o in people)}
+    headline = " ".join(WORD.findall(title.casefold()))
+    subjects = {f"${f.key}" if f.kind == "ticker" else f.key for f in facts if f.kind in ("ticker", "organization")
+                and _in(" ".join(WORD.findall(f.text.casefold())), headline)}
     for fact in facts:
         if fact.kind in NAME_KINDS:
             names.add(f"${fact.key}" if fact.kind == "ticker" else fact.key)
@@ -100,7 +106,12 @@ def seen(pk: int, at: datetime, title: str, body: str, facts) -> Seen:
         elif fact.kind == "quote":
             quotes.add(" ".join(WORD.findall(fact.text.casefold())[:8]))
     return Seen(pk, at, {w: v / norm for w, v in vector.items()}, {w: v / plain_norm for w, v in plain.items()},
-                frozenset(names), frozenset(figures), frozenset(q for q in quotes if q.count(" ") >= 3), frozenset(people))
+                frozenset(names), frozenset(figures), frozenset(q for q in quotes if q.count(" ") >= 3), frozenset(people), frozenset(subjects))
+
+
+def _in(words: str, headline: str) -> bool:
+    """Whether these words stand in the headline as whole words."""
+    return bool(words) and f" {words} " in f" {headline} "
 
 
 def cosine(a: dict, b: dict) -> float:
@@ -138,6 +149,8 @@ def compare(a: Seen, b: Seen) -> Evidence | None:
     found = None
     if text >= SYNDICATED_TEXT:
         found = "syndicated"
+    elif a.subjects and b.subjects and not a.subjects & b.subjects:
+        return None  # two headlines about different organisations
     elif hours <= EVENT_HOURS and names and text >= EVENT_TEXT and cosine(a.plain, b.plain) >= PLAIN_TEXT:
         found = "event"
     elif hours <= EVENT_HOURS and names and (figures or quotes) and text >= FIGURES_TEXT:

@@ -304,6 +304,23 @@ def test_a_site_rule_survives_re_enrichment_and_removes_a_false_ticker(make_arti
     assert Fact.objects.filter(article=other, kind="ticker", key="ZTX").exists()
 
 
+def test_a_rule_tags_its_words_where_the_extractors_found_nothing():
+    """A site's invented or rare name is tagged wherever it stands as the rule writes it, as whole
+    words; lower-case or inside another word it is not, and a found entity is left to the rule above."""
+    from parley.enrichment.extractors import Found
+    from parley.enrichment.extractors.rules import apply_rules, rules_from
+
+    rules = rules_from([("Quillfeather Software", "organization", "QFS"), ("Ruth Calloway", "person", ""),
+                        ("Gone Name", "nothing", "")])
+    text = ("Quillfeather Software will spend more, said Ruth Calloway. quillfeather software, "
+            "Quillfeather Softwares and Gone Name are not tagged. Ruth Calloway again.")
+    found = apply_rules(text, [Found("person", "Ruth Calloway", "Ruth Calloway", 44, 57, {}, 0.8)], rules)
+    tagged = [(f.kind, f.key, f.start) for f in found]
+    assert tagged == [("organization", "Quillfeather Software", 0), ("ticker", "QFS", 0),
+                      ("person", "Ruth Calloway", 44), ("person", "Ruth Calloway", text.rindex("Ruth"))]
+    assert [f.value for f in found][:2] == [{"evidence": "site rule"}] * 2
+
+
 @pytest.mark.django_db
 def test_a_new_rule_makes_the_articles_with_its_words_stale(make_article):
     from parley.enrichment.models import NameRule

@@ -136,3 +136,33 @@ def test_the_api_names_each_articles_story_and_null_while_it_stands_alone(articl
     with CaptureQueriesContext(connection) as many:
         client.get("/api/v1/articles?limit=3")
     assert len(many) == len(few)  # the stories come with the articles, not a query each
+
+
+def test_the_demos_reports_group_by_event_and_never_across_companies():
+    """The demo covers twenty invented events, most by several outlets, quoting the same few analysts
+    and sharing stock phrases: each story holds one company's one event, and most events with several
+    reports are one story. (It once put two companies' news in one story, through an analyst both quoted.)"""
+    from django.core.management import call_command
+
+    from parley.articles.demo import COMPANIES, EVENTS
+    from parley.articles.models import Article
+    from parley.enrichment.services import enrich_articles
+
+    call_command("demo")
+    enrich_articles(Article.objects.filter(is_sample=True))
+    place_pending(limit=1000)
+
+    def event_of(title):
+        return (next(c for c in COMPANIES if title.startswith(c)), next(t for t in EVENTS if title.endswith(t)))
+
+    reports_of: dict[tuple, int] = {}
+    for title in Article.objects.values_list("title", flat=True):
+        reports_of[event_of(title)] = reports_of.get(event_of(title), 0) + 1
+    stories_of: dict[tuple, set] = {}
+    for story in Story.objects.all():
+        events = {event_of(m.article.title) for m in story.members.select_related("article")}
+        assert len(events) == 1, f"story {story.pk} mixes {events}"
+        stories_of.setdefault(events.pop(), set()).add(story.pk)
+    covered = [event for event, n in reports_of.items() if n > 1]
+    whole = [event for event in covered if len(stories_of[event]) == 1]
+    assert len(whole) >= 0.8 * len(covered), f"{len(whole)} of {len(covered)} events with several reports are one story"
