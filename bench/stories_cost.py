@@ -50,7 +50,7 @@ PARTS = {  # the functions of parley.stories.services that place() calls, timed,
     "seen": "matching.seen() of it and of each candidate",
     "compare": "matching.compare() with each candidate",
 }
-REST = "the rest: is it placed, the candidates' texts, the writes, COMMIT"
+REST = "the rest: is it placed, the candidates' texts, the writes (joining: outlets, heat, signal), COMMIT"
 
 
 def skewed(rng, count: int) -> int:

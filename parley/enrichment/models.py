@@ -44,7 +44,8 @@ class Fact(models.Model):
     confidence = models.FloatField(default=1.0)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "key"], name="fact_kind_key"),
+        # With the article: a story's candidates read one name's facts from a window's first article on.
+        indexes = [models.Index(fields=["kind", "key", "article"], name="fact_kind_key_article"),
                    models.Index(fields=["kind", "slug"], name="fact_kind_slug")]
         ordering = ["start", "id"]
 

@@ -86,7 +86,7 @@ def seen(pk: int, at: datetime, title: str, body: str, facts) -> Seen:
     counts = Counter()
     for word in WORD.findall(title.casefold()):
         counts[word] += 2
-    for word in WORD.findall(" ".join(body.split()[:LEAD_WORDS]).casefold()):
+    for word in WORD.findall(" ".join(body.split(None, LEAD_WORDS)[:LEAD_WORDS]).casefold()):
         counts[word] += 1
     vector = {w: (1 + math.log(c)) * _weight(w) for w, c in counts.items() if _weight(w)}
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0

@@ -160,6 +160,31 @@ def shared_facts(story: Story) -> list[Shared]:
 
 
 @dataclass
+class Figure:
+    text: str  # as the first report wrote it
+    outlets: list[str]  # the outlets whose reports give it
+
+
+def figures(story: Story, least: float = 1_000_000, limit: int = 12) -> list[Figure]:
+    """The money figures of a million or more the story's reports give, the most often given first,
+    each with the outlets giving it: where reports agree, and where one gives a figure others do not."""
+    found: dict[float, Figure] = {}
+    seen_in: dict[float, set] = {}
+    rows = (Fact.objects.filter(article_id__in=member_ids(story), kind="money")
+            .select_related("article__outlet").order_by("article__published_at", "start"))
+    for fact in rows.iterator(chunk_size=2000):
+        amount = (fact.value or {}).get("amount")
+        if not isinstance(amount, int | float) or amount < least:
+            continue
+        outlet = fact.article.outlet.name if fact.article.outlet else "an unnamed source"
+        figure = found.setdefault(amount, Figure(" ".join(fact.text.split()), []))
+        if fact.article_id not in seen_in.setdefault(amount, set()):
+            seen_in[amount].add(fact.article_id)
+            figure.outlets.append(outlet)
+    return sorted(found.values(), key=lambda f: -len(f.outlets))[:limit]
+
+
+@dataclass
 class Said:
     speaker: str
     text: str

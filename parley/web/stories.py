@@ -41,6 +41,7 @@ def story(request, pk, slug):
         "follow": follow_button(request, "story", str(item.pk), "this story"),
         "copies": queries.copies(item),
         "shared": queries.shared_facts(item),
+        "figures": queries.figures(item),
         "quotes": queries.quotes(item),
         "most_discussed": most_discussed_box(),
         "article": first,

@@ -48,6 +48,8 @@ def test_the_story_page_shows_who_reported_first_every_report_why_and_the_commen
     assert html.index(first.title) < html.index(second.title)  # the timeline runs earliest first
     assert "Why here: the same event told in like words; shared: " in html and "$HD" in html and "3 hours apart" in html
     assert "What the reports share" in html and "Craig Menear" in html
+    figures = unescape(html[html.index("The figures, report by report"):])
+    assert "$27.2 billion</strong>:\n      every report" in figures  # both gave the sales figure
     assert "The forecast cut matters more than the miss." in html and "Second Paper's report</a>" in unescape(html)
 
 
