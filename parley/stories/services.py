@@ -6,10 +6,11 @@ decision is matching.compare's, and the best match's story is joined with its ev
 Without a match the article starts a story of its own. One worker places at a time (a named lease),
 so two articles of one event placed at once cannot start two stories.
 """
+from collections import OrderedDict
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from parley.articles.models import Article
@@ -66,14 +67,38 @@ def _best(article: Article, facts, ids) -> tuple | None:
     if not ids:
         return None
     me = seen(article.pk, article.published_at, article.title, article.body_text, facts)
-    their_facts = _facts_of(ids)
     best = None
-    for other in Article.objects.filter(pk__in=ids).only("pk", "published_at", "title", "body_text"):
-        evidence = compare(me, seen(other.pk, other.published_at, other.title, other.body_text,
-                                    their_facts.get(other.pk, [])))
+    for other in _seen_of(ids):
+        evidence = compare(me, other)
         if evidence and (best is None or evidence.strength > best[0].strength):
             best = (evidence, other.pk)
     return best
+
+
+SEEN_KEPT = 4096  # what matching sees of the most recent candidates (~10 KB each), per worker process
+_seen: OrderedDict = OrderedDict()  # (article id, content hash, enriched at, published at, facts) -> matching.Seen
+
+
+def _seen_of(ids) -> list:
+    """What matching sees of these articles. A popular company's recent articles are candidates of
+    every new article naming it: what was seen of them is kept while their text, date and facts stay
+    the same (the key holds the text's hash, its date, when it was enriched and how many facts it has:
+    a moderator's correction of a fact changes that count)."""
+    keys = {row[0]: row for row in Article.objects.filter(pk__in=ids).annotate(known=Count("facts")).values_list(
+        "pk", "content_hash", "enrichment__enriched_at", "published_at", "known")}
+    missing = [pk for pk, key in keys.items() if key not in _seen]
+    if missing:
+        their_facts = _facts_of(missing)
+        for other in Article.objects.filter(pk__in=missing).only("pk", "published_at", "title", "body_text"):
+            _seen[keys[other.pk]] = seen(other.pk, other.published_at, other.title, other.body_text,
+                                         their_facts.get(other.pk, []))
+    found = []
+    for key in keys.values():
+        _seen.move_to_end(key)
+        found.append(_seen[key])
+    while len(_seen) > SEEN_KEPT:
+        _seen.popitem(last=False)
+    return found
 
 
 @transaction.atomic

@@ -166,3 +166,15 @@ def test_the_demos_reports_group_by_event_and_never_across_companies():
     covered = [event for event, n in reports_of.items() if n > 1]
     whole = [event for event in covered if len(stories_of[event]) == 1]
     assert len(whole) >= 0.8 * len(covered), f"{len(whole)} of {len(covered)} events with several reports are one story"
+
+
+def test_what_matching_saw_of_a_candidate_is_seen_again_once_its_facts_change(article):
+    from parley.enrichment.models import Fact
+    from parley.stories.services import _seen_of
+
+    first = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS)
+    (before,) = _seen_of([first.pk])
+    assert _seen_of([first.pk])[0] is before  # kept while nothing changed
+    Fact.objects.filter(article=first, kind="person").delete()  # as a moderator's correction does
+    (after,) = _seen_of([first.pk])
+    assert "Craig Menear" in before.names and "Craig Menear" not in after.names
