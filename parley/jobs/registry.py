@@ -27,7 +27,7 @@ _PRUNE = {job.name: job for job in prune.JOBS}
 # In the order a round runs them: enrichment before notifications, so new articles reach followers.
 JOBS: list[Job] = [
     _PRUNE["prune-rate-slots"], _PRUNE["prune-heat"], *enrich.JOBS, *stories.JOBS, *notify.JOBS, *digest.JOBS,
-    _PRUNE["prune-events"], _PRUNE["prune-mail"], _PRUNE["prune-leases"], *mail.JOBS,
+    _PRUNE["prune-events"], _PRUNE["prune-mail"], _PRUNE["prune-leases"], _PRUNE["planner-statistics"], *mail.JOBS,
 ]
 BY_NAME = {job.name: job for job in JOBS}
 

@@ -29,9 +29,14 @@ FACT_KINDS = (*NAME_KINDS, "money", "quote")
 
 
 def _facts_of(ids) -> dict[int, list]:
+    """The facts matching weighs, of each of these articles. Kinds are picked here, not in SQL: with
+    `kind IN (…)` SQLite read them through the index that starts with kind (a million articles'
+    facts of five kinds) instead of each article's few."""
     found: dict[int, list] = {}
-    for fact in (Fact.objects.filter(article_id__in=ids, kind__in=FACT_KINDS).order_by()
+    for fact in (Fact.objects.filter(article_id__in=ids).order_by()
                  .only("article_id", "kind", "key", "text", "value")):
+        if fact.kind not in FACT_KINDS:
+            continue
         found.setdefault(fact.article_id, []).append(fact)
     return found
 

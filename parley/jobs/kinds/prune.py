@@ -1,7 +1,9 @@
 """Pruning: expired rate-limit slots and Heat rows too cold to rank every round (indexed deletes),
-delivered events, sent mail and lapsed leases every ten minutes."""
+delivered events, sent mail and lapsed leases every ten minutes; and SQLite's planner statistics
+once a day (parley.db.statistics)."""
 from parley.accounts.ratelimit import prune as prune_rate_slots
 from parley.core.leases import prune as prune_leases
+from parley.db import statistics
 from parley.discussion.ranking import prune_heat
 from parley.following.events import prune as prune_events
 from parley.jobs.job import Job
@@ -13,4 +15,5 @@ JOBS = [
     Job("prune-events", lambda batch: prune_events(), every=600.0),
     Job("prune-mail", lambda batch: prune_mail(), every=600.0),
     Job("prune-leases", lambda batch: prune_leases(), every=600.0),
+    Job("planner-statistics", lambda batch: int(statistics.refresh()), every=24 * 3600.0),
 ]
