@@ -10,7 +10,7 @@ from collections import OrderedDict
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from parley.articles.models import Article
@@ -52,9 +52,12 @@ def candidates(article: Article, facts) -> list[int]:
         return []
     window = Article.objects.filter(published_at__gte=article.published_at - WINDOW,
                                     published_at__lte=article.published_at + WINDOW)
-    bounds = window.aggregate(lowest=Min("pk"), highest=Max("pk"))
-    if bounds["lowest"] is None:
+    # The window's ids, read through the date index: MIN(id) and MAX(id) let PostgreSQL walk the
+    # primary key from one end instead (100 ms at 100k articles, for the window at the other end).
+    ids_in_window = list(window.order_by().values_list("pk", flat=True))
+    if not ids_in_window:
         return []
+    bounds = {"lowest": min(ids_in_window), "highest": max(ids_in_window)}
     sharing = Q()
     for kind in NAME_KINDS:
         mine = [key for k, key in keys if k == kind]
