@@ -17,6 +17,7 @@ from parley.articles.queries import Cursor, Page
 from parley.enrichment.models import Subject
 from parley.following.follows import describe, reason_label
 from parley.following.models import Follow
+from parley.stories.models import Membership
 
 PAGE_SIZE = 20
 PROBE_FROM = 40  # readers following more things than this are read in two steps (see my_feed)
@@ -88,9 +89,9 @@ def _lateral(pairs: list[tuple[str, str]], older: bool, terms: tuple[str, list],
 
 
 def followed_things(user) -> list[tuple[str, str]]:
-    # Discussions and stories followed tell of comments (the inbox), not articles: they are not in the feed.
-    return list(Follow.objects.filter(user=user).exclude(kind__in=(Follow.ARTICLE, Follow.STORY))
-                .values_list("kind", "key"))
+    # A discussion followed tells of comments (the inbox), not articles: it is not in the feed. A
+    # story followed is: its reports are articles.
+    return list(Follow.objects.filter(user=user).exclude(kind=Follow.ARTICLE).values_list("kind", "key"))
 
 
 def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, size: int = PAGE_SIZE,
@@ -107,7 +108,7 @@ def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, siz
     def gather(limit: int | None, bound=None) -> dict[int, list]:
         """{article id: [time, [(kind, key), …]]} from one UNION ALL over the followed things."""
         branches = []
-        subjects = [(kind, key) for kind, key in things if kind != Follow.OUTLET]
+        subjects = [(kind, key) for kind, key in things if kind not in (Follow.OUTLET, Follow.STORY)]
         if subjects and connection.vendor == "postgresql":
             branches.append(_lateral(subjects, older, _conditions("article_id", older, cursor, since, bound), limit))
         elif subjects:
@@ -118,6 +119,10 @@ def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, siz
         branches += [_branch(len(things) + n, Article._meta.db_table, "id", "outlet_id = %s", [outlets[key]],
                              (kind, key), older, terms, limit)
                      for n, (kind, key) in enumerate(things) if kind == Follow.OUTLET and key in outlets]
+        in_story = f"id IN (SELECT article_id FROM {Membership._meta.db_table} WHERE story_id = %s)"
+        branches += [_branch(2 * len(things) + n, Article._meta.db_table, "id", in_story, [int(key)], (kind, key),
+                             older, terms, limit)
+                     for n, (kind, key) in enumerate(things) if kind == Follow.STORY and key.isdigit()]
         found: dict[int, list] = {}
         if not branches:
             return found

@@ -97,6 +97,8 @@ class StoryChange(models.Model):
     other = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+", help_text="Where they came from.")
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     moved = models.JSONField(default=list, help_text="The ids of the articles it moved.")
+    placed = models.JSONField(default=dict, blank=True, help_text="A split: how the article had been placed "
+                              "(evidence, placed_by, syndicated), which undoing it puts back.")
     reason = models.TextField()
     undone_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -105,6 +105,7 @@ def split(moderator, article: Article, reason: str) -> StoryChange:
     if membership is None or membership.story.article_count < 2:
         raise StoryError("This article is not part of a story with other articles: there is nothing to split.")
     (old,) = _locked(membership.story_id)
+    placed = {"evidence": membership.evidence, "placed_by": membership.placed_by, "syndicated": membership.syndicated}
     alone = Story.objects.create(title=article.title, slug=article.slug, first_article=article,
                                  first_reported_at=article.published_at, last_article_at=article.published_at)
     Membership.objects.filter(article=article).update(
@@ -113,7 +114,7 @@ def split(moderator, article: Article, reason: str) -> StoryChange:
     refresh(old)
     refresh(alone)
     return _log(moderator, StoryChange.SPLIT, reason, f"split “{article.title}” out of story {old.pk} (“{old.title}”)",
-                alone, other=old, article=article, moved=[article.pk])
+                alone, other=old, article=article, moved=[article.pk], placed=placed)
 
 
 @transaction.atomic
@@ -137,8 +138,10 @@ def undo(moderator, change: StoryChange, reason: str) -> StoryChange:
         Story.objects.filter(pk=back_to.pk).update(merged_into=None)
         detail = f"undid the merge of story {back_to.pk} into story {now_in.pk}"
     else:
-        moving.update(story=back_to, split_from=None, placed_by=Membership.MODERATOR,
-                      evidence={"rule": "moderator", "returned_from": now_in.pk})
+        # Back as it had been placed, its evidence with it.
+        before = change.placed or {"evidence": {"rule": "moderator"}, "placed_by": Membership.MODERATOR,
+                                   "syndicated": False}
+        moving.update(story=back_to, split_from=None, **before)
         Story.objects.filter(pk=now_in.pk).update(merged_into=back_to)  # the split-off story's address leads back
         detail = f"put “{change.article.title if change.article else 'an article'}” back into story {back_to.pk}"
     refresh(now_in)

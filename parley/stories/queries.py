@@ -10,7 +10,7 @@ from parley.enrichment.models import Fact
 from parley.stories.models import Membership, Story
 
 MEMBERS_PAGE = 50  # a story of 2,000 articles pages, fifty reports at a time
-SHARED_KINDS = ("ticker", "person", "organization", "place", "money")
+SHARED_KINDS = ("ticker", "person", "organization", "place")  # money figures: figures(), by amount
 MAX_SHARED = 30
 FIRST = ("first_article__outlet", "first_article__membership__story")  # a story's first report, as the API shows it
 LISTING = "membership__story"  # prefetch this on article listings: two queries a page, not one per row
@@ -149,8 +149,8 @@ class Shared:
 
 
 def shared_facts(story: Story) -> list[Shared]:
-    """What two or more of a story's articles name: companies, people, organisations, places and
-    money figures, the most often named first."""
+    """What two or more of a story's articles name: companies, people, organisations and places, the
+    most often named first."""
     ids = member_ids(story)
     rows = (Fact.objects.filter(article_id__in=ids, kind__in=SHARED_KINDS).values("kind", "key")
             .annotate(reports=Count("article_id", distinct=True)).filter(reports__gte=2)
@@ -188,12 +188,19 @@ def figures(story: Story, least: float = 1_000_000, limit: int = 12) -> list[Fig
 class Said:
     speaker: str
     text: str
-    article: Article
+    outlets: list[str]  # the outlets whose reports quote it, earliest first
 
 
-def quotes(story: Story, limit: int = 20) -> list[Said]:
-    """Who said what, across the story's articles: each quote with its speaker and the report it is in."""
-    ids = member_ids(story)
-    facts = (Fact.objects.filter(article_id__in=ids, kind="quote")
-             .select_related("article__outlet").order_by("article__published_at", "start")[:limit])
-    return [Said((f.value or {}).get("speaker") or f.key, f.text, f.article) for f in facts]
+def quotes(story: Story, limit: int = 20, read: int = 500) -> list[Said]:
+    """Who said what, across the story's articles: each quote once, with its speaker and the
+    outlets whose reports carry it."""
+    facts = (Fact.objects.filter(article_id__in=member_ids(story), kind="quote")
+             .select_related("article__outlet").order_by("article__published_at", "start")[:read])
+    found: dict[str, Said] = {}
+    for fact in facts:
+        said = found.setdefault(" ".join(fact.text.casefold().split()), Said(
+            (fact.value or {}).get("speaker") or fact.key, fact.text, []))
+        outlet = fact.article.outlet.name if fact.article.outlet else "an unnamed source"
+        if outlet not in said.outlets:
+            said.outlets.append(outlet)
+    return list(found.values())[:limit]

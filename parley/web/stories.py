@@ -45,7 +45,7 @@ def story(request, pk, slug):
         "quotes": queries.quotes(item),
         "most_discussed": most_discussed_box(),
         "article": first,
-        "changes": list(StoryChange.objects.filter(Q(story=item) | Q(other=item)).select_related("moderator")[:CHANGES]),
+        "changes": list(StoryChange.objects.filter(Q(story=item) | Q(other=item)).select_related("moderator", "article")[:CHANGES]),
         **thread_context(request, first, viewer_of(request).moderates, queries.comments_in(item)),
     })
 

@@ -307,3 +307,30 @@ def test_csv_import_past_the_follow_limit_says_how_many_rows_were_left(client, r
 def test_a_topic_address_that_slugifies_to_nothing_is_a_404(client):
     for path in ("/topic/---/", "/topic/!/", "/topic/%20/", "/topic/%E2%80%8B/"):
         assert client.get(path).status_code == 404, path
+
+
+@pytest.mark.django_db
+def test_a_followed_story_brings_its_reports_to_the_feed(make_article, client):
+    from django.contrib.auth.models import User
+
+    from parley.enrichment.services import enrich_article
+    from parley.following.feed import my_feed
+    from parley.following.follows import follow
+    from parley.stories.models import Membership
+    from parley.stories.services import place_pending
+    from parley.stories.tests.test_placing import OTHER_EVENT, RESULTS, RESULTS_AGAIN
+
+    first = make_article(title="Home Depot cuts its sales forecast as third-quarter sales miss", body=RESULTS)
+    second = make_article(title="Home Depot shares fall after retailer trims its forecast", body=RESULTS_AGAIN,
+                          outlet="Other Wire", published_at=first.published_at + timedelta(hours=3))
+    other = make_article(title="Home Depot to buy back HD Supply in $8 billion deal", body=OTHER_EVENT,
+                         published_at=first.published_at + timedelta(hours=48))
+    for stored in (first, second, other):
+        enrich_article(stored)
+    place_pending()
+    story = Membership.objects.get(article=first).story
+    reader = User.objects.create_user("fan")
+    follow(reader, "story", str(story.pk))
+    page = my_feed(reader)
+    assert [row.article.pk for row in page.rows] == [second.pk, first.pk]  # not the other event
+    assert page.rows[0].reasons == [("story", str(story.pk), story.title)]

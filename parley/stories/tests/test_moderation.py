@@ -112,12 +112,15 @@ def test_a_split_takes_the_article_and_its_comments_and_placing_never_puts_it_ba
 
 def test_undoing_a_split_puts_the_article_back_and_the_split_off_address_leads_there(two_stories, mod, client):
     earnings, _, (_, again, _, _) = two_stories
+    placed = Membership.objects.get(article=again)
     change = moderation.split(mod, again, "Its own report")
     alone = Membership.objects.get(article=again).story
     moderation.undo(mod, change, "It was the same event")
-    assert Membership.objects.get(article=again).story == earnings
-    assert Story.objects.get(pk=earnings.pk).article_count == 2
+    back = Membership.objects.get(article=again)
+    assert back.story == earnings and Story.objects.get(pk=earnings.pk).article_count == 2
+    assert (back.evidence, back.placed_by) == (placed.evidence, placed.placed_by)  # as it had been placed
     assert client.get(alone.get_absolute_url()).headers["Location"] == f"/s/{earnings.pk}/"
+    assert client.get(f"/api/v1/stories/{alone.pk}").headers["Location"] == f"/api/v1/stories/{earnings.pk}"
 
 
 def test_a_corrected_article_that_no_longer_reports_the_event_leaves_with_its_comments(two_stories):

@@ -100,6 +100,8 @@ def test_a_hundred_copies_of_one_release_are_one_row_at_home_and_one_syndicated_
     assert home.count("Home Depot cuts its sales forecast") == 1 and "+99 outlets" in home
     page = client.get(story.get_absolute_url()).content.decode()
     assert page.count('class="report"') == 1 and "(99 copies)" in page and "and 79 more" in page
+    copies = page[page.index("syndicated-line"):]
+    assert copies.count('<a href="/a/') == 20  # each copy shown leads to its article
 
 
 def test_a_story_of_many_reports_pages_them(article, make_article, client):
@@ -140,6 +142,7 @@ def test_the_api_lists_stories_newest_activity_first_and_shows_one_with_its_evid
     assert joined["evidence"]["matched"] == first.pk and "$HD" in joined["evidence"]["shared_names"]
     assert "3 hours apart" in joined["why"] and detail["articles"][0]["why"] == ""
     assert {"kind": "ticker", "key": "HD", "text": "$HD", "reports": 2} in detail["shared"]
+    assert not [s for s in detail["shared"] if s["kind"] == "money"]  # figures are by amount, on the page
     assert client.get("/api/v1/stories/999999").status_code == 404
 
 
