@@ -30,9 +30,11 @@ run: install
 	$(BIN)/parley demo
 	$(BIN)/parley serve --bind $(BIND)
 
-# Tests keep their own data folder so they never touch the demo database.
+# Tests keep their own data folder so they never touch the demo database (TEST_DATA: another one,
+# for two runs side by side, as CI runs SQLite and PostgreSQL).
+TEST_DATA ?= $(CURDIR)/var/test
 test: install-test
-	PARLEY_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)
+	PARLEY_DATA_DIR=$(TEST_DATA) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The edit loop: everything but the slow tests (servers, processes, Chromium, corpora): 2 min
 # against 8 on a 2-core machine. CI runs `make test`.
