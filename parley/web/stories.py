@@ -3,6 +3,7 @@ who said what, and the comments on all of its reports."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,8 @@ def story(request, pk, slug):
     # The discussion is drawn as the first report's page draws it: one thread for the whole story,
     # new comments written on the first report.
     first = item.first_article or Article.objects.filter(membership__story=item).order_by("published_at").first()
+    if first is None:  # its articles were deleted
+        raise Http404("This story has no reports left.")
     return render(request, "stories/story.html", {
         "story": item,
         "members": queries.members(item, page),

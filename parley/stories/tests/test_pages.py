@@ -181,3 +181,11 @@ def test_a_company_page_shows_a_story_once_with_its_other_outlets(story, client)
     html = client.get("/t/HD/").content.decode()
     assert second.title in html and first.title not in html and alone.title in html
     assert "+1 outlet" in html and found.get_absolute_url() in html
+
+
+def test_a_story_whose_reports_were_deleted_is_gone_not_broken(story, client):
+    from parley.articles.models import Article
+
+    found = story[0]
+    Article.objects.filter(membership__story=found).delete()
+    assert client.get(found.get_absolute_url()).status_code == 404
