@@ -163,12 +163,18 @@ def reconsider(article: Article) -> Membership:
             content_hash=article.content_hash, evidence=evidence.as_dict(matched),
             syndicated=evidence.rule == "syndicated")
         return membership
-    membership.delete()
-    refresh(story)
+    membership.delete()  # its story is counted again (recount, on post_delete)
     placed = place(article)
     StoryChange.objects.create(kind=StoryChange.LEFT, story=placed.story, other=story, article=article,
                                moved=[article.pk], reason="Corrected: it no longer reports the same event.")
     return placed
+
+
+def recount(sender, instance, **kwargs) -> None:
+    """An article left its story without a moderator (it was deleted): count the story again."""
+    story = Story.objects.filter(pk=instance.story_id).first()
+    if story is not None:
+        refresh(story)
 
 
 def queue(sender, article, **kwargs) -> None:

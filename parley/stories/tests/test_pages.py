@@ -183,9 +183,12 @@ def test_a_company_page_shows_a_story_once_with_its_other_outlets(story, client)
     assert "+1 outlet" in html and found.get_absolute_url() in html
 
 
-def test_a_story_whose_reports_were_deleted_is_gone_not_broken(story, client):
+def test_a_story_is_counted_again_as_its_reports_are_deleted_and_is_gone_with_the_last(story, client):
     from parley.articles.models import Article
 
-    found = story[0]
-    Article.objects.filter(membership__story=found).delete()
+    found, first, second, _ = story
+    Article.objects.filter(pk=first.pk).delete()
+    found.refresh_from_db()
+    assert (found.article_count, found.first_article_id, found.title) == (1, second.pk, second.title)
+    Article.objects.filter(pk=second.pk).delete()
     assert client.get(found.get_absolute_url()).status_code == 404
