@@ -3,6 +3,8 @@
 The pages are filled from the seed article (imported and enriched, so ticker, person and quote
 pages exist) and a short discussion, the way a reader would meet them.
 """
+from datetime import timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
@@ -13,6 +15,8 @@ from parley.enrichment.services import enrich_article
 from parley.following.events import process_events
 from parley.following.models import Follow
 from parley.sources.services import import_path
+from parley.stories.models import Membership
+from parley.stories.services import place_pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -33,6 +37,13 @@ def site(seed_page, reference, make_article):
     mine = post_comment(reader, article, "A reply with a [link](https://example.com/a/very/long/path) in it.", top)
     post_comment(other, article, "A reply to @reader, for the inbox.", mine)
     make_article(title="A second article to fill the lists")
+    # Another outlet's copy of the seed: a story of two, with its page, "+1 outlet" and a shared thread.
+    copy = make_article(title=article.title, body=article.body_text, outlet="Second Desk",
+                        published_at=article.published_at + timedelta(hours=1))
+    enrich_article(copy)
+    place_pending()
+    story = Membership.objects.get(article=copy).story
+    assert story.article_count == 2, "the copy should join the seed's story"
     ticker = Fact.objects.filter(kind="ticker").values_list("key", flat=True).first()
     person = Fact.objects.filter(kind="person").values_list("key", flat=True).first()
     assert ticker and person, "the seed should yield a ticker and a person"
@@ -43,7 +54,7 @@ def site(seed_page, reference, make_article):
     return [
         "/", article.get_absolute_url(), outlet, "/search?q=" + ticker, "/most-discussed", "/active",
         f"/t/{ticker}/", f"/p/{person}/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
-        "/u/reader/", "/moderation/log", "/no/such/page",
+        "/u/reader/", "/moderation/log", "/no/such/page", story.get_absolute_url(),
         "/feed/", "/watchlist/", "/inbox/", "/accounts/settings/",  # signed out, these ask to sign in
     ]
 
