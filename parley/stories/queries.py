@@ -1,7 +1,7 @@
 """Reading stories for pages, feeds and the API."""
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum, prefetch_related_objects
+from django.db.models import Count, Q, Sum
 
 from parley.articles.models import Article
 from parley.articles.queries import Cursor
@@ -88,10 +88,11 @@ def once_per_story(articles):
 
 
 def with_stories(articles) -> None:
-    """Give each article its `story` (shared with other articles, or None) for "+N outlets", in two queries."""
-    prefetch_related_objects(articles, LISTING)
+    """Give each article its `story` (shared with other articles, or None) for "+N outlets", in one query."""
+    shared = {m.article_id: m.story for m in Membership.objects.filter(
+        article_id__in=[a.pk for a in articles], story__article_count__gt=1).select_related("story")}
     for article in articles:
-        article.story = shared_story(article)
+        article.story = shared.get(article.pk)
 
 
 def with_activity():
