@@ -138,8 +138,10 @@ def place(article: Article) -> Membership:
         changes.update(first_article=article, first_reported_at=article.published_at, title=article.title,
                        slug=article.slug)
     Story.objects.filter(pk=story.pk).update(**changes)
-    story.refresh_from_db()
-    rank_again(story)
+    if article.comment_count or "first_article" in changes:
+        # Its comments join the story's score, or the story has a new lead: Most Discussed's row moves.
+        story.refresh_from_db()
+        rank_again(story)
     article_joined.send(sender=Story, article=article, story=story)
     return membership
 

@@ -192,3 +192,17 @@ def test_a_story_is_counted_again_as_its_reports_are_deleted_and_is_gone_with_th
     assert (found.article_count, found.first_article_id, found.title) == (1, second.pk, second.title)
     Article.objects.filter(pk=second.pk).delete()
     assert client.get(found.get_absolute_url()).status_code == 404
+
+
+def test_a_discussed_article_joining_a_story_moves_its_comments_into_the_storys_rank(article):
+    from parley.discussion.ranking import most_discussed
+
+    first = article("Home Depot cuts its sales forecast as third-quarter sales miss", RESULTS, outlet="First Wire")
+    place_pending()
+    late = article("Home Depot shares fall after retailer trims its forecast", RESULTS_AGAIN, hours=3,
+                   outlet="Second Paper")
+    reader = User.objects.create_user("reader")
+    post_comment(reader, late, "Discussed before it was placed.")
+    assert [e.article.pk for e in most_discussed()] == [late.pk]
+    place_pending()
+    assert [(e.article.pk, e.comments, e.reports) for e in most_discussed()] == [(first.pk, 1, 2)]
