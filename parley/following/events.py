@@ -47,10 +47,15 @@ def comment_edited(sender, comment: Comment, mentioned: list[int], **kwargs) -> 
     Event.objects.create(kind=Event.EDIT, article_id=comment.article_id, comment=comment, mentioned=mentioned)
 
 
+def _fresh(article) -> bool:
+    """Whether an article is news enough to tell followers of: published lately, by a date that was read."""
+    return not article.date_unknown and article.published_at >= timezone.now() - FRESH
+
+
 def article_joined(sender, article, story, **kwargs) -> None:
     """Queue the news of a story's new report to the story's followers (stories' signal, sent inside
     the transaction that placed it). Only fresh reports, as for articles about what one follows."""
-    if not article.date_unknown and article.published_at >= timezone.now() - FRESH:
+    if _fresh(article):
         Event.objects.create(kind=Event.JOINED, article=article)
 
 
@@ -64,7 +69,7 @@ def story_merged(sender, source, into, **kwargs) -> None:
 def article_understood(sender, article, **kwargs) -> None:
     """Queue the news of a fresh article to the followers of its subjects: enrichment's signal, sent
     inside the transaction that stored them."""
-    if not article.date_unknown and article.published_at >= timezone.now() - FRESH:
+    if _fresh(article):
         Event.objects.create(kind=Event.ARTICLE, article=article)
 
 

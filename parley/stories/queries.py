@@ -19,15 +19,13 @@ LISTING = "membership__story"  # prefetch this on article listings: two queries 
 def story_of(article) -> int | None:
     """The id of the story an article shares with other articles, or None while it stands alone (or is
     not placed yet). Load articles with prefetch_related(LISTING) (or select_related) to ask no query each."""
-    membership = getattr(article, "membership", None)  # None: no row (the reverse accessor raises)
-    if membership is None or membership.story.article_count < 2:
-        return None
-    return membership.story_id
+    story = shared_story(article)
+    return story.pk if story else None
 
 
 def shared_story(article):
     """The story an article shares with other articles, or None (as story_of, the Story itself)."""
-    membership = getattr(article, "membership", None)
+    membership = getattr(article, "membership", None)  # None: no row (the reverse accessor raises)
     return membership.story if membership is not None and membership.story.article_count > 1 else None
 
 
