@@ -4,10 +4,12 @@ For each archive size it builds (once) a SQLite archive with bench/corpus.py, st
 `parley serve` with the page cache off and then on, drives each page with wrk for a few seconds,
 and prints requests/s, p50, p99 and each page's throughput as a share of the floor (/healthz,
 through the same middleware) measured in the same run: the median of floor runs interleaved
-with the pages.
+with the pages. Given several databases it measures each in turn in the same run and compares
+their search rows.
 
     python bench/serve.py                        # 10,000 and 100,000 articles
     python bench/serve.py --sizes 10000 --duration 5
+    python bench/serve.py --sizes 100000 --pages search --database sqlite postgresql
 
 Needs wrk (Debian: apt-get install wrk). Only 127.0.0.1 is contacted; each run stops by itself.
 """
@@ -148,51 +150,63 @@ def main() -> None:
     parser.add_argument("--pages", nargs="+", default=None, help="only these pages (floor is always measured)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: parley serve's)")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: parley serve's)")
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
-                        help="postgresql: one database per size on PARLEY_BENCH_PG (bench/pg.py)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], nargs="+", default=["sqlite"],
+                        help="postgresql: one database per size on PARLEY_BENCH_PG (bench/pg.py); "
+                             "several: each in turn, in the same run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     server_args = [*(["--workers", str(args.workers)] if args.workers else []),
                    *(["--threads", str(args.threads)] if args.threads else [])]
     results = {}
+    databases = list(dict.fromkeys(args.database))
     for size in args.sizes:
-        data_dir = build(size, args.database)
-        paths = sample_paths(data_dir)
-        if args.pages:
-            paths = {page: urls for page, urls in paths.items() if page == "floor" or page in args.pages}
-        for mode, seconds in (("uncached", 0), ("cached", 300)):
-            proc, base = start_server(data_dir, seconds, server_args)
-            try:
-                drive(base, paths["floor"], 2, args.connections)  # warm-up, discarded: workers load lazily
-                floors = [drive(base, paths["floor"], args.duration, args.connections)]
-                for page, urls in paths.items():
-                    if page != "floor":
-                        drive(base, urls, 2, args.connections)  # warm-up, discarded: every worker renders it once
-                        results[(size, mode, page)] = drive(base, urls, args.duration, args.connections)
-                        if page == "search":  # its own latency, without 16 clients queueing for 2 cores
-                            results[(size, mode, "search c1")] = drive(base, urls, args.duration, 1)
-                        floors.append(drive(base, paths["floor"], args.duration, args.connections))
-                # The floor swings from run to run on a loaded two-core machine; take the median
-                # of the runs interleaved with the pages.
-                results[(size, mode, "floor")] = sorted(floors, key=lambda r: r["rps"])[len(floors) // 2]
-            finally:
-                proc.terminate()
-                proc.wait(timeout=20)
+        for database in databases:
+            data_dir = build(size, database)
+            paths = sample_paths(data_dir)
+            if args.pages:
+                paths = {page: urls for page, urls in paths.items() if page == "floor" or page in args.pages}
+            for mode, seconds in (("uncached", 0), ("cached", 300)):
+                proc, base = start_server(data_dir, seconds, server_args)
+                try:
+                    drive(base, paths["floor"], 2, args.connections)  # warm-up, discarded: workers load lazily
+                    floors = [drive(base, paths["floor"], args.duration, args.connections)]
+                    for page, urls in paths.items():
+                        if page != "floor":
+                            drive(base, urls, 2, args.connections)  # warm-up, discarded: every worker renders it once
+                            results[(size, database, mode, page)] = drive(base, urls, args.duration, args.connections)
+                            if page == "search":  # its own latency, without 16 clients queueing for 2 cores
+                                results[(size, database, mode, "search c1")] = drive(base, urls, args.duration, 1)
+                            floors.append(drive(base, paths["floor"], args.duration, args.connections))
+                    # The floor swings from run to run on a loaded two-core machine; take the median
+                    # of the runs interleaved with the pages.
+                    results[(size, database, mode, "floor")] = sorted(floors, key=lambda r: r["rps"])[len(floors) // 2]
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=20)
 
-    print(f"\nServing over 127.0.0.1 from {args.database}, gunicorn (parley serve {' '.join(server_args)}), wrk -c{args.connections}, "
-          f"{args.duration}s per row, {os.cpu_count()} cores")
-    print(f"{'articles':>9} {'cache':>9} {'page':>10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of floor':>9} {'errors':>7}")
-    for (size, mode, page), r in sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1] != "uncached",
-                                                                           kv[0][2] != "floor")):
-        floor = results[(size, mode, "floor")]["rps"]
-        print(f"{size:>9,} {mode:>9} {page:>10} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
+    print(f"\nServing over 127.0.0.1 from {' and '.join(databases)}, gunicorn (parley serve {' '.join(server_args)}), "
+          f"wrk -c{args.connections}, {args.duration}s per row, {os.cpu_count()} cores")
+    print(f"{'articles':>9} {'database':>10} {'cache':>9} {'page':>10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of floor':>9} "
+          f"{'errors':>7}")
+    for (size, database, mode, page), r in sorted(results.items(), key=lambda kv: (
+            kv[0][0], kv[0][2] != "uncached", databases.index(kv[0][1]), kv[0][3] != "floor")):
+        floor = results[(size, database, mode, "floor")]["rps"]
+        print(f"{size:>9,} {database:>10} {mode:>9} {page:>10} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
               f"{r['rps'] / floor:>8.0%} {r['errors']:>7}")
+    if len(databases) >= 2 and (args.sizes[0], databases[0], "uncached", "search") in results:
+        first = databases[0]
+        for size in args.sizes:  # the other databases' uncached search against the first one's, in this run
+            for other in databases[1:]:
+                a, b = results[(size, first, "uncached", "search")], results[(size, other, "uncached", "search")]
+                print(f"search at {size:,} articles, {other} against {first}: {b['rps'] / a['rps']:.0%} of its req/s, "
+                      f"p99 {b['p99']:.1f} ms against {a['p99']:.1f} ms")
     if len(args.sizes) >= 2 and "home" in paths:
         small, large = min(args.sizes), max(args.sizes)
-        for mode in ("uncached", "cached"):
-            cost = results[(small, mode, "home")]["rps"] / results[(large, mode, "home")]["rps"]
-            print(f"home cost at {large:,} vs {small:,} articles ({mode}): {cost:.2f}x")
+        for database in databases:
+            for mode in ("uncached", "cached"):
+                cost = results[(small, database, mode, "home")]["rps"] / results[(large, database, mode, "home")]["rps"]
+                print(f"home cost on {database} at {large:,} vs {small:,} articles ({mode}): {cost:.2f}x")
 
 
 if __name__ == "__main__":
