@@ -21,6 +21,9 @@ class Profile(models.Model):
     suspended_reason = models.TextField(blank=True)
     time_zone = models.CharField(max_length=64, blank=True,
                                  help_text="An IANA zone name for the dates this reader sees; empty: the site's.")
+    # `parley demo` makes its invented readers with this set, so `parley demo --remove` takes them
+    # away and never a real reader who happens to share a name.
+    is_sample = models.BooleanField(default=False, db_default=False, help_text="A reader invented by the demo.")
 
     verified_email = models.EmailField(blank=True, db_default="", default="",
                                        help_text="The address this reader proved is theirs; mail goes only to it.")

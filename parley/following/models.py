@@ -131,6 +131,8 @@ class Digest(models.Model):
     items = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Which run took it ("the worker on web-1 (pid 812)"), so a run that finds it done can say by whom.
+    sent_by = models.CharField(max_length=200, blank=True, db_default="", default="")
     error = models.TextField(blank=True)
 
     class Meta:
