@@ -64,6 +64,13 @@ def source_tag(article, link: bool = True, css: str = ""):
     return Markup(f'<span class="domain">{escape(domain)}</span>') if domain else Markup("")
 
 
+def page_notes(request):
+    """The messages for the top of the page: those a thread did not draw beside a comment
+    (parley.web.threads.place_notes), or all of them on pages without a thread."""
+    placed = getattr(request, "parley_page_notes", None)
+    return placed if placed is not None else list(get_messages(request))
+
+
 def url(name, *args, **kwargs):
     """Return the path of a named route."""
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -80,6 +87,6 @@ def environment(**options):
     # Everything is escaped but the plain-text parts of mails (mail/*.txt), which are not HTML.
     options["autoescape"] = select_autoescape(disabled_extensions=("txt",), default=True, default_for_string=True)
     env = Environment(**options)
-    env.globals.update(static=static, url=url, messages=get_messages, profile_url=profile_url)
+    env.globals.update(static=static, url=url, messages=page_notes, profile_url=profile_url)
     env.filters.update(time_tag=time_tag, published_tag=published_tag, source_tag=source_tag)
     return env

@@ -86,7 +86,7 @@ def test_sign_up_comment_reply_vote_flag_and_moderate(live_server, new_page, mak
     assert "[removed by a moderator]" in reader.locator("li.comment.depth-0").inner_text()
     assert "Margins are the real story." not in reader.content()
     reader.goto(f"{live_server.url}/moderation/log")
-    assert "Off topic" in reader.locator("table.log").inner_text()
+    assert "Off topic" in reader.locator("ol.log").inner_text()
     assert writer.dialogs == voter.dialogs == mod.dialogs == reader.dialogs == []
 
 

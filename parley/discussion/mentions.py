@@ -1,5 +1,6 @@
-"""`@name` in comments: found in the rendered text (never inside code or links), linked to the
-reader's profile when such a reader exists, and limited per comment."""
+"""`@name` and `$TICKER` in comments: found in the rendered text (never inside code or links), linked
+to the reader's profile when such a reader exists and to the company's page when the site knows the
+symbol, and limited per comment."""
 import html
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,23 @@ MENTION = re.compile(r"(?<![\w@/.+-])@([\w][\w.+-]{0,149})")
 TAG = re.compile(r"(<[^>]+>)")
 SKIP_INSIDE = {"code", "pre", "a"}
 MAX_MENTIONS = 10  # distinct names per comment, over all its versions; more is a mass ping, refused with the count
+# A cashtag is upper case, as readers write them ($BA, $BRK.B): "$5" is money and "$x" a variable.
+CASHTAG = re.compile(r"(?<![\w$])\$([A-Z]{1,5}(?:\.[A-Z]{1,2})?)(?![\w.]*\w)")
+MAX_TICKERS = 30  # distinct cashtags per comment; a list of hundreds is spam for every company's stream
+
+
+def _no_tickers(symbols: set[str]) -> set[str]:
+    return set()
+
+
+_known_tickers = _no_tickers
+
+
+def recognise_tickers(known) -> None:
+    """Let a higher layer (enrichment) say which symbols the site has a company page for: `known`
+    takes a set of symbols and returns those it knows. Set once, when the apps are ready."""
+    global _known_tickers
+    _known_tickers = known
 
 
 @dataclass
@@ -23,6 +41,7 @@ class Rendered:
     mentioned: list = field(default_factory=list)  # [(user id, username)] of readers who exist
     unknown: list = field(default_factory=list)  # names no reader has
     keys: list = field(default_factory=list)  # every name's key, known or not (what the limit counts)
+    tickers: list = field(default_factory=list)  # the symbols named as $TICKER that the site knows, in order
 
 
 def profile_url(username: str) -> str:
@@ -74,23 +93,14 @@ def readers_named(names: list[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _link(rendered_html: str, known: dict) -> str:
+def _outside_code_and_links(rendered_html: str, pattern: re.Pattern, replace) -> str:
+    """The HTML with `replace(match)` (HTML) put for each match of `pattern` in its text outside code and links."""
     out = []
-
-    def replace(match):
-        name = _clean(match.group(1))
-        found = known.get(account_key(name))
-        if not found:
-            return html.escape(match.group(0), quote=False)
-        rest = match.group(1)[len(name):]
-        return (f'<a class="mention" href="{html.escape(profile_url(found[1]))}">@{html.escape(found[1])}</a>'
-                + html.escape(rest, quote=False))
-
     for piece, outside in _pieces(rendered_html):
-        if outside and "@" in piece:
+        if outside and pattern.search(html.unescape(piece)):
             text = html.unescape(piece)
             pos, parts = 0, []
-            for match in MENTION.finditer(text):
+            for match in pattern.finditer(text):
                 parts.append(html.escape(text[pos:match.start()], quote=False))
                 parts.append(replace(match))
                 pos = match.end()
@@ -101,21 +111,62 @@ def _link(rendered_html: str, known: dict) -> str:
     return "".join(out)
 
 
+def cashtags_in(rendered_html: str) -> list[str]:
+    """The distinct $TICKER symbols in rendered comment HTML, in order, outside code and links."""
+    seen = {}
+    for piece, outside in _pieces(rendered_html):
+        if outside and "$" in piece:
+            for match in CASHTAG.finditer(html.unescape(piece)):
+                seen.setdefault(match.group(1), None)
+    return list(seen)
+
+
+def _link_tickers(rendered_html: str, known: set[str]) -> str:
+    def replace(match):
+        symbol = match.group(1)
+        if symbol not in known:
+            return html.escape(match.group(0), quote=False)
+        return f'<a class="cashtag" href="{html.escape(url_for("ticker", symbol))}">${html.escape(symbol)}</a>'
+
+    return _outside_code_and_links(rendered_html, CASHTAG, replace)
+
+
+def _link(rendered_html: str, known: dict) -> str:
+    def replace(match):
+        name = _clean(match.group(1))
+        found = known.get(account_key(name))
+        if not found:
+            return html.escape(match.group(0), quote=False)
+        rest = match.group(1)[len(name):]
+        return (f'<a class="mention" href="{html.escape(profile_url(found[1]))}">@{html.escape(found[1])}</a>'
+                + html.escape(rest, quote=False))
+
+    return _outside_code_and_links(rendered_html, MENTION, replace)
+
+
 class TooManyMentions(ValueError):
     pass
 
 
 def render_comment(text: str) -> Rendered:
-    """Render a comment's Markdown (sanitised) with its mentions of existing readers linked.
+    """Render a comment's Markdown (sanitised) with its mentions of existing readers and of known
+    tickers linked.
 
-    Raises TooManyMentions past MAX_MENTIONS distinct names, known or not."""
+    Raises TooManyMentions past MAX_MENTIONS distinct names, known or not, or MAX_TICKERS symbols."""
     rendered = render_markdown(text)
     names = names_in(rendered)
     if len(names) > MAX_MENTIONS:
         raise TooManyMentions(f"A comment can mention at most {MAX_MENTIONS} readers (this one mentions {len(names)}).")
+    symbols = cashtags_in(rendered)
+    if len(symbols) > MAX_TICKERS:
+        raise TooManyMentions(f"A comment can name at most {MAX_TICKERS} tickers (this one names {len(symbols)}); "
+                              "name the few it is about.")
+    known_symbols = _known_tickers(set(symbols)) if symbols else set()
     known = readers_named(names)
+    linked = _link(rendered, known) if known else rendered
     return Rendered(
-        html=_link(rendered, known) if known else rendered,
+        html=_link_tickers(linked, known_symbols) if known_symbols else linked,
+        tickers=[s for s in symbols if s in known_symbols],
         mentioned=[known[account_key(n)] for n in names if account_key(n) in known],
         unknown=[n for n in names if account_key(n) not in known],
         keys=[account_key(n) for n in names])

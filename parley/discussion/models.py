@@ -29,6 +29,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     is_deleted = models.BooleanField(default=False)
+    # Its author may undo a delete for UNDO_DELETE (parley.discussion.services); the text stays until
+    # then, and the worker's purge-deleted-comments job blanks it after.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
@@ -78,6 +81,8 @@ class Flag(models.Model):
     flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(max_length=20, choices=REASONS)
     note = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True, help_text="The comment's Markdown when it was flagged: moderators judge "
+                                                  "what was reported, and see it beside any later edit.")
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

@@ -25,6 +25,8 @@ MAX_COMMENT_CHARS = 10_000
 MAX_DEPTH = 6
 # Edits inside this grace period fix typos silently; later ones are marked "edited".
 EDIT_GRACE = timedelta(minutes=10)
+# A deleted comment can be brought back by its author for this long; its text is blanked after.
+UNDO_DELETE = timedelta(minutes=10)
 # New accounts are where spam comes from; their limits are tighter for their first day.
 NEW_ACCOUNT_AGE = timedelta(hours=24)
 NEW_ACCOUNT_LIMITS = [Limit(5, 600, "5 comments per 10 minutes for new accounts"),
@@ -214,14 +216,49 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
 
 @transaction.atomic
 def delete_comment(user, comment: Comment) -> Comment:
-    """Delete one's own comment, leaving a tombstone so its replies keep their place."""
+    """Delete one's own comment, leaving a tombstone so its replies keep their place.
+
+    Its text stays (never shown) for UNDO_DELETE, so its author can undo a slip (undelete_comment);
+    purge_deleted() blanks it after."""
     comment = _locked(comment)
     _own_live_comment(user, comment)
-    comment.is_deleted, comment.body_markdown, comment.body_html = True, "", ""
-    comment.save(update_fields=["is_deleted", "body_markdown", "body_html"])
+    comment.is_deleted, comment.deleted_at = True, timezone.now()
+    comment.save(update_fields=["is_deleted", "deleted_at"])
     _count(comment, -1)
     signals.comment_withdrawn.send(sender=Comment, comment=comment)
     return comment
+
+
+def can_undelete(comment: Comment, now=None) -> bool:
+    """Whether the comment's deletion can still be undone (by its author)."""
+    return (comment.is_deleted and not comment.is_hidden and comment.deleted_at is not None
+            and bool(comment.body_markdown) and (now or timezone.now()) - comment.deleted_at < UNDO_DELETE)
+
+
+@transaction.atomic
+def undelete_comment(user, comment: Comment) -> Comment:
+    """Bring back one's own comment deleted less than UNDO_DELETE ago, as it was (its votes too).
+    Readers told of it before the delete are not told again."""
+    comment = _locked(comment)
+    _check_author(user)
+    if comment.author_id != user.pk:
+        raise NotAllowed("Only the author can bring this comment back.")
+    if not comment.is_deleted:
+        raise Conflict("This comment is not deleted.")
+    if not can_undelete(comment):
+        raise DiscussionError(f"A deleted comment can be brought back for {UNDO_DELETE.seconds // 60} minutes "
+                              "only; this one is gone.")
+    comment.is_deleted, comment.deleted_at = False, None
+    comment.save(update_fields=["is_deleted", "deleted_at"])
+    _count(comment, +1)
+    return comment
+
+
+def purge_deleted(now=None) -> int:
+    """Blank the text of comments deleted longer than UNDO_DELETE ago (the worker runs this); return how many."""
+    cutoff = (now or timezone.now()) - UNDO_DELETE
+    stale = Comment.objects.filter(is_deleted=True, deleted_at__lt=cutoff).exclude(body_markdown="")
+    return stale.update(body_markdown="", body_html="")
 
 
 def _touch(article_id: int) -> None:
@@ -282,6 +319,15 @@ def votes_of(user, comments) -> dict[int, int]:
     return dict(Vote.objects.filter(voter=user, comment__in=[c.pk for c in comments]).values_list("comment_id", "value"))
 
 
+def flags_of(user, comments) -> set[int]:
+    """Return the ids of the comments among these that the reader has flagged and the moderators
+    have not yet dealt with (their Flag control then says "Flagged")."""
+    if not user.is_authenticated or not comments:
+        return set()
+    return set(Flag.objects.filter(flagger=user, comment__in=[c.pk for c in comments], resolved_at__isnull=True)
+               .values_list("comment_id", flat=True))
+
+
 @transaction.atomic
 def flag(user, comment: Comment, reason: str, note: str = "") -> Flag:
     """Report a comment to the moderators, once per reader."""
@@ -293,7 +339,8 @@ def flag(user, comment: Comment, reason: str, note: str = "") -> Flag:
         raise NotAllowed("You cannot flag your own comment.")
     try:
         with transaction.atomic():
-            created = Flag.objects.create(comment=comment, flagger=user, reason=reason, note=(note or "")[:500])
+            created = Flag.objects.create(comment=comment, flagger=user, reason=reason, note=(note or "")[:500],
+                                           text=comment.body_markdown)
     except IntegrityError:
         raise Conflict("You have already flagged this comment.") from None
     Comment.objects.filter(pk=comment.pk).update(open_flags=F("open_flags") + 1)

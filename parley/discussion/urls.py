@@ -7,6 +7,7 @@ urlpatterns = [
     path("c/<int:pk>", views.comment_link, name="comment-link"),
     path("c/<int:pk>/edit", views.edit, name="comment-edit"),
     path("c/<int:pk>/delete", views.delete, name="comment-delete"),
+    path("c/<int:pk>/undelete", views.undelete, name="comment-undelete"),
     path("c/<int:pk>/vote", views.vote, name="comment-vote"),
     path("c/<int:pk>/flag", views.flag, name="comment-flag"),
     path("most-discussed", views.most_discussed_page, name="most-discussed"),

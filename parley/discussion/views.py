@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from parley.accounts.models import Block
@@ -13,6 +14,7 @@ from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
 from parley.articles.paging import id_param, listing_page
 from parley.discussion import services
+from parley.discussion.mentions import render_comment
 from parley.discussion.models import Comment, ModerationAction
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
 from parley.discussion.services import DiscussionError, is_moderator
@@ -35,6 +37,8 @@ def post(request, pk):
         parent = Comment.objects.filter(pk=parent_id).first() if parent_id is not None else None
         if parent is None:
             return _refused(request, article, "The comment you replied to does not exist.", None)
+    if request.POST.get("preview"):
+        return _preview(request, article, parent)
     try:
         comment = services.post_comment(request.user, article, request.POST.get("text", ""), parent)
     except DiscussionError as exc:
@@ -47,7 +51,21 @@ def _say_unknown_mentions(request, comment) -> None:
     unknown = getattr(comment, "unknown_mentions", [])
     if unknown:
         names = ", ".join(f"@{name}" for name in unknown[:10])
-        messages.info(request, f"No reader is called {names}; nobody was notified for {'it' if len(unknown) == 1 else 'them'}.")
+        messages.info(request, f"No reader is called {names}; nobody was notified for {'it' if len(unknown) == 1 else 'them'}.",
+                      extra_tags=f"at-c{comment.pk}")
+
+
+def _preview(request, article, parent):
+    """Show the comment as it would read, with the form to post it or change it; nothing is saved."""
+    text = request.POST.get("text", "")
+    try:
+        text = services.check_post_comment(request.user, article, text, parent)
+        shown, problem = render_comment(text).html, None
+    except DiscussionError as exc:
+        shown, problem = "", str(exc)
+    return render(request, "discussion/refused.html", {
+        "article": article, "reason": problem, "parent": parent, "text": text, "preview": shown,
+    }, status=400 if problem else 200)
 
 
 def comment_link(request, pk):
@@ -61,15 +79,33 @@ def _refused(request, article, reason, parent):
     }, status=400)
 
 
-def _comment_action(request, pk, action, success):
+def _back_to(request) -> str | None:
+    """The page the action was taken from when it asked to go back there (`next`: the moderation
+    queue), if that is a path on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
+
+
+def _comment_action(request, pk, action, success, *, at_thread=False):
+    """Do `action` on the comment and go back where it was taken: the comment in its thread, with
+    the answer beside it (or at the top of the discussion, with `at_thread`), or the page `next` names."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    back = _back_to(request)
+    place = "" if back else ("at-thread" if at_thread else f"at-c{comment.pk}")
     try:
         action(comment)
     except DiscussionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, str(exc), extra_tags=place)
+        at_thread = False
     else:
-        messages.success(request, success)
-    return redirect(comment_location(comment, moderator=is_moderator(request.user)))
+        messages.success(request, success, extra_tags=place + (f" undo-{comment.pk}" if at_thread else ""))
+    if back:
+        return redirect(back)
+    location = comment_location(comment, moderator=is_moderator(request.user))
+    return redirect(location.replace(f"#c{comment.pk}", "#discussion") if at_thread else location)
 
 
 @require_POST
@@ -85,8 +121,17 @@ def edit(request, pk):
 @require_POST
 @login_required
 def delete(request, pk):
-    """Delete one's own comment."""
-    return _comment_action(request, pk, lambda c: services.delete_comment(request.user, c), "Comment deleted.")
+    """Delete one's own comment; the answer, at the top of the discussion, offers to undo it."""
+    return _comment_action(request, pk, lambda c: services.delete_comment(request.user, c),
+                           f"Comment deleted. You can undo this for {services.UNDO_DELETE.seconds // 60} minutes.",
+                           at_thread=True)
+
+
+@require_POST
+@login_required
+def undelete(request, pk):
+    """Bring back one's own comment deleted a moment ago."""
+    return _comment_action(request, pk, lambda c: services.undelete_comment(request.user, c), "Comment restored.")
 
 
 VOTE_VALUES = {"up": 1, "down": -1, "none": 0}
@@ -134,8 +179,9 @@ def moderate_comment(request, pk, action):
     act = {"hide": services.hide_comment, "restore": services.restore_comment, "dismiss": services.dismiss_flags}.get(action)
     if act is None:
         raise Http404(f"No moderation action {action!r}: hide, restore or dismiss.")
+    done = {"hide": "Hidden", "restore": "Restored", "dismiss": "Flags dismissed"}[action]
     return _comment_action(request, pk, lambda c: act(request.user, c, request.POST.get("reason", "")),
-                           "Done; it is in the moderation log.")
+                           f"{done}; it is in the moderation log.")
 
 
 @require_POST

@@ -5,3 +5,9 @@ class EnrichmentConfig(AppConfig):
     name = "parley.enrichment"
     label = "enrichment"
     verbose_name = "Enrichment"
+
+    def ready(self):
+        from parley.discussion.mentions import recognise_tickers
+        from parley.enrichment.queries import known_symbols
+
+        recognise_tickers(known_symbols)  # $TICKER in comments links to the company's page

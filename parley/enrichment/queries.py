@@ -128,3 +128,13 @@ def latest_with_sentence(kind: str, limit: int = PAGE, offset: int = 0, where: Q
             text = fact.article.body_text
             rows.append((fact, text[slice(*sentence_around(text, fact.start, fact.end))].strip()))
     return rows
+
+
+def known_symbols(symbols: set[str]) -> set[str]:
+    """The symbols among these that have a company page: listed companies, and symbols articles were
+    tagged with (the demo's invented companies, listings newer than the shipped list). One query at most."""
+    found = {s for s in symbols if company(s) is not None}
+    rest = symbols - found
+    if rest:
+        found |= set(Fact.objects.filter(kind=Fact.TICKER, key__in=rest).values_list("key", flat=True).distinct())
+    return found

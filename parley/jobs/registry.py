@@ -26,8 +26,9 @@ RECORD_OK_EVERY = 60.0  # seconds: a job that keeps running well is recorded at 
 _PRUNE = {job.name: job for job in prune.JOBS}
 # In the order a round runs them: enrichment before notifications, so new articles reach followers.
 JOBS: list[Job] = [
-    _PRUNE["prune-rate-slots"], _PRUNE["prune-heat"], *enrich.JOBS, *stories.JOBS, *notify.JOBS, *digest.JOBS,
-    _PRUNE["prune-events"], _PRUNE["prune-mail"], _PRUNE["prune-leases"], _PRUNE["planner-statistics"], *mail.JOBS,
+    _PRUNE["prune-rate-slots"], _PRUNE["prune-heat"], _PRUNE["purge-deleted-comments"], *enrich.JOBS,
+    *stories.JOBS, *notify.JOBS, *digest.JOBS, _PRUNE["prune-events"], _PRUNE["prune-mail"],
+    _PRUNE["prune-leases"], _PRUNE["planner-statistics"], *mail.JOBS,
 ]
 BY_NAME = {job.name: job for job in JOBS}
 

@@ -4,13 +4,14 @@ discussion/_thread.html. The thread's order and shape come from parley.discussio
 article in a story shows the story's one discussion (parley.stories.queries.discussion_of)."""
 from typing import NamedTuple
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.template import engines
 from django.utils import timezone
 
 from parley.articles.paging import page_number
 from parley.discussion.models import Flag
-from parley.discussion.services import votes_of
+from parley.discussion.services import UNDO_DELETE, flags_of, votes_of
 from parley.discussion.threads import (
     DEFAULT_SORT,
     SORTS,
@@ -21,6 +22,42 @@ from parley.discussion.threads import (
     thread_page,
     tops,
 )
+
+
+class Note(NamedTuple):
+    """A message for the reader, drawn where its action happened: beside a comment (`at-c<id>` in the
+    message's extra tags), at the top of the discussion (`at-thread`), or else at the top of the page.
+    `undo` is the id of a comment whose deletion the note offers to undo (`undo-<id>`)."""
+    text: str
+    tags: str
+    undo: int | None = None
+
+    def __str__(self):
+        return self.text
+
+
+def _tagged(tags: list[str], prefix: str) -> str | None:
+    return next((tag[len(prefix):] for tag in tags if tag.startswith(prefix)), None)
+
+
+def place_notes(request, shown: set[int]) -> tuple[dict[int, list[Note]], list[Note]]:
+    """Take the request's messages: return ({comment id: notes beside it}, notes for the top of the
+    discussion) and leave the rest, and those about comments not on this page, to the page's top
+    (parley.jinja.page_notes)."""
+    beside, top, rest = {}, [], []
+    for message in get_messages(request):
+        tags = (message.extra_tags or "").split()
+        undo = _tagged(tags, "undo-")
+        note = Note(str(message), message.level_tag, int(undo) if undo and undo.isdigit() else None)
+        at = _tagged(tags, "at-") or ""
+        if at == "thread":
+            top.append(note)
+        elif at[1:].isdigit() and int(at[1:]) in shown:
+            beside.setdefault(int(at[1:]), []).append(note)
+        else:
+            rest.append(note)
+    request.parley_page_notes = rest
+    return beside, top
 
 
 class Shown(NamedTuple):
@@ -62,7 +99,8 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
         head = engines["jinja2"].env.get_template("discussion/_comment_head.html").module.head
         rows = thread(article, sort, moderator=moderator, discussion=discussion)
         found = [Shown(row.comment.pk, row.depth, top, row.comment.author_id, row.comment.article_id,
-                       row.comment.is_hidden, row.comment.is_deleted, row.comment.body_markdown,
+                       row.comment.is_hidden, row.comment.is_deleted,
+                       "" if row.removed else row.comment.body_markdown,
                        str(head(row.comment, moderator, discussion.shared)))
                  for row, top in zip(rows, tops(rows), strict=True)]
         cache.set(key, found, THREAD_CACHE_SECONDS)
@@ -79,5 +117,8 @@ def thread_context(request, article, moderates: bool, comments: int) -> dict:
     pages = page_count(rows)
     cpage = page_number(request, pages, "cpage")
     rows = thread_page(rows, cpage)
+    beside, top = place_notes(request, {row.pk for row in rows})
     return {"thread": rows, "thread_page": cpage, "thread_pages": pages, "my_votes": votes_of(request.user, rows),
+            "my_flags": flags_of(request.user, rows), "comment_notes": beside, "thread_notes": top,
+            "undo_minutes": UNDO_DELETE.seconds // 60,
             "sort": sort, "sorts": list(SORTS), "flag_reasons": Flag.REASONS, "discussion_total": comments}
