@@ -16,5 +16,7 @@ urlpatterns = [
     path("accounts/password/reset/<uidb64>/<token>/",
          auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
          name="password_reset_confirm"),
+    path("accounts/tokens/new", views.create_token, name="token-create"),
+    path("accounts/tokens/<int:pk>/revoke", views.revoke_token, name="token-revoke"),
     path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -1,13 +1,16 @@
-"""Sign-up, sign-in with rate limits, and public profiles."""
+"""Sign-up, sign-in with rate limits, public profiles, and the reader's own API tokens."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from parley.accounts import services
+from parley.accounts import services, tokens
 from parley.accounts.forms import PasswordResetForm, SignUpForm
 from parley.accounts.ratelimit import Limit, account_key, budget_key, check_all, refund
 
@@ -81,3 +84,35 @@ def signup(request):
                 messages.info(request, f"We sent a confirmation link to {user.email}; open it to get digests.")
             return redirect(safe_next(request))
     return render(request, "registration/signup.html", {"form": form})
+
+
+TOKENS_SECTION = "api-tokens"  # the Settings page's section that lists the reader's tokens (and their notes)
+
+
+@login_required
+@require_POST
+def create_token(request):
+    """Issue a named API token and show its key on this one answer (never stored, never shown
+    again); a name or a count past the limits is a 400 that keeps what was typed."""
+    name = request.POST.get("name", "")
+    context = {"section": TOKENS_SECTION, "token_limits": tokens.LIMITS}
+    try:
+        token, key = tokens.issue_token(request.user, name)
+    except tokens.TokenError as exc:
+        return render(request, "accounts/token_new.html", {**context, "name": name, "error": str(exc)}, status=400)
+    response = render(request, "accounts/token_new.html", {**context, "token": token, "key": key})
+    add_never_cache_headers(response)  # the key must not be kept by a cache or the browser's history
+    return response
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    """Revoke one of the reader's tokens: requests with its key are refused from now on."""
+    token = tokens.revoke_token(request.user, pk)
+    if token is None:
+        messages.info(request, "That token was already revoked.", extra_tags=TOKENS_SECTION)
+    else:
+        messages.success(request, f"Revoked “{token.name}”: programs using it are refused from now on.",
+                         extra_tags=TOKENS_SECTION)
+    return redirect(reverse("reader-settings") + "#" + TOKENS_SECTION)

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parley.accounts import mail, services
 from parley.accounts.models import Profile
-from parley.accounts.views import safe_next
+from parley.accounts.tokens import LIMITS as TOKEN_LIMITS
+from parley.accounts.tokens import tokens_of
+from parley.accounts.views import TOKENS_SECTION, safe_next
 from parley.articles.paging import id_param, page_number
 from parley.following import follows, preferences, tokens
 from parley.following.feed import my_feed
@@ -206,7 +208,8 @@ def read(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reader_settings(request):
-    """Time zone, e-mail address (confirmed by mail), digest, notifications per kind, blocked readers."""
+    """Time zone, e-mail address (confirmed by mail), digest, notifications per kind, blocked readers,
+    API tokens (created and revoked by parley.accounts.views)."""
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     prefs = preferences_of(request.user)
     initial = {"time_zone": profile.time_zone, "email": request.user.email, "digest": prefs.digest,
@@ -222,8 +225,12 @@ def reader_settings(request):
         if sent:
             _say_sent(request)
         return redirect("reader-settings")
+    notes = list(messages.get_messages(request))  # the tokens' notes are drawn in their section
+    token_notes = [note for note in notes if TOKENS_SECTION in note.extra_tags.split()]
+    request.parley_page_notes = [note for note in notes if note not in token_notes]
     return render(request, "following/settings.html", {
-        "form": form, "profile": profile, "blocked": services.blocked_by(request.user), "email": request.user.email})
+        "form": form, "profile": profile, "blocked": services.blocked_by(request.user), "email": request.user.email,
+        "tokens": tokens_of(request.user), "token_notes": token_notes, "token_limits": TOKEN_LIMITS})
 
 
 def _say_sent(request) -> None:
