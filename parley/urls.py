@@ -1,15 +1,17 @@
 """URL map: reading pages at the root, the API under /api/v1/, the admin under /admin/."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from parley import health
 from parley.api.api import api
+from parley.api.api import not_found as api_not_found
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),  # a JSON 404 for any other path under /api/
     path("", include("parley.following.urls")),
     path("", include("parley.accounts.urls")),
     path("", include("parley.discussion.urls")),

@@ -1,4 +1,6 @@
 """`/api/v1/`: the NinjaAPI and its error mapping; who calls is `auth.py`, routes are the router modules."""
+from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -45,3 +47,17 @@ api.add_router("", discussion.router)
 api.add_router("", sources.router)
 api.add_router("", following.router)
 api.add_router("", stories.router)
+
+
+def not_found(request, rest=""):
+    """Any other path under /api/: a JSON 404 a program can read (not the site's HTML page), naming
+    the path it meant when only a trailing slash is wrong."""
+    detail = f"No API endpoint at {request.path}; the endpoints are listed at /api/v1/docs."
+    meant = request.path.rstrip("/")
+    if meant != request.path:
+        try:
+            if resolve(meant).func is not not_found:
+                detail = f"No API endpoint at {request.path}; did you mean {meant}?"
+        except Resolver404:
+            pass
+    return JsonResponse({"detail": detail}, status=404)

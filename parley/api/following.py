@@ -1,5 +1,5 @@
-"""The reader's own endpoints under /me: what they follow, their feed, their notifications.
-Nothing here shows one reader's follows to another."""
+"""The reader's own endpoints under /me: who they are, what they follow, their feed, their
+notifications. Nothing here shows one reader's follows to another."""
 from datetime import datetime
 from typing import Annotated
 
@@ -7,15 +7,30 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from parley.accounts.models import ApiToken, Profile
 from parley.api.articles import check_limit, cursor_of
 from parley.api.auth import AUTH
 from parley.api.schemas import ArticleSummaryOut, ErrorOut
+from parley.discussion.models import Comment
+from parley.discussion.services import is_moderator
 from parley.following import follows
 from parley.following.feed import my_feed
 from parley.following.inbox import describe_all, inbox_page, mark_read, target_url, unread_count
 from parley.following.models import Follow
 
 router = Router(tags=["following"], auth=AUTH)
+
+
+class MeOut(Schema):
+    username: str
+    date_joined: datetime
+    comments: int  # comments of yours readers can see (not deleted, not hidden)
+    follows: int
+    following: dict[str, list[str]]  # what you follow, by kind: {"ticker": ["BA"], "person": ["jerome-powell"]}
+    unread_notifications: int
+    api_tokens: int
+    moderator: bool
+    suspended: bool
 
 
 class FollowIn(Schema):
@@ -70,6 +85,21 @@ class ReadOut(Schema):
 def _out(follow: Follow, described) -> dict:
     item = described[follow.kind, follow.key]
     return {"kind": follow.kind, "key": follow.key, "label": item.label, "link": item.url, "created_at": follow.created_at}
+
+
+@router.get("/me", response={200: MeOut, 400: ErrorOut, 401: ErrorOut})
+def me(request):
+    """Who you are: your name, when you joined, your counts and what you follow."""
+    user = request.user
+    following = {}
+    for kind, key in Follow.objects.filter(user=user).order_by("kind", "key").values_list("kind", "key"):
+        following.setdefault(kind, []).append(key)
+    profile = Profile.objects.filter(user=user).first()
+    return {"username": user.username, "date_joined": user.date_joined,
+            "comments": Comment.objects.visible().filter(author=user).count(),
+            "follows": sum(len(keys) for keys in following.values()), "following": following,
+            "unread_notifications": unread_count(user), "api_tokens": ApiToken.objects.filter(user=user).count(),
+            "moderator": is_moderator(user), "suspended": bool(profile and profile.is_suspended)}
 
 
 @router.get("/me/follows", response={200: list[FollowOut], 400: ErrorOut, 401: ErrorOut})
