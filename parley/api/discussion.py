@@ -10,6 +10,7 @@ from parley.api.schemas import (
     CommentEdit,
     CommentIn,
     CommentOut,
+    CommentPage,
     DiscussedOut,
     ErrorOut,
     FlagIn,
@@ -20,17 +21,32 @@ from parley.articles.queries import page_of
 from parley.discussion import services
 from parley.discussion.models import Comment
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
-from parley.discussion.threads import DEFAULT_SORT, thread
+from parley.discussion.threads import DEFAULT_SORT, SORTS, ThreadCursor, thread_after
 
 router = Router(tags=["discussion"])
 WRITE = {200: CommentOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
 
 
-@router.get("/articles/{article_id}/comments", response={200: list[CommentOut], 400: ErrorOut, 404: ErrorOut})
-def article_comments(request, article_id: int, sort: str = DEFAULT_SORT):
-    """Return an article's thread depth-first (best, newest or oldest first among siblings)."""
+@router.get("/articles/{article_id}/comments", response={200: CommentPage, 400: ErrorOut, 404: ErrorOut})
+def article_comments(request, article_id: int, sort: str = DEFAULT_SORT, cursor: str | None = None, limit: int = 20):
+    """Return a page of an article's thread depth-first (best, newest or oldest first among
+    siblings); pass `next` back as `cursor`, with the same sort, for the page after."""
+    check_limit(limit)
+    if sort not in SORTS:
+        raise HttpError(400, f"sort must be one of {', '.join(SORTS)}")
+    after = ThreadCursor.decode(cursor) if cursor else None
+    if cursor and after is None:
+        raise HttpError(400, "cursor is not one this API issued; pass the `next` of the page before, unchanged")
+    if after is not None and (after.article, after.sort) != (article_id, sort):
+        raise HttpError(400, f"cursor continues the comments of article {after.article} sorted by {after.sort}; "
+                             "ask for those, or start again without a cursor")
     article = get_object_or_404(Article, pk=article_id)
-    return [row.comment for row in thread(article, sort)]
+    found = thread_after(article, sort, after.after if after else None, limit)
+    if found is None:
+        raise HttpError(400, "the comment this cursor continues from has left this discussion (a moderator "
+                             "moved it); start again without a cursor")
+    rows, following = found
+    return {"items": [row.comment for row in rows], "next": following.encode() if following else None}
 
 
 @router.post("/articles/{article_id}/comments", response=WRITE, auth=AUTH)

@@ -88,6 +88,11 @@ class CommentOut(Schema):
         return "hidden" if obj.is_hidden else ("deleted" if obj.is_deleted else None)
 
 
+class CommentPage(Schema):
+    items: list[CommentOut]  # depth-first: each comment followed by its replies
+    next: str | None  # cursor for the following page, or null on the last one
+
+
 class CommentIn(Schema):
     text: str
     parent_id: int | None = None  # as CommentOut names it; a reply when given

@@ -1,8 +1,9 @@
 """Turn an article's comments into the rows of a nested thread, in the order a reader chose."""
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.cache import cache
 
 from parley.articles.models import Article
@@ -79,11 +80,24 @@ def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False,
     sees every hidden comment (to restore it). `discussion` saves asking discussion_of() again.
     """
     key = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return _rows(_comments(article, discussion), key, moderator)
+
+
+def _comments(article, discussion: Discussion | None = None) -> list[Comment]:
     ids = (discussion or discussion_of(article)).articles
-    comments = list(Comment.objects.filter(article_id__in=ids).select_related("author", "article__outlet"))
+    return list(Comment.objects.filter(article_id__in=ids).select_related("author", "article__outlet"))
+
+
+def _children(comments) -> dict:
+    """{parent id (None for the top): its replies}."""
     children = defaultdict(list)
     for comment in comments:
         children[comment.parent_id].append(comment)
+    return children
+
+
+def _rows(comments: list[Comment], key, moderator: bool) -> list[ThreadRow]:
+    children = _children(comments)
     # A reply always has a larger id than its parent, so walking ids downwards sees children first.
     live_below = {}
     for comment in sorted(comments, key=lambda c: c.pk, reverse=True):
@@ -100,6 +114,62 @@ def thread(article, sort: str = DEFAULT_SORT, moderator: bool = False,
         rows.append(ThreadRow(comment, comment.depth))
         stack.extend((c, 0) for c in sorted(children[comment.pk], key=key, reverse=True))
     return rows
+
+
+def _walk(comments: list[Comment], key) -> list[Comment]:
+    """Every comment depth-first, removed ones included: the order the thread's rows are a part of."""
+    children = _children(comments)
+    order, stack = [], sorted(children[None], key=key, reverse=True)
+    while stack:
+        comment = stack.pop()
+        order.append(comment)
+        stack.extend(sorted(children[comment.pk], key=key, reverse=True))
+    return order
+
+
+@dataclass(frozen=True)
+class ThreadCursor:
+    """Where a page of a thread ended: the last comment it showed, in one article's thread under one
+    sort. Signed, so a cursor this site did not issue is told apart from one whose place is gone."""
+
+    article: int
+    sort: str
+    after: int
+
+    SALT = "parley.discussion.thread-cursor"
+
+    def encode(self) -> str:
+        return signing.dumps([self.article, self.sort, self.after], salt=self.SALT)
+
+    @classmethod
+    def decode(cls, token: str) -> "ThreadCursor | None":
+        """Return the cursor a token names, or None for a token this site did not sign."""
+        try:
+            article, sort, after = signing.loads(token, salt=cls.SALT)
+            return cls(int(article), str(sort), int(after))
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+
+
+def thread_after(article, sort: str, after: int | None, limit: int,
+                 moderator: bool = False) -> tuple[list[ThreadRow], ThreadCursor | None] | None:
+    """One page of the article's thread (see thread()): up to `limit` rows after comment `after`, and
+    the cursor of the next page (None on the last). Pages follow one depth-first order, so a reply
+    cut from its parent by a page's end opens the next; a comment removed since the last page still
+    marks the place. None when `after` is not in this discussion (a moderator split it off since)."""
+    key = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    comments = _comments(article)
+    rows = _rows(comments, key, moderator)
+    start = 0
+    if after is not None:
+        place = {comment.pk: n for n, comment in enumerate(_walk(comments, key))}
+        if after not in place:
+            return None
+        # The rows are the walk with pruned comments left out, so their places only grow.
+        start = bisect_right(rows, place[after], key=lambda row: place[row.comment.pk])
+    page = rows[start:start + limit]
+    more = bool(page) and len(rows) > start + limit
+    return page, ThreadCursor(article.pk, sort, page[-1].comment.pk) if more else None
 
 
 THREAD_CACHE_SECONDS = 600  # an entry is replaced by a new version long before; this only bounds memory

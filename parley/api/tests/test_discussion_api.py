@@ -34,7 +34,8 @@ def test_post_thread_reply_and_list(client, article, token_for):
     top = post(client, f"/api/v1/articles/{article.pk}/comments", {"text": "Top"}, **auth).json()
     reply = post(client, f"/api/v1/articles/{article.pk}/comments", {"text": "Re", "parent": top["id"]}, **auth).json()
     listed = client.get(f"/api/v1/articles/{article.pk}/comments?sort=oldest").json()
-    assert [(c["id"], c["depth"], c["author"]) for c in listed] == [(top["id"], 0, "ann"), (reply["id"], 1, "ann")]
+    assert listed["next"] is None
+    assert [(c["id"], c["depth"], c["author"]) for c in listed["items"]] == [(top["id"], 0, "ann"), (reply["id"], 1, "ann")]
 
 
 def test_anonymous_write_is_401(client, article):
