@@ -38,7 +38,7 @@ def sign_up(page, base, name):
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.click("form.account-form button[type=submit]")
-    page.wait_for_selector(f"nav.account a.me:text('{name}')")
+    page.wait_for_selector(f"nav.account a.me:text('{name}')", state="attached")  # folded in a menu on phones
 
 
 def test_sign_up_comment_reply_vote_flag_and_moderate(live_server, new_page, make_article):
@@ -56,7 +56,7 @@ def test_sign_up_comment_reply_vote_flag_and_moderate(live_server, new_page, mak
 
     first.locator("details:has(summary:text('Reply')) summary").click()
     first.locator("details:has(summary:text('Reply')) textarea").fill("Replying to myself.")
-    first.locator("details:has(summary:text('Reply')) button").click()
+    first.locator("details:has(summary:text('Reply')) button:text('Post reply')").click()
     assert writer.locator("li.comment.depth-1 .comment-body").inner_text().strip() == "Replying to myself."
 
     voter = new_page()
@@ -67,7 +67,8 @@ def test_sign_up_comment_reply_vote_flag_and_moderate(live_server, new_page, mak
     voter.locator("li.comment.depth-0 details:has(summary:text('Flag')) summary").click()
     voter.select_option("li.comment.depth-0 select[name=reason]", "off-topic")
     voter.locator("li.comment.depth-0 details:has(summary:text('Flag')) button").click()
-    assert "moderators will look" in voter.locator(".messages").inner_text()
+    assert "moderators will look" in voter.locator("li.comment.depth-0 .note").inner_text()
+    assert "Flagged" in voter.locator("li.comment.depth-0 .flagged-state").inner_text()
 
     moderator = User.objects.create_user("moddy", password=PASSWORD)
     moderator.groups.add(Group.objects.get(name=MODERATORS))
@@ -78,8 +79,9 @@ def test_sign_up_comment_reply_vote_flag_and_moderate(live_server, new_page, mak
     mod.click("form.account-form button[type=submit]")
     mod.goto(f"{live_server.url}/moderation/queue")
     assert "Margins are the real story." in mod.locator("li.flagged").inner_text()
-    mod.fill("li.flagged input[aria-label='Reason to hide']", "Off topic")
-    mod.click("li.flagged form:has(input[aria-label='Reason to hide']) button")
+    mod.get_by_label("Reason for hiding (public)").fill("Off topic")
+    mod.click("li.flagged form:has(input[name=reason][id^=hide]) button")
+    assert mod.url.endswith("/moderation/queue") and "Hidden;" in mod.locator(".messages").inner_text()
 
     reader = new_page()
     reader.goto(url)
@@ -116,3 +118,64 @@ def test_xss_payloads_render_as_harmless_text(live_server, new_page, make_articl
     assert active == []
     text = body.inner_text()
     assert "<script>alert(1)</script>" in text and "onerror=alert(2)" in text
+
+
+def test_on_a_phone_every_answer_shows_in_view_beside_its_comment(live_server, browser, make_article):
+    """On a 390 x 844 phone, far down a long thread: after Flag the answer is in view, focused and
+    beside the comment, and the control says Flagged; Delete asks first, then offers Undo in view,
+    and Undo brings the comment back; a thread folds and unfolds its replies."""
+    from parley.discussion.services import post_comment
+
+    article = make_article(title="A long thread on a phone")
+    others = [User.objects.create_user(f"talker{n}", password=PASSWORD) for n in range(3)]
+    first = None
+    for n in range(40):
+        c = post_comment(others[n % 3], article, f"Comment number {n} " + "with some words " * 8,
+                         parent=first if n == 1 else None, enforce_limits=False)
+        first = first or c
+    last = article.comments.order_by("-pk").first()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        sign_up(page, live_server.url, "phoner")
+        page.goto(live_server.url + article.get_absolute_url() + "?sort=oldest")
+        item = page.locator(f"#c{last.pk}")
+        item.locator("details:has(summary:text('Flag')) summary").click()
+        item.locator("select[name=reason]").select_option("spam")
+        item.locator("details:has(summary:text('Flag')) button").click()
+        note = page.locator(f"#c{last.pk} .note")
+        note.wait_for()
+        box = note.bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+        # focused (for screen readers) once the page has loaded and scrolled to the comment
+        page.wait_for_function("document.activeElement && document.activeElement.classList.contains('note')")
+        assert "moderators will look" in note.inner_text()
+        assert page.locator(f"#c{last.pk} .flagged-state").is_visible()
+
+        page.fill("#comment-text", "My own take, soon regretted")
+        page.click("#comment-form button[type=submit]:text('Post comment')")
+        mine = page.locator("li.comment:has-text('soon regretted')")
+        mine.locator("details:has(summary:text('Delete')) summary").click()
+        assert "Delete this comment?" in mine.inner_text()
+        mine.locator("details:has(summary:text('Delete')) button").click()
+        undo = page.locator(".discussion .note button:text('Undo')")
+        undo.wait_for()
+        box = undo.bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+        assert "soon regretted" not in page.locator("ol.thread").inner_text()
+        undo.click()
+        page.locator("li.comment:has-text('soon regretted') .note").wait_for()
+        assert "Comment restored." in page.locator("li.comment:has-text('soon regretted') .note").inner_text()
+
+        page.goto(live_server.url + article.get_absolute_url() + "?sort=oldest")
+        fold = page.locator(f"#c{first.pk} > button.fold")
+        assert fold.inner_text().startswith("− Hide 1 reply")
+        fold.click()
+        assert not page.locator("li.comment.depth-1").is_visible()
+        fold.click()
+        assert page.locator("li.comment.depth-1").is_visible()
+        assert dialogs == []
+    finally:
+        context.close()

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var note = document.querySelector(".discussion .note[tabindex]");
-  if (note) { note.focus({ preventScroll: false }); }
+  // After the load, once the browser has scrolled to the comment's #anchor (which moves the focus).
+  if (note) { window.addEventListener("load", function () { setTimeout(function () { note.focus(); }, 0); }); }
   var items = Array.prototype.slice.call(document.querySelectorAll(".discussion ol.thread > li.comment"));
   function depth(li) { return parseInt(li.getAttribute("data-depth") || "0", 10); }
   items.forEach(function (li, i) {
