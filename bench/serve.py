@@ -160,9 +160,12 @@ def main() -> None:
                    *(["--threads", str(args.threads)] if args.threads else [])]
     results = {}
     databases = list(dict.fromkeys(args.database))
+    # Every archive is built (or brought up to date) before any is measured, so the databases'
+    # rows are measured minutes apart, not one archive build apart.
+    archives = {(size, database): build(size, database) for size in args.sizes for database in databases}
     for size in args.sizes:
         for database in databases:
-            data_dir = build(size, database)
+            data_dir = archives[(size, database)]
             paths = sample_paths(data_dir)
             if args.pages:
                 paths = {page: urls for page, urls in paths.items() if page == "floor" or page in args.pages}
