@@ -67,14 +67,20 @@ def _message(to: str, subject: str, template: str, context: dict, headers: dict)
     return message
 
 
+def message_to(user, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+    """One mail to a reader, with the unsubscribe link and headers, made and not sent (`parley
+    digest --dry-run` prints it)."""
+    unsubscribe = absolute(reverse("unsubscribe", args=[unsubscribe_token(user)]))
+    context = {**context, "user": user, "unsubscribe_url": unsubscribe, "settings_url": absolute(reverse("reader-settings"))}
+    return _message(user.email, subject, template, context, {
+        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
 def send(user, subject: str, template: str, context: dict, *, verified_only: bool = True) -> bool:
     """Send one mail to a reader, with the unsubscribe link and headers; return whether it was sent."""
     if verified_only and not can_mail(user):
         return False
-    unsubscribe = absolute(reverse("unsubscribe", args=[unsubscribe_token(user)]))
-    context = {**context, "user": user, "unsubscribe_url": unsubscribe, "settings_url": absolute(reverse("reader-settings"))}
-    _message(user.email, subject, template, context, {
-        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}).send()
+    message_to(user, subject, template, context).send()
     return True
 
 

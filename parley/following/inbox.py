@@ -53,16 +53,24 @@ def describe_all(notes) -> list[str]:
 
 
 def target_url(note: Notification) -> str:
-    """Where a notification leads: the comment, the discussion from the first unread comment, or the
-    ticker's or person's page."""
+    """Where a notification leads: the comment, the discussion from the first unread comment, the
+    first new article about a followed ticker or person (the page of the ticker or person, the
+    others being there, is subject_url), or the story."""
     if note.kind in (Notification.REPLY, Notification.MENTION, Notification.DISCUSSION) and note.comment_id:
         return url_for("comment-link", note.comment_id)
     if note.kind == Notification.ARTICLES:
-        kind, _, key = note.group_key.partition(":")
-        return url_for("ticker" if kind == "ticker" else "person", key)
+        return note.article.get_absolute_url() if note.article_id else subject_url(note)
     if note.kind == Notification.STORY:
         return url_for("story-by-id", int(note.group_key.partition(":")[2]))
     return note.article.get_absolute_url() if note.article_id else "/"
+
+
+def subject_url(note: Notification) -> str | None:
+    """The page of the ticker or person a "new articles about" notification is about (None for other kinds)."""
+    if note.kind != Notification.ARTICLES:
+        return None
+    kind, _, key = note.group_key.partition(":")
+    return url_for("ticker" if kind == "ticker" else "person", key)
 
 
 def inbox_page(user, page: int):

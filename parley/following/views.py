@@ -25,7 +25,7 @@ from parley.articles.paging import id_param, page_number
 from parley.following import follows, preferences, tokens
 from parley.following.feed import my_feed
 from parley.following.forms import ImportForm, SettingsForm
-from parley.following.inbox import describe_all, inbox_page, mark_read, target_url
+from parley.following.inbox import describe_all, inbox_page, mark_read, subject_url, target_url
 from parley.following.models import Follow, Notification
 from parley.following.preferences import preferences_of
 
@@ -176,7 +176,9 @@ class PrivateFeedAtom(PrivateFeedRss):
 def inbox(request):
     page = page_number(request, MAX_INBOX_PAGE)
     rows, more = inbox_page(request.user, page)
-    notes = [{"note": n, "text": text, "url": reverse("notification-open", args=[n.pk])}
+    # A group of new articles opens its first; the ticker's or person's page lists them all.
+    notes = [{"note": n, "text": text, "url": reverse("notification-open", args=[n.pk]),
+              "all_url": subject_url(n) if n.count > 1 else None}
              for n, text in zip(rows, describe_all(rows), strict=True)]
     return render(request, "following/inbox.html", {"inbox_rows": notes, "page": page, "has_more": more})
 

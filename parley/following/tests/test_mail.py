@@ -301,7 +301,7 @@ def test_a_digest_holds_only_the_kinds_the_reader_chose_for_mail(reader):
     for kind in (Notification.REPLY, Notification.MENTION):
         Notification.objects.create(user=user, kind=kind, group_key=f"{kind}:1", created_at=now, updated_at=now)
     held = compose(user, prefs, since=now - timedelta(days=1))["notifications"]
-    assert len(held) == 1 and "repl" in held[0][0].lower()
+    assert len(held) == 1 and "repl" in held[0].title.lower()
 
 
 def test_the_next_digest_is_due_at_seven_in_the_readers_own_zone():

@@ -278,11 +278,12 @@ def test_delivered_events_are_pruned_and_pending_ones_kept(cast, about, deliver)
 
 def test_new_articles_about_a_followed_person_are_grouped_and_say_their_name(client, cast, make_article, deliver):
     """Ensure following a person (from their page, as enrichment names them) brings "N new articles
-    about <name>", leading to the person's page."""
+    about <name>", leading to the first of them, with the person's page (where all are) beside it."""
     from django.utils import timezone
 
+    from parley.articles.models import Article
     from parley.enrichment.services import enrich_article
-    from parley.following.inbox import describe_notification, target_url
+    from parley.following.inbox import describe_notification, subject_url, target_url
 
     alice = cast["alice"]
     first = make_article(title="Deliveries rise", published_at=timezone.now(),
@@ -299,7 +300,8 @@ def test_new_articles_about_a_followed_person_are_grouped_and_say_their_name(cli
     deliver()
     [note] = notes(alice)
     assert describe_notification(note) == "2 new articles about Kelly Ortberg"
-    assert target_url(note) == "/p/kelly-ortberg/"
+    orders = Article.objects.get(title="Orders climb")
+    assert target_url(note) == orders.get_absolute_url() and subject_url(note) == "/p/kelly-ortberg/"
 
 
 def test_a_comment_hidden_after_delivery_leaves_the_groups_it_counted_in(cast, about, deliver, moderator_user):

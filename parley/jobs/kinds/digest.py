@@ -1,10 +1,10 @@
 """E-mail digests that are due (`parley digest` from cron does the same; each reader's digest is sent once)."""
-from parley.following.digest import send_due
+from parley.following.digest import WORKER, send_due
 from parley.jobs.job import Job
 
 
 def send(batch: int) -> int:
-    send_due()
+    send_due(by=WORKER)  # recorded on each digest, so `parley digest` can say the worker sent it
     return 0  # digests are not work a one-shot run waits for
 
 
