@@ -91,5 +91,5 @@ def topic(request, slug):
     if name is None:
         raise Http404("No article has this topic.")
     return render(request, "enrichment/topic.html", {
-        "topic": name, **listed, "follow": follow_button(request, "topic", slug, name[:1].upper() + name[1:]), "chart": _chart("topic", "articles", slug=slug),
+        "topic": name, "slug": slug, **listed, "follow": follow_button(request, "topic", slug, name[:1].upper() + name[1:]), "chart": _chart("topic", "articles", slug=slug),
         "tickers": keys_in("ticker", articles_with("topic", slug=slug))})

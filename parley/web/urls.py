@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parley.web import entities, stories, views
+from parley.web import entities, feeds, stories, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,12 @@ urlpatterns = [
     path("t/<str:symbol>/", entities.ticker, name="ticker"),
     path("p/<str:name>/", entities.person, name="person"),
     path("topic/<str:slug>/", entities.topic, name="topic"),
+    path("t/<str:symbol>/feed.rss", feeds.TickerRss(), name="ticker-rss"),
+    path("t/<str:symbol>/feed.atom", feeds.TickerAtom(), name="ticker-atom"),
+    path("p/<str:name>/feed.rss", feeds.PersonRss(), name="person-rss"),
+    path("p/<str:name>/feed.atom", feeds.PersonAtom(), name="person-atom"),
+    path("topic/<str:slug>/feed.rss", feeds.TopicRss(), name="topic-rss"),
+    path("topic/<str:slug>/feed.atom", feeds.TopicAtom(), name="topic-atom"),
     path("feed/", views.my_feed_page, name="my-feed"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]
