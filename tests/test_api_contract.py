@@ -110,3 +110,39 @@ def test_the_api_keeps_its_contract_with_nul_and_out_of_range_values(live_server
     assert not failures, "\n\n".join(failures)
     assert any(text.startswith(("\x00", "ticker\x00")) and status == 400 for text, status in calls), \
         "no NUL ever reached the edge check"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_readers_own_endpoints_and_paged_comments_keep_their_contract(live_server, make_article, django_user_model):
+    """Ensure GET /me (signed in and not) and every page of a thread walked by its `next` cursor, and
+    a forged cursor, get documented answers whose bodies match the schema: generated requests never
+    hold a cursor the API issued, so they alone never reach a second page."""
+    from parley.accounts.models import ApiToken
+    from parley.discussion.services import post_comment
+    article = make_article(title="Paged", url="https://wire.example/paged")
+    reader = django_user_model.objects.create_user("pager")
+    top = post_comment(reader, article, "First", enforce_limits=False)
+    for n in range(4):
+        post_comment(reader, article, f"Reply {n}", top if n % 2 else None, enforce_limits=False)
+    signed = {"Authorization": f"Bearer {ApiToken.issue(reader)[1]}"}
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
+    listed = {(op.method.upper(), op.path): op for op in (result.ok() for result in schema.get_all_operations())}
+    me, comments = listed[("GET", "/api/v1/me")], listed[("GET", "/api/v1/articles/{article_id}/comments")]
+    assert {"cursor", "limit", "sort"} <= {p.name for p in comments.iter_parameters()}
+
+    def call(operation, headers=None, **parts):
+        return operation.Case(**parts).call_and_validate(base_url=live_server.url, headers=headers or {}, checks=CHECKS)
+
+    assert call(me, signed).json()["username"] == "pager"
+    assert call(me).status_code == 401
+    seen, cursor = [], None
+    while True:
+        page = call(comments, path_parameters={"article_id": article.pk},
+                    query={"sort": "oldest", "limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 5
+    forged = call(comments, path_parameters={"article_id": article.pk}, query={"cursor": "forged"})
+    assert forged.status_code == 400 and "cursor" in forged.json()["detail"]
