@@ -59,6 +59,9 @@ class Discussed:
     last_at: datetime
     window: str
     reports: int = 1  # how many articles the discussion spans (a story's reports)
+    counted: int = 0  # the comments that count: at most MAX_PER_PARTICIPANT of each participant's
+    middle_at: datetime | None = None  # half of the comments were written by then, half after
+    now: datetime | None = None  # when it was ranked
 
     @property
     def explanation(self) -> str:
@@ -68,15 +71,56 @@ class Discussed:
         return (f"{self.comments} comment{'' if self.comments == 1 else 's'} from {self.participants} "
                 f"{'person' if self.participants == 1 else 'people'}{on} in the last {span}")
 
+    @property
+    def reason(self) -> str:
+        """Why it ranks where it does, in a reader's words: how many, from how many people, and when
+        (what sets the weight): "12 comments from 7 people, mostly 2 days ago" ranks below "5
+        comments from 4 people, mostly in the last hour"."""
+        on = f" on {self.reports} reports" if self.reports > 1 else ""
+        words = (f"{self.comments} comment{'' if self.comments == 1 else 's'} from {self.participants} "
+                 f"{'person' if self.participants == 1 else 'people'}{on}")
+        if self.middle_at is not None and self.now is not None:
+            words += ", " + ("" if self.comments == 1 else "mostly ") + ago(self.now - self.middle_at)
+        if 0 < self.counted < self.comments:
+            words += f" (at most {MAX_PER_PARTICIPANT} from each person count)"
+        return words
+
+    @property
+    def half_life(self) -> str:
+        """How long a comment takes to count half, in words ("6 hours")."""
+        return span_words(timedelta(seconds=_half_life(self.window)))
+
+
+def span_words(span: timedelta) -> str:
+    """A span in whole hours or days: "6 hours", "42 hours", "2 days"."""
+    hours = round(span.total_seconds() / 3600)
+    if hours >= 48:
+        days = round(hours / 24)
+        return f"{days} days"
+    return f"{hours} hour{'' if hours == 1 else 's'}"
+
+
+def ago(age: timedelta) -> str:
+    """How long ago, as a reader says it: "in the last hour", "5 hours ago", "yesterday", "3 days ago"."""
+    hours = age.total_seconds() / 3600
+    if hours < 1:
+        return "in the last hour"
+    if hours < 36:
+        whole = round(hours)
+        return "an hour ago" if whole == 1 else f"{whole} hours ago"
+    return f"{round(hours / 24)} days ago"
+
 
 def _half_life(window: str) -> float:
     return WINDOWS[window].total_seconds() / HALF_LIFE_SHARE
 
 
 def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None, article_ids=None,
-           lead: dict[int, int] | None = None) -> dict[int, tuple[float, int, int, datetime]]:
-    """Return {article_id: (score, comments, participants, last_at)} of articles discussed in the
-    window; with `lead` ({article id: its discussion's lead}), one entry per discussion, by lead."""
+           lead: dict[int, int] | None = None) -> dict[int, tuple[float, int, int, datetime, int, datetime]]:
+    """Return {article_id: (score, comments, participants, last_at, counted, middle_at)} of articles
+    discussed in the window (counted: the comments within each participant's allowance; middle_at:
+    the middle of the hour by which half the comments were written); with `lead` ({article id: its
+    discussion's lead}), one entry per discussion, by lead."""
     lead = lead or {}
     now = now or timezone.now()
     span, half_life = WINDOWS[window], _half_life(window)
@@ -90,6 +134,7 @@ def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None, article_id
         if now - span <= last_at <= now:
             per_person[(lead.get(article_id, article_id), user_id)].append((hour, comments, last_at))
     totals: dict[int, list] = {}
+    hours: dict[int, dict[datetime, int]] = defaultdict(lambda: defaultdict(int))  # comments per hour
     for (article_id, _user), buckets in per_person.items():
         buckets.sort(reverse=True)
         remaining, weight = MAX_PER_PARTICIPANT, 0.0
@@ -100,12 +145,25 @@ def scores(window: str = DEFAULT_WINDOW, now: datetime | None = None, article_id
             remaining -= taken
             if not remaining:
                 break
-        entry = totals.setdefault(article_id, [0.0, 0, 0, buckets[0][2]])
+        for hour, comments, _last in buckets:
+            hours[article_id][hour] += comments
+        entry = totals.setdefault(article_id, [0.0, 0, 0, buckets[0][2], 0])
         entry[0] += weight
         entry[1] += sum(c for _h, c, _l in buckets)
         entry[2] += 1
         entry[3] = max(entry[3], max(last for _h, _c, last in buckets))
-    return {k: tuple(v) for k, v in totals.items()}
+        entry[4] += MAX_PER_PARTICIPANT - remaining
+    return {k: (*v, _middle(hours[k], v[1])) for k, v in totals.items()}
+
+
+def _middle(per_hour: dict[datetime, int], comments: int) -> datetime:
+    """The middle of the hour by which half of `comments` had been written (no later than the last)."""
+    seen = 0
+    for hour in sorted(per_hour):
+        seen += per_hour[hour]
+        if 2 * seen >= comments:
+            return hour + timedelta(minutes=30)
+    return max(per_hour) + timedelta(minutes=30)
 
 
 def _least_log_weight(window: str) -> float:
@@ -176,9 +234,10 @@ def most_discussed(window: str = DEFAULT_WINDOW, limit: int = 10, now: datetime 
         if len(ranked) == limit and ranked[-1][1][0] > 2 ** unread * (1 + 1e-9):
             break
         k *= 4
-    articles = Article.objects.select_related("outlet").in_bulk([pk for pk, _ in ranked])
-    return [Discussed(articles[pk], score, comments, people, last_at, window, len(discussions[pk].articles))
-            for pk, (score, comments, people, last_at) in ranked if pk in articles]
+    articles = Article.with_conversations.select_related("outlet").in_bulk([pk for pk, _ in ranked])
+    return [Discussed(articles[pk], score, comments, people, last_at, window, len(discussions[pk].articles),
+                      counted, min(middle_at, last_at), now)
+            for pk, (score, comments, people, last_at, counted, middle_at) in ranked if pk in articles]
 
 
 def most_discussed_box(window: str = DEFAULT_WINDOW) -> list[Discussed]:
