@@ -77,8 +77,22 @@ class Disclaimer(models.Model):
         return found or None
 
 
+class NewsManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """Articles as every listing, page, feed, search and job sees them: news, never the rows that
+    only carry a company page's conversation (Article.conversation)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(conversation__isnull=True)
+
+
 class Article(models.Model):
-    """One news article, stored once however often it is imported."""
+    """One news article, stored once however often it is imported.
+
+    A row with `conversation` set is not news: it carries the readers' conversation on a company's
+    page (parley.discussion.conversations), so that conversation is threaded, counted, ranked and
+    moderated as any article's discussion is. `Article.objects` never returns such rows; the
+    discussion writes, which must, use `Article.with_conversations`.
+    """
 
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=500)
@@ -115,8 +129,13 @@ class Article(models.Model):
     last_activity_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Nullable without a default so that adding it is one ALTER TABLE, not a rewrite of the archive.
+    conversation = models.CharField(max_length=16, null=True, blank=True,  # noqa: DJ001 (null: see above)
+                                    help_text="The ticker whose page this row's conversation belongs to; "
+                                              "empty (null) for every news article.")
 
-    objects = ArticleQuerySet.as_manager()
+    objects = NewsManager()
+    with_conversations = ArticleQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -126,11 +145,20 @@ class Article(models.Model):
             # active(): latest comment first.
             models.Index(fields=["-last_activity_at", "-id"], name="article_active"),
         ]
+        constraints = [
+            # Partial, so it is an index of the few conversation rows (and SQLite adds it in place).
+            models.UniqueConstraint(fields=["conversation"], condition=Q(conversation__isnull=False),
+                                    name="one_conversation_per_ticker"),
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
+        # Read without loading: a listing's .only() leaves it deferred, and listings hold news only.
+        symbol = self.__dict__.get("conversation")
+        if symbol:
+            return reverse("ticker", args=[symbol])
         return url_for("article", self.pk, self.slug or "a")
 
     def disclaimer_to_show(self) -> "Disclaimer | None":

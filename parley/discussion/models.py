@@ -162,3 +162,19 @@ class Heat(models.Model):
 
     def __str__(self):
         return f"Heat {self.window} of {self.article_id}: {self.log_heat:.2f}"
+
+
+class TickerMention(models.Model):
+    """A comment names a company by its $TICKER (one the site knows): what the company's page lists
+    as the readers' latest words about it, from any article's discussion. Written with the comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="ticker_mentions")
+    symbol = models.CharField(max_length=16)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "symbol"], name="one_mention_per_symbol")]
+        indexes = [models.Index(fields=["symbol", "-created_at"], name="ticker_mention_newest")]
+
+    def __str__(self):
+        return f"Comment {self.comment_id} names ${self.symbol}"

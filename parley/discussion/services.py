@@ -16,6 +16,7 @@ from parley.accounts.ratelimit import Limit, check_all
 from parley.accounts.setup import MODERATORS
 from parley.articles.models import Article
 from parley.discussion import signals
+from parley.discussion.conversations import record_tickers
 from parley.discussion.mentions import TooManyMentions, mentions_after_edit, render_comment
 from parley.discussion.models import Comment, Flag, ModerationAction, Participation, Vote
 from parley.discussion.ranking import rebuild_heat, refresh_heat
@@ -133,8 +134,8 @@ def _count(comment: Comment, sign: int) -> None:
             comments=F("comments") - 1)
     visible = Comment.objects.visible().filter(article_id=article_id)
     stats = visible.aggregate(n=Count("id"), people=Count("author", distinct=True), last=Max("created_at"))
-    last = stats["last"] or Article.objects.values_list("published_at", flat=True).get(pk=article_id)
-    Article.objects.filter(pk=article_id).update(
+    last = stats["last"] or Article.with_conversations.values_list("published_at", flat=True).get(pk=article_id)
+    Article.with_conversations.filter(pk=article_id).update(
         comment_count=stats["n"], participant_count=stats["people"], last_activity_at=last,
         discussion_version=F("discussion_version") + 1)
     refresh_heat(article_id)
@@ -152,7 +153,7 @@ def post_comment(user, article: Article, text: str, parent: Comment | None = Non
     if enforce_limits:
         _rate_limit(user)
     # Locking the article row serialises comment writes per article, so its counters stay exact.
-    Article.objects.select_for_update().filter(pk=article.pk).first()
+    Article.with_conversations.select_for_update().filter(pk=article.pk).first()
     rendered = _render(text)
     comment = Comment.objects.create(
         article=article, author=user, parent=parent,
@@ -160,6 +161,7 @@ def post_comment(user, article: Article, text: str, parent: Comment | None = Non
         body_markdown=text, body_html=rendered.html, mentions=rendered.keys, created_at=at or timezone.now(),
     )
     _count(comment, +1)
+    record_tickers(comment, rendered.tickers)
     signals.comment_posted.send(sender=Comment, comment=comment,  # following queues who is told
                                 mentioned=[pk for pk, _ in rendered.mentioned])
     comment.unknown_mentions = rendered.unknown
@@ -208,6 +210,7 @@ def edit_comment(user, comment: Comment, text: str) -> Comment:
     if now - comment.created_at > EDIT_GRACE:
         comment.edited_at = now
     comment.save(update_fields=["body_markdown", "body_html", "mentions", "edited_at"])
+    record_tickers(comment, rendered.tickers)
     _touch(comment.article_id)
     signals.comment_edited.send(sender=Comment, comment=comment, mentioned=[pk for pk, _ in rendered.mentioned])
     comment.unknown_mentions = rendered.unknown
@@ -263,7 +266,7 @@ def purge_deleted(now=None) -> int:
 
 def _touch(article_id: int) -> None:
     """Say the thread changed (a new cached thread is drawn); call inside the write's transaction."""
-    Article.objects.filter(pk=article_id).update(discussion_version=F("discussion_version") + 1)
+    Article.with_conversations.filter(pk=article_id).update(discussion_version=F("discussion_version") + 1)
 
 
 def _locked(comment: Comment) -> Comment:
@@ -272,7 +275,7 @@ def _locked(comment: Comment) -> Comment:
     Every write decides on this fresh row, never on one read before the lock: a double submit of
     delete or hide then finds the work done and counts nothing twice.
     """
-    Article.objects.select_for_update().filter(pk=comment.article_id).first()
+    Article.with_conversations.select_for_update().filter(pk=comment.article_id).first()
     list(Comment.objects.select_for_update().filter(pk=comment.pk).values_list("pk"))
     comment.refresh_from_db()  # the caller's object, so what it holds is what was written
     return comment
@@ -435,7 +438,8 @@ def unsuspend_user(moderator, user, reason: str) -> ModerationAction:
 def recount(article_ids=None) -> int:
     """Rebuild comment counters, participation buckets and heat from the comments; return articles fixed."""
     fixed = 0
-    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
+    articles = Article.with_conversations.all()
+    articles = articles if article_ids is None else articles.filter(pk__in=article_ids)
     bucket_scope = Participation.objects.all() if article_ids is None else Participation.objects.filter(
         article_id__in=article_ids)
     bucket_scope.delete()
@@ -457,7 +461,7 @@ def recount(article_ids=None) -> int:
         row = stats.get(article.pk, {"n": 0, "people": 0, "last": None})
         want = (row["n"], row["people"], row["last"] or article.published_at)
         if (article.comment_count, article.participant_count, article.last_activity_at) != want:
-            Article.objects.filter(pk=article.pk).update(
+            Article.with_conversations.filter(pk=article.pk).update(
                 comment_count=want[0], participant_count=want[1], last_activity_at=want[2])
             fixed += 1
     return fixed

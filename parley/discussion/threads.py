@@ -213,7 +213,7 @@ def thread_page(rows: list, page: int) -> list:
 
 def comment_location(comment, sort: str = DEFAULT_SORT, moderator: bool = False) -> str:
     """The URL of the comment's article, with the thread page that shows this comment, and its anchor."""
-    article = Article.objects.get(pk=comment.article_id)  # fresh: its discussion version may have moved
+    article = Article.with_conversations.get(pk=comment.article_id)  # fresh: its discussion version may have moved
     top = _placed(article, sort if sort in SORTS else DEFAULT_SORT, moderator).get(comment.pk, 0)
     page = top // THREAD_PAGE_SIZE + 1
     query = f"?cpage={page}" if page > 1 else ""

@@ -30,7 +30,7 @@ QUEUE_SIZE = 100
 @login_required
 def post(request, pk):
     """Post a comment or a reply; on a refusal, show the text again with the reason."""
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(Article.with_conversations, pk=pk)
     parent = None
     if request.POST.get("parent"):
         parent_id = id_param(request.POST["parent"])

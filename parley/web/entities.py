@@ -2,12 +2,17 @@
 enrichment's facts with articles and the reader's follow button, so they live here above both."""
 from datetime import timedelta
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from parley.articles.caching import anonymous_page_cache
+from parley.articles.models import Article, url_for
 from parley.articles.paging import page_number
+from parley.discussion import views as discussion_views
+from parley.discussion.conversations import conversation_of, naming, start_conversation
 from parley.enrichment.charts import daily_bars
 from parley.enrichment.companies import company
 from parley.enrichment.models import slug_of
@@ -16,6 +21,7 @@ from parley.enrichment.queries import (
     articles_with,
     daily_counts,
     keys_in,
+    known_symbols,
     latest_with_sentence,
     person_context,
     person_roles,
@@ -23,7 +29,8 @@ from parley.enrichment.queries import (
     ticker_context,
 )
 from parley.stories import queries as stories
-from parley.web.viewer import follow_button
+from parley.web.threads import no_thread_context, thread_context
+from parley.web.viewer import follow_button, viewer_of
 
 CHART_DAYS = 90
 LIST_PAGE = 20
@@ -57,8 +64,29 @@ def ticker(request, symbol):
         raise Http404("No article mentions this ticker.")
     # A listed company with no article yet still has its page (search links to it).
     return render(request, "enrichment/ticker.html", {
-        "symbol": symbol, "company": known, **listed, "follow": follow_button(request, "ticker", symbol, f"${symbol}"),
+        "symbol": symbol, "company": known, **listed, **_conversation(request, symbol), "follow": follow_button(request, "ticker", symbol, f"${symbol}"),
         "chart": _chart("ticker", "articles", key=symbol), **ticker_context(symbol)})
+
+
+def _conversation(request, symbol: str) -> dict:
+    """The company's own conversation (its thread, with the box to write in it) and the latest
+    comments elsewhere that name $symbol."""
+    host = conversation_of(symbol)
+    talk = (thread_context(request, host, viewer_of(request).moderates, host.comment_count) if host
+            else no_thread_context(request))
+    return {**talk, "article": host or Article(conversation=symbol), "thread_post_to": url_for("ticker-talk", symbol),
+            "naming": naming(symbol, leave_out=host.pk if host else None)}
+
+
+@require_POST
+@login_required
+def talk(request, symbol):
+    """Post in a company's conversation; its first comment starts it."""
+    if symbol != symbol.upper() or not known_symbols({symbol}):
+        raise Http404("No company has this symbol here.")
+    known = company(symbol)
+    host = start_conversation(symbol, known.name if known else symbol)
+    return discussion_views.post(request, host.pk)
 
 
 @anonymous_page_cache

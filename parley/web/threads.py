@@ -107,6 +107,14 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
     return found
 
 
+def no_thread_context(request) -> dict:
+    """What discussion/_thread.html draws for a discussion nobody has started yet."""
+    _, top = place_notes(request, set())
+    return {"thread": [], "thread_page": 1, "thread_pages": 1, "my_votes": {}, "my_flags": set(),
+            "comment_notes": {}, "thread_notes": top, "undo_minutes": UNDO_DELETE.seconds // 60,
+            "sort": DEFAULT_SORT, "sorts": list(SORTS), "flag_reasons": Flag.REASONS, "discussion_total": 0}
+
+
 def thread_context(request, article, moderates: bool, comments: int) -> dict:
     """What discussion/_thread.html draws: one page of the article's discussion (with a story, the
     whole story's) in the reader's sort, their votes, and the heading's count of `comments`."""

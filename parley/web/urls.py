@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
     path("t/<str:symbol>/", entities.ticker, name="ticker"),
+    path("t/<str:symbol>/talk", entities.talk, name="ticker-talk"),
     path("p/<str:name>/", entities.person, name="person"),
     path("topic/<str:slug>/", entities.topic, name="topic"),
     path("t/<str:symbol>/feed.rss", feeds.TickerRss(), name="ticker-rss"),
