@@ -85,17 +85,3 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             return
         super().send_mail(subject_template_name, email_template_name, {**context, "email": to_email}, from_email,
                           to_email, html_email_template_name)
-
-
-def zone_choices() -> list[tuple[str, str]]:
-    """Every IANA zone the system knows, after the site's own default; not the system's aliases that
-    name no place ("localtime", "Factory", whose abbreviation is "-00")."""
-    import zoneinfo
-
-    from django.conf import settings
-
-    zones = sorted(z for z in zoneinfo.available_timezones() if z not in NOT_PLACES)
-    return [("", f"The site's time ({settings.TIME_ZONE})")] + [(z, z.replace("_", " ")) for z in zones]
-
-
-NOT_PLACES = {"localtime", "Factory", "posixrules"}

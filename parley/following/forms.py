@@ -1,14 +1,28 @@
 """The reader's settings: time zone, e-mail address, digest and notifications per kind."""
 from django import forms
+from django.conf import settings
 
-from parley.accounts.forms import EMAIL_MAX, check_current_password, zone_choices
+from parley.accounts.forms import EMAIL_MAX, check_current_password
+from parley.accounts.zones import known, zone_choices
 from parley.following.models import Preferences
 from parley.following.preferences import KINDS as NOTIFICATION_KINDS
 
 
+class ZoneField(forms.ChoiceField):
+    """A time zone from the grouped list, or any other the system knows: a browser reports some
+    older names ("Asia/Calcutta") that the list gives under their newer ones."""
+
+    def validate(self, value):
+        if value and not known(value):
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise forms.ValidationError(f"“{shown}” is not a time zone Parley knows: choose one from the list "
+                                        "(or your browser's, with the button beside it).", code="invalid_choice")
+
+
 class SettingsForm(forms.Form):
-    time_zone = forms.ChoiceField(choices=zone_choices, required=False, label="Time zone",
-                                  help_text="Dates and times on every page are shown in this zone.")
+    # The browser's zone is offered beside the list by parley/static/parley/zone.js.
+    time_zone = ZoneField(required=False, label="Time zone", widget=forms.Select(attrs={"data-browser-zone": ""}),
+                          help_text="Dates and times on every page are shown in this zone.")
     email = forms.EmailField(required=False, label="E-mail address", max_length=EMAIL_MAX,
                              help_text="Digests go only to an address you have confirmed; a new address is confirmed again.")
     current_password = forms.CharField(
@@ -27,6 +41,7 @@ class SettingsForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["time_zone"].choices = zone_choices(settings.TIME_ZONE, self.initial.get("time_zone", ""))
 
     def changes_email(self) -> bool:
         """Whether the form names another address than the account's (left out, it keeps it)."""

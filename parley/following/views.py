@@ -232,7 +232,8 @@ def reader_settings(request):
     request.parley_page_notes = [note for note in notes if note not in token_notes]
     return render(request, "following/settings.html", {
         "form": form, "profile": profile, "blocked": services.blocked_by(request.user), "email": request.user.email,
-        "tokens": tokens_of(request.user), "token_notes": token_notes, "token_limits": TOKEN_LIMITS})
+        "tokens": tokens_of(request.user), "token_notes": token_notes, "token_limits": TOKEN_LIMITS},
+        status=400 if form.is_bound else 200)  # a refused form says why, beside each field
 
 
 def _say_sent(request) -> None:

@@ -79,7 +79,7 @@ def test_an_address_longer_than_the_database_holds_is_a_form_error(client, reade
     form = {"time_zone": "", "email": "a" * 300 + "@example.com", "digest": "daily", "reply": "email",
             "mention": "inbox", "discussion": "off", "articles": "inbox", "current_password": PASSWORD}
     response = client.post("/accounts/settings/", form)
-    assert response.status_code == 200 and "at most 254 characters" in response.content.decode()
+    assert response.status_code == 400 and "at most 254 characters" in response.content.decode()
     alice.refresh_from_db()
     assert alice.email == "alice@example.com"
     client.logout()
@@ -112,7 +112,7 @@ def test_changing_the_address_needs_the_current_password(client, reader, given, 
     client.force_login(alice)
     refused = client.post("/accounts/settings/", {"email": "thief@example.com", "time_zone": "Asia/Tokyo",
                                                   "digest": "daily", "current_password": given})
-    assert refused.status_code == 200 and says in refused.content.decode()
+    assert refused.status_code == 400 and says in refused.content.decode()
     alice.refresh_from_db()
     assert (alice.email, alice.profile.time_zone) == ("alice@example.com", "")
     assert not Preferences.objects.filter(user=alice, digest="daily").exists() and outbox.outbox == []
