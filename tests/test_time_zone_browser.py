@@ -37,6 +37,8 @@ def test_the_browser_zone_button_chooses_and_saves_the_browsers_zone(live_server
         button.wait_for()
         name = reported or page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
         assert button.inner_text() == f"Use my browser's time zone ({name.replace('_', ' ')})"
+        box = button.bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 24  # WCAG 2.2's least tap target
         button.click()
         assert page.locator("select[name=time_zone]").input_value() == name
         assert "Save to keep it." in page.locator(".browser-zone-note").inner_text()
