@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 
+from parley.discussion.conversations import start_conversation
 from parley.discussion.services import post_comment
 from parley.enrichment.models import Fact
 from parley.enrichment.services import enrich_article
@@ -47,6 +48,10 @@ def site(seed_page, reference, make_article):
     ticker = Fact.objects.filter(kind="ticker").values_list("key", flat=True).first()
     person = Fact.objects.filter(kind="person").values_list("key", flat=True).first()
     assert ticker and person, "the seed should yield a ticker and a person"
+    # The company page's own conversation, and a comment elsewhere naming the company as $TICKER.
+    talk = post_comment(other, start_conversation(ticker, ticker), f"Anyone holding ${ticker} through this?")
+    post_comment(reader, article, f"${ticker} looks cheap after this")
+    post_comment(reader, talk.article, "Not me, too risky", talk)
     outlet = article.outlet.get_absolute_url()
     Follow.objects.create(user=reader, kind="ticker", key=ticker)
     Follow.objects.create(user=reader, kind="article", key=str(article.pk))
