@@ -1,8 +1,10 @@
-"""Full-text search over articles: SQLite FTS5 or PostgreSQL tsvector, behind `search_articles()`.
+"""Full-text search over articles: SQLite FTS5 or PostgreSQL tsvector, behind `search()` (a page of
+hits and how many match) and `matches()` (ids only).
 
 Both accept web-search syntax: words (all must match), "quoted phrases", `-excluded` words and
 `OR` between alternatives. The database finds and ranks; snippets are cut in Python from the
 bodies a page loads anyway, as HTML with the matches in <mark> and everything else escaped.
+Matches are ranked, and counted, within a window of the newest ones (`window_size()`).
 """
 import functools
 import html
@@ -132,51 +134,161 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + r")\w*")
 
 
-def _search_sqlite(query: str, limit: int, offset: int) -> list[int]:
+@dataclass
+class Matches:
+    """One page of a query's matches, best first, and how many matched (at most the window's size)."""
+
+    ids: list[int]
+    count: int = 0
+    more: bool = False  # more matches than `count` exist: the window was full
+
+
+def _window_sqlite(query: str, limit: int, offset: int) -> Matches:
     expr = fts5_query(query)
     if not expr:
-        return []
+        return Matches([])
+    window = window_size()
     with connection.cursor() as cur:
-        # FTS5 walks a match list backwards by rowid cheaply, which finds the window's lower bound;
-        # a rowid range is then a constraint FTS5 applies while matching.
-        cur.execute(
-            "SELECT rowid FROM article_fts WHERE article_fts MATCH %s AND rowid >= ("
-            "  SELECT coalesce(min(rowid), 0) FROM ("
-            "    SELECT rowid FROM article_fts WHERE article_fts MATCH %s ORDER BY rowid DESC LIMIT %s))"
-            " ORDER BY bm25(article_fts, 4.0, 1.0) LIMIT %s OFFSET %s",
-            [expr, expr, SEARCH_WINDOW, limit, offset],
-        )
-        return [row[0] for row in cur.fetchall()]
+        # FTS5 walks a match list backwards by rowid cheaply: the newest window + 1 matches give the
+        # count and the window's lower bound; a rowid range is then a constraint FTS5 applies while
+        # matching and ranking.
+        # (A company's conversation rides on an article row whose title names the company: the partial
+        # index of those rows leaves them out.)
+        cur.execute("SELECT rowid FROM article_fts WHERE article_fts MATCH %s"
+                    " AND rowid NOT IN (SELECT id FROM articles_article WHERE conversation IS NOT NULL)"
+                    " ORDER BY rowid DESC LIMIT %s", [expr, window + 1])
+        newest = [row[0] for row in cur.fetchall()]
+        if not newest:
+            return Matches([])
+        counted = newest[:window]
+        cur.execute("SELECT rowid FROM article_fts WHERE article_fts MATCH %s AND rowid >= %s"
+                    " AND rowid NOT IN (SELECT id FROM articles_article WHERE conversation IS NOT NULL)"
+                    " ORDER BY bm25(article_fts, 4.0, 1.0) LIMIT %s OFFSET %s", [expr, counted[-1], limit, offset])
+        return Matches([row[0] for row in cur.fetchall()], len(counted), len(newest) > window)
 
 
-def _search_postgresql(query: str, limit: int, offset: int) -> list[int]:
-    with connection.cursor() as cur:
-        # The matches come from the GIN index (MATERIALIZED keeps them a set: left to itself the
-        # planner walks the primary key backwards and tests every row's tsvector, 170 ms for a
-        # common word at 100,000 articles against 6 ms); then the window of newest matches is
-        # ranked and one page cut.
-        cur.execute(
-            "WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q),"
-            " m AS MATERIALIZED (SELECT a.id FROM articles_article a, q WHERE a.search_tsv @@ q.q),"
+# PostgreSQL's GIN index says which rows match, not their ids or dates: each match costs a visit to
+# its row. Ranking the newest thousand matches of a common word over whole-article tsvectors, kept
+# out of line, after visiting every one of its matches (20,000 of 100,000 articles for "oil OR
+# uranium") was most of a search. So PostgreSQL looks in the title and lead first (search_head,
+# migration 0010: a few hundred bytes in the row, with a GIN index of its own holding a tenth of
+# the whole text's matches), ranks the newest POSTGRESQL_WINDOW of those by it, and only when
+# there are fewer reads the articles that have the words further down, newest first.
+POSTGRESQL_WINDOW = 300  # ranked matches (SQLite's FTS5 ranks 1,000 inside its index)
+NEWEST = 2 ** 63 - 1  # above every id
+# MATERIALIZED keeps the matches a set read through the GIN index: left to itself the planner may
+# walk the primary key backwards and test every row (unpacking its whole-text tsvector), which is
+# slow for any word that is not very common. Only the window's rows are then ranked.
+# A company's conversation rides on an article row (parley.discussion.conversations) whose title
+# names the company: it is left out when the window's rows are read.
+HEAD_SQL = ("WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('english', %s) AS q),"
+            " m AS MATERIALIZED (SELECT a.id FROM articles_article a, q WHERE a.search_head @@ q.q AND a.id < %s),"
             " w AS (SELECT id FROM m ORDER BY id DESC LIMIT %s)"
-            " SELECT a.id FROM w JOIN articles_article a USING (id), q"
-            " ORDER BY ts_rank_cd(a.search_tsv, q.q) DESC, a.published_at DESC LIMIT %s OFFSET %s",
-            [query[:MAX_QUERY_CHARS], SEARCH_WINDOW, limit, offset],
-        )
-        return [row[0] for row in cur.fetchall()]
+            " SELECT a.id, ts_rank(a.search_head, q.q)::float8, extract(epoch FROM a.published_at)::float8"
+            " FROM w JOIN articles_article a USING (id), q WHERE a.conversation IS NULL")
+# A conversation's row has only its title, which its head holds: it is never among these.
+BODY_SQL = ("WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('english', %s) AS q),"
+            " m AS MATERIALIZED (SELECT a.id FROM articles_article a, q"
+            "   WHERE a.search_tsv @@ q.q AND NOT coalesce(a.search_head @@ q.q, false) AND a.id < %s)"
+            " SELECT id, 0::float8, 0::float8 FROM m ORDER BY id DESC LIMIT %s")
+# Excluded words are looked up among the candidates only, through the GIN index: a list of ids and
+# the index's bitmap are intersected before any row is read, and no tsvector is unpacked.
+SKIP_SQL = ("WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('english', %s) AS q)"
+            " SELECT a.id FROM articles_article a, q WHERE a.search_tsv @@ q.q AND a.id = ANY(%s)")
 
 
-def _run(query: str, limit: int, offset: int) -> list[int]:
-    run = _search_postgresql if connection.vendor == "postgresql" else _search_sqlite
-    return run(query.strip(), limit, offset) if query.strip() else []
+def web_parts(query: str) -> tuple[str, str]:
+    """Split a web-search query into what it looks for and what it excludes, each a web-search query
+    ("copper -oil -\"crude oil\"" is "copper" and "oil OR \"crude oil\"")."""
+    find, skip = [], []
+    for m in TOKEN.finditer(query[:MAX_QUERY_CHARS]):
+        negated = bool(m.group(1)) or (m.group(3) or "").startswith("-")
+        raw = m.group(2) if m.group(2) is not None else m.group(3).lstrip("-")
+        if m.group(3) == "OR":
+            if find and find[-1] != "OR":
+                find.append("OR")
+            continue
+        words = WORD.findall(raw)
+        if words:
+            (skip if negated else find).append(words[0] if len(words) == 1 else '"' + " ".join(words) + '"')
+    while find and find[-1] == "OR":
+        find.pop()
+    return " ".join(find), " OR ".join(skip)
+
+
+def _newest(cur, sql: str, find: str, skip: str, want: int) -> list[tuple]:
+    """Return up to want + 1 of a statement's matches (id, rank, time), newest first, less those with
+    an excluded word (read again further down while exclusions leave too few)."""
+    rows: list[tuple] = []
+    below = NEWEST
+    while len(rows) <= want:
+        batch = (want + 1 - len(rows)) * (2 if skip else 1)
+        cur.execute(sql, [find, below, batch])
+        found = sorted(cur.fetchall(), key=lambda row: row[0], reverse=True)
+        if not found:
+            break
+        below = found[-1][0]
+        if skip:
+            cur.execute(SKIP_SQL, [skip, [row[0] for row in found]])
+            excluded = {row[0] for row in cur.fetchall()}
+            rows += [row for row in found if row[0] not in excluded]
+        else:
+            rows += found
+        if len(found) < batch:
+            break
+    return rows[:want + 1]
+
+
+def _window_postgresql(query: str, limit: int, offset: int) -> Matches:
+    find, skip = web_parts(query)
+    if not find:
+        return Matches([])
+    window = window_size()
+    with connection.cursor() as cur:
+        head = _newest(cur, HEAD_SQL, find, skip, window)
+        more = len(head) > window
+        head = sorted(head[:window], key=lambda row: (row[1], row[2], row[0]), reverse=True)  # best, then newest
+        ids = [row[0] for row in head]
+        if not more:  # every title and lead match is in: then the articles with the words further down
+            body = _newest(cur, BODY_SQL, find, skip, window - len(ids))
+            more = len(body) > window - len(ids)
+            ids += [row[0] for row in body[:window - len(ids)]]
+    return Matches(ids[offset:offset + limit], len(ids), more)
+
+
+def window_size() -> int:
+    """How many of a query's newest matches are ranked (and counted) on this database."""
+    return min(SEARCH_WINDOW, POSTGRESQL_WINDOW) if connection.vendor == "postgresql" else SEARCH_WINDOW
+
+
+def matches(query: str, limit: int = 20, offset: int = 0) -> Matches:
+    """Return one page of the ids matching a web-search query, best first, with their count."""
+    query = query.strip()
+    if not query:
+        return Matches([])
+    return (_window_postgresql if connection.vendor == "postgresql" else _window_sqlite)(query, limit, offset)
+
+
+@dataclass
+class Results:
+    hits: list[SearchHit]
+    count: int = 0
+    more: bool = False
+
+
+def search(query: str, limit: int = 20, offset: int = 0) -> Results:
+    """Return one page of the articles matching a web-search query, best first, each with a
+    highlighted snippet, and how many match."""
+    found = matches(query, limit, offset)
+    articles = Article.objects.select_related("outlet").only(*HIT_FIELDS).in_bulk(found.ids)
+    words = query_words(query)
+    return Results([SearchHit(articles[pk], text_snippet(articles[pk].body_text, words)) for pk in found.ids
+                    if pk in articles], found.count, found.more)
 
 
 def search_articles(query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
     """Return the articles matching a web-search query, best first, each with a highlighted snippet."""
-    ids = _run(query, limit, offset)
-    articles = Article.objects.select_related("outlet").only(*HIT_FIELDS).in_bulk(ids)
-    words = query_words(query)
-    return [SearchHit(articles[pk], text_snippet(articles[pk].body_text, words)) for pk in ids if pk in articles]
+    return search(query, limit, offset).hits
 
 
 def snippets_for(query: str, articles) -> dict[int, str]:
@@ -187,4 +299,4 @@ def snippets_for(query: str, articles) -> dict[int, str]:
 
 def matching_ids(query: str, cap: int = 1000) -> list[int]:
     """Return the ids of up to `cap` best matches, for listings that combine search with filters."""
-    return _run(query, cap, 0)
+    return matches(query, cap, 0).ids
