@@ -40,6 +40,11 @@ def _directory() -> dict[str, Company]:
     return out
 
 
+def symbols() -> list[str]:
+    """Every symbol of the shipped list."""
+    return list(_directory())
+
+
 def company(symbol: str) -> Company | None:
     """Return the company a symbol names, or None for a symbol the list does not hold."""
     return _directory().get(symbol.upper())

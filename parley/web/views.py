@@ -1,15 +1,13 @@
 """Reading pages that combine the apps: home, article (its discussion and facts), outlet, search, my feed.
 The pages of companies, people and topics are in entities.py."""
-from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article, Outlet
-from parley.articles.paging import listing_page, page_number, pager_links
+from parley.articles.paging import listing_page, pager_links
 from parley.articles.queries import Cursor
 from parley.discussion.ranking import most_discussed_box
 from parley.enrichment.highlight import marked_body
@@ -108,46 +106,18 @@ def my_feed_page(request):
         "private_url": private_feed_url(request)})
 
 
-def outlet_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every outlet for the search filter; kept a minute, as outlets rarely change."""
-    from django.core.cache import cache
-
-    found = cache.get("outlet-choices")
-    if found is None:
-        found = list(Outlet.objects.order_by("name").values_list("slug", "name"))
-        cache.set("outlet-choices", found, 60)
-    return found
-
-
 @anonymous_page_cache
 def search(request):
-    """Search that knows finance: a ticker, a company or a person first, then text, with filters."""
-    from parley.web.finder import Filters, find
+    """Search that knows finance: a ticker, a company or a person first, then text, with filters;
+    a filter value that names nothing known is said so, with the nearest known values."""
+    from parley.web import finder
 
-    query = request.GET.get("q", "").strip()[:300]
-    page = page_number(request, MAX_SEARCH_PAGE)
-    errors = []
-    dates = {}
-    for name in ("since", "until"):
-        raw = request.GET.get(name, "").strip()
-        try:
-            dates[name] = datetime.combine(date.fromisoformat(raw), time.min, tzinfo=timezone.get_current_timezone()) \
-                if raw else None
-        except ValueError:
-            errors.append(f"“{raw}” is not a date (use YYYY-MM-DD); the {name} filter was left out.")
-            dates[name] = None
-    if dates["until"]:
-        try:
-            dates["until"] += timedelta(days=1)  # "until" a day includes that day
-        except OverflowError:  # the calendar's last day: nothing is later, so no upper bound
-            dates["until"] = None
-    filters = Filters(outlet=request.GET.get("outlet", "").strip() or None,
-                      ticker=request.GET.get("ticker", "").strip().lstrip("$").upper()[:10] or None,
-                      topic=request.GET.get("topic", "").strip()[:100] or None, **dates)
-    found = find(query, filters, page, SEARCH_PAGE_SIZE) if query or filters.any() else None
+    form = finder.read_form(request.GET, MAX_SEARCH_PAGE)
+    asked = form.query or form.filters.any()
+    found = finder.find(form.query, form.filters, form.page, SEARCH_PAGE_SIZE) if asked else None
     return render(request, "articles/search.html", {
-        "query": query, "found": found, "hits": found.hits if found else [], "page": page,
-        "has_next": found.has_next if found else False, "filters": filters, "errors": errors,
-        "outlets": outlet_choices(),
-        "params": {k: v for k, v in request.GET.items() if k != "page" and v},
+        "form": form, "query": form.query, "found": found, "hits": found.hits if found else [], "page": form.page,
+        "has_next": found.has_next if found else False, "filters": form.filters, "errors": form.notes,
+        "topics": finder.topic_choices(), "outlets_listed": finder.outlets_listed(),
+        "tickers_listed": finder.tickers_listed(), "params": {k: v for k, v in form.params.items() if v},
     })
