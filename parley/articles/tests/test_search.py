@@ -54,6 +54,55 @@ def test_title_match_ranks_first(make_article):
     assert search_articles("nickel")[0].article.title == "Nickel surges"
 
 
+LATER = "\n\n".join(["The quarter was quiet for most of the group's businesses."] * 3)
+
+
+def test_words_further_down_are_found_after_title_and_lead_matches(make_article):
+    """Ensure an article with the word only far down its body is found, after those with it in the
+    title or lead even when it is newer (PostgreSQL reads the title and lead first)."""
+    make_article(title="Zinc smelter restarts", body="Output resumed on Monday.")
+    make_article(title="Mining roundup", body="Gold was steady.\n\n" + LATER + "\n\nZinc prices held.")
+    assert [hit.article.title for hit in search_articles("zinc")] == ["Zinc smelter restarts", "Mining roundup"]
+
+
+def test_an_excluded_word_far_down_the_body_excludes(make_article):
+    """Ensure -word removes an article that has it anywhere, not only in its title or lead."""
+    make_article(title="Tin supply tightens", body="Smelters cut output.\n\n" + LATER + "\n\nBauxite was flat.")
+    make_article(title="Tin output steady", body="Smelters kept output.")
+    assert titles("tin -bauxite") == {"Tin output steady"}
+    assert titles('tin -"bauxite was"') == {"Tin output steady"}
+
+
+def test_a_changed_title_is_searched(make_article):
+    """Ensure a corrected title is what search finds (SQLite's FTS5 triggers, PostgreSQL's search_head trigger)."""
+    from parley.articles.models import Article
+
+    article = make_article(title="Cobalt falls", body="Prices fell.")
+    Article.objects.filter(pk=article.pk).update(title="Lithium falls")
+    assert titles("lithium") == {"Lithium falls"} and titles("cobalt") == set()
+
+
+def test_matches_counts_within_the_window(make_article, monkeypatch):
+    """Ensure matches() counts every match up to the window, and says when there are more."""
+    from parley.articles import search
+
+    for n in range(3):
+        make_article(title=f"Palladium note {n}", body="Palladium rose.")
+    found = search.matches("palladium", limit=2)
+    assert len(found.ids) == 2 and (found.count, found.more) == (3, False)
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 2)
+    assert (search.matches("palladium").count, search.matches("palladium").more) == (2, True)
+
+
+def test_web_parts_split_what_to_find_from_what_to_exclude():
+    """Ensure the PostgreSQL query's words to find and to exclude keep phrases and OR."""
+    from parley.articles.search import web_parts
+
+    assert web_parts('copper -oil OR gas -"crude oil"') == ("copper OR gas", 'oil OR "crude oil"')
+    assert web_parts("OR -only OR") == ("", "only")
+    assert web_parts("AT&T results") == ('"AT T" results', "")
+
+
 @pytest.mark.parametrize("query", ['"', "AND OR NOT", "-", "title:x)", "NEAR(a b", "*", "'; DROP TABLE x; --", "ü" * 500])
 def test_hostile_queries_do_not_fail(corpus, query):
     """Ensure operator soup, injection attempts and overlong input return results or nothing, never an error."""
