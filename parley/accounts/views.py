@@ -80,6 +80,7 @@ def signup(request):
         if form.is_valid():
             user = services.sign_up(form)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {user.username}: you are signed in.")
             if user.email:
                 messages.info(request, f"We sent a confirmation link to {user.email}; open it to get digests.")
             return redirect(safe_next(request))

@@ -46,6 +46,9 @@ class Comment(models.Model):
             models.Index(fields=["article", "created_at"], name="comment_article_time"),
             models.Index(fields=["author", "-created_at"], name="comment_author_time"),
             models.Index(fields=["-open_flags"], condition=Q(open_flags__gt=0), name="comment_flagged"),
+            # a reader's deletions they can still undo: a partial index of deleted comments only
+            models.Index(fields=["author", "-deleted_at"], condition=Q(deleted_at__isnull=False),
+                         name="comment_author_deleted"),
         ]
 
     def __str__(self):

@@ -257,6 +257,22 @@ def undelete_comment(user, comment: Comment) -> Comment:
     return comment
 
 
+def recently_deleted(user, article_ids) -> list[Comment]:
+    """The reader's own comments on these articles whose deletion can still be undone, newest first,
+    each with `undo_until`: what their thread offers to bring back, on every view until the time is up."""
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    found = [c for c in Comment.objects.filter(author=user, is_deleted=True, deleted_at__gt=now - UNDO_DELETE)
+             .order_by("-deleted_at") if can_undelete(c, now)]
+    if found:  # `article_ids` is a function: asked only when there is something to offer
+        ids = article_ids()
+        found = [c for c in found if c.article_id in ids]
+    for comment in found:
+        comment.undo_until = comment.deleted_at + UNDO_DELETE
+    return found
+
+
 def purge_deleted(now=None) -> int:
     """Blank the text of comments deleted longer than UNDO_DELETE ago (the worker runs this); return how many."""
     cutoff = (now or timezone.now()) - UNDO_DELETE

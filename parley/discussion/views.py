@@ -69,8 +69,17 @@ def _preview(request, article, parent):
 
 
 def comment_link(request, pk):
-    """Send a comment's permalink to the thread page that shows it now."""
-    return redirect(comment_location(get_object_or_404(Comment, pk=pk), moderator=is_moderator(request.user)))
+    """Send a comment's permalink to the thread page that shows it now; a comment readers can no
+    longer see sends them to its discussion, saying why it is not there."""
+    comment = get_object_or_404(Comment, pk=pk)
+    moderator = is_moderator(request.user)
+    location = comment_location(comment, moderator=moderator)
+    if comment.is_deleted or (comment.is_hidden and not moderator):
+        if request.user.is_authenticated:  # anonymous pages are cached and carry no messages
+            messages.info(request, "That comment was deleted by its author." if comment.is_deleted
+                          else "That comment was removed by a moderator (see the moderation log).", extra_tags="at-thread")
+        return redirect(location.replace(f"#c{comment.pk}", "#discussion"))
+    return redirect(location)
 
 
 def _refused(request, article, reason, parent):
@@ -101,7 +110,7 @@ def _comment_action(request, pk, action, success, *, at_thread=False):
         messages.error(request, str(exc), extra_tags=place)
         at_thread = False
     else:
-        messages.success(request, success, extra_tags=place + (f" undo-{comment.pk}" if at_thread else ""))
+        messages.success(request, success, extra_tags=place)
     if back:
         return redirect(back)
     location = comment_location(comment, moderator=is_moderator(request.user))
@@ -121,7 +130,7 @@ def edit(request, pk):
 @require_POST
 @login_required
 def delete(request, pk):
-    """Delete one's own comment; the answer, at the top of the discussion, offers to undo it."""
+    """Delete one's own comment; the top of its discussion offers to undo it for UNDO_DELETE."""
     return _comment_action(request, pk, lambda c: services.delete_comment(request.user, c),
                            f"Comment deleted. You can undo this for {services.UNDO_DELETE.seconds // 60} minutes.",
                            at_thread=True)
@@ -197,7 +206,8 @@ def moderate_user(request, username, action):
     except DiscussionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Done; it is in the moderation log.")
+        done = f"Suspended {person.username}" if action == "suspend" else f"Lifted {person.username}'s suspension"
+        messages.success(request, f"{done}; it is in the moderation log.")
     return redirect("profile", username=person.username)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from parley.articles.paging import page_number
 from parley.discussion.models import Flag
-from parley.discussion.services import UNDO_DELETE, flags_of, votes_of
+from parley.discussion.services import UNDO_DELETE, flags_of, recently_deleted, votes_of
 from parley.discussion.threads import (
     DEFAULT_SORT,
     SORTS,
@@ -27,10 +27,9 @@ from parley.discussion.threads import (
 class Note(NamedTuple):
     """A message for the reader, drawn where its action happened: beside a comment (`at-c<id>` in the
     message's extra tags), at the top of the discussion (`at-thread`), or else at the top of the page.
-    `undo` is the id of a comment whose deletion the note offers to undo (`undo-<id>`)."""
+    """
     text: str
     tags: str
-    undo: int | None = None
 
     def __str__(self):
         return self.text
@@ -47,8 +46,7 @@ def place_notes(request, shown: set[int]) -> tuple[dict[int, list[Note]], list[N
     beside, top, rest = {}, [], []
     for message in get_messages(request):
         tags = (message.extra_tags or "").split()
-        undo = _tagged(tags, "undo-")
-        note = Note(str(message), message.level_tag, int(undo) if undo and undo.isdigit() else None)
+        note = Note(str(message), message.level_tag)
         at = _tagged(tags, "at-") or ""
         if at == "thread":
             top.append(note)
@@ -110,7 +108,7 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
 def no_thread_context(request) -> dict:
     """What discussion/_thread.html draws for a discussion nobody has started yet."""
     _, top = place_notes(request, set())
-    return {"thread": [], "thread_page": 1, "thread_pages": 1, "my_votes": {}, "my_flags": set(),
+    return {"thread": [], "thread_page": 1, "thread_pages": 1, "my_votes": {}, "my_flags": set(), "recently_deleted": [],
             "comment_notes": {}, "thread_notes": top, "undo_minutes": UNDO_DELETE.seconds // 60,
             "sort": DEFAULT_SORT, "sorts": list(SORTS), "flag_reasons": Flag.REASONS, "discussion_total": 0}
 
@@ -128,5 +126,7 @@ def thread_context(request, article, moderates: bool, comments: int) -> dict:
     beside, top = place_notes(request, {row.pk for row in rows})
     return {"thread": rows, "thread_page": cpage, "thread_pages": pages, "my_votes": votes_of(request.user, rows),
             "my_flags": flags_of(request.user, rows), "comment_notes": beside, "thread_notes": top,
+            # asked only when the reader deleted something in the last minutes (then which discussion it was in)
+            "recently_deleted": recently_deleted(request.user, lambda: set(discussion_of(article).articles)),
             "undo_minutes": UNDO_DELETE.seconds // 60,
             "sort": sort, "sorts": list(SORTS), "flag_reasons": Flag.REASONS, "discussion_total": comments}

@@ -67,7 +67,13 @@ def test_delete_asks_first_then_offers_undo_and_undo_brings_it_back(client, arti
     assert response["Location"].endswith("#discussion")
     html = client.get(response["Location"]).content.decode()
     assert "Comment deleted." in html and f"/c/{comment.pk}/undelete" in html
-    assert "A slip of the finger" not in html
+    assert "A slip of the finger" not in html[html.index('<ol class="thread">'):]
+    # the offer stays on every later view of the discussion while it lasts, for its author only
+    html = client.get(article.get_absolute_url() + "?sort=newest").content.decode()
+    assert "You deleted your comment “A slip of the finger”" in html and f"/c/{comment.pk}/undelete" in html
+    client.force_login(bob)
+    assert f"/c/{comment.pk}/undelete" not in client.get(article.get_absolute_url()).content.decode()
+    client.force_login(alice)
     article.refresh_from_db()
     assert article.comment_count == 1
     response = client.post(f"/c/{comment.pk}/undelete")
@@ -147,3 +153,65 @@ def test_the_log_names_who_acted_and_on_whom(client, article, alice, bob, modera
     assert "mod hid a comment by alice on Copper slips as stocks climb." in text
     assert "by bob" not in text  # the suspended reader never reads as the one who acted
     assert ModerationAction.objects.count() == 2
+
+
+def test_a_permalink_to_a_removed_comment_says_why_it_is_not_there(client, article, alice, bob, moderator):
+    from parley.discussion.services import hide_comment
+    comment = post_comment(alice, article, "Rude words")
+    hide_comment(moderator, comment, "Abuse")
+    client.force_login(bob)
+    response = client.get(f"/c/{comment.pk}")
+    assert response["Location"].endswith("#discussion")
+    assert "removed by a moderator" in client.get(response["Location"]).content.decode()
+    client.force_login(moderator)  # a moderator still lands on it
+    assert client.get(f"/c/{comment.pk}")["Location"].endswith(f"#c{comment.pk}")
+
+
+def test_suspending_from_a_profile_asks_for_a_labelled_reason_and_says_who(client, bob, moderator):
+    client.force_login(moderator)
+    html = client.get("/u/bob/").content.decode()
+    assert "<summary>Suspend bob…</summary>" in html and '<label for="suspend-reason">' in html
+    response = client.post("/moderation/u/bob/suspend", {"reason": "Spam links"})
+    html = client.get(response["Location"]).content.decode()
+    assert "Suspended bob; it is in the moderation log." in html and "suspended</strong>: Spam links" in html
+
+
+def test_parley_moderator_makes_lists_and_removes_moderators(bob):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from parley.discussion.services import is_moderator
+    out = StringIO()
+    call_command("moderator", "bob", stdout=out)
+    assert "bob is a moderator" in out.getvalue()
+    bob.refresh_from_db()
+    assert is_moderator(bob)
+    call_command("moderator", stdout=out)
+    assert "Moderators: bob" in out.getvalue()
+    call_command("moderator", "bob", "--remove", stdout=out)
+    bob = type(bob).objects.get(pk=bob.pk)
+    assert not is_moderator(bob)
+    with pytest.raises(CommandError, match="No reader is called 'nobody'"):
+        call_command("moderator", "nobody")
+
+
+def test_signing_up_from_a_discussion_comes_back_to_it_and_says_so(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    signup = f"/accounts/signup/?next={article.get_absolute_url()}"
+    assert signup in html
+    response = client.post(signup, {"username": "newbie", "password1": "correct-horse-battery-42",
+                                     "password2": "correct-horse-battery-42"})
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+    assert "Welcome, newbie: you are signed in." in client.get(response["Location"]).content.decode()
+
+
+def test_feeds_are_links_a_reader_can_see_and_previews_name_a_reply(client, article, alice):
+    html = client.get("/t/BA/").content.decode()
+    assert '<a href="/t/BA/feed.rss">RSS</a> · <a href="/t/BA/feed.atom">Atom</a>' in html
+    outlet = client.get(article.outlet.get_absolute_url()).content.decode()
+    assert "feed.atom\">Atom</a>" in outlet
+    parent = post_comment(alice, article, "Top")
+    client.force_login(alice)
+    html = client.post(f"/a/{article.pk}/comments", {"text": "Re", "parent": parent.pk, "preview": "1"}).content.decode()
+    assert "<h1>Preview of your reply</h1>" in html and ">Post reply</button>" in html

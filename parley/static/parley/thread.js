@@ -35,7 +35,8 @@
       });
       draw(open);
     });
-    var meta = li.querySelector(":scope > p.meta, :scope > p.tombstone");
-    (meta || li.firstChild).insertAdjacentElement("afterend", button);
+    // After the comment's text, so it reads as being about the replies below, not the comment
+    var text = li.querySelector(":scope > .comment-body, :scope > p.tombstone");
+    if (text) { text.insertAdjacentElement("afterend", button); } else { li.insertBefore(button, li.firstChild); }
   });
 })();
