@@ -4,12 +4,12 @@ For each archive size it builds (once) a SQLite archive with bench/corpus.py, st
 `parley serve` with the page cache off and then on, drives each page with wrk for a few seconds,
 and prints requests/s, p50, p99 and each page's throughput as a share of the floor (/healthz,
 through the same middleware) measured in the same run: the median of floor runs interleaved
-with the pages. Given several databases it measures each in turn in the same run and compares
-their search rows.
+with the pages. Given several databases it serves them all at once, drives each page on one then
+the next (--rounds times, a row being the median run), and compares their search rows.
 
     python bench/serve.py                        # 10,000 and 100,000 articles
     python bench/serve.py --sizes 10000 --duration 5
-    python bench/serve.py --sizes 100000 --pages search --database sqlite postgresql
+    python bench/serve.py --sizes 100000 --pages search --database sqlite postgresql --rounds 3
 
 Needs wrk (Debian: apt-get install wrk). Only 127.0.0.1 is contacted; each run stops by itself.
 """
@@ -152,7 +152,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: parley serve's)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], nargs="+", default=["sqlite"],
                         help="postgresql: one database per size on PARLEY_BENCH_PG (bench/pg.py); "
-                             "several: each in turn, in the same run")
+                             "several: all served at once, each page driven on one then the next")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of each page on each database, interleaved; a row is the median run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -164,32 +166,44 @@ def main() -> None:
     # rows are measured minutes apart, not one archive build apart.
     archives = {(size, database): build(size, database) for size in args.sizes for database in databases}
     for size in args.sizes:
-        for database in databases:
-            data_dir = archives[(size, database)]
-            paths = sample_paths(data_dir)
-            if args.pages:
-                paths = {page: urls for page, urls in paths.items() if page == "floor" or page in args.pages}
-            for mode, seconds in (("uncached", 0), ("cached", 300)):
-                proc, base = start_server(data_dir, seconds, server_args)
-                try:
-                    drive(base, paths["floor"], 2, args.connections)  # warm-up, discarded: workers load lazily
-                    floors = [drive(base, paths["floor"], args.duration, args.connections)]
-                    for page, urls in paths.items():
-                        if page != "floor":
-                            drive(base, urls, 2, args.connections)  # warm-up, discarded: every worker renders it once
-                            results[(size, database, mode, page)] = drive(base, urls, args.duration, args.connections)
+        paths = {database: sample_paths(archives[(size, database)]) for database in databases}
+        if args.pages:
+            paths = {database: {page: urls for page, urls in found.items() if page == "floor" or page in args.pages}
+                     for database, found in paths.items()}
+        for mode, seconds in (("uncached", 0), ("cached", 300)):
+            # Every database's server is up at once and each page is driven on one, then the next, for
+            # --rounds rounds (the order turning each round): the load others put on a shared machine
+            # swings within minutes, and a row is the median run of its rounds.
+            servers = {database: start_server(archives[(size, database)], seconds, server_args) for database in databases}
+            try:
+                runs: dict = {}
+                for database, (_, base) in servers.items():
+                    drive(base, paths[database]["floor"], 2, args.connections)  # warm-up, discarded: workers load lazily
+                for page in paths[databases[0]]:
+                    if page == "floor":
+                        continue
+                    for database, (_, base) in servers.items():
+                        drive(base, paths[database][page], 2, args.connections)  # warm-up: every worker renders it once
+                    for turn in range(args.rounds):
+                        for database in (databases if turn % 2 == 0 else databases[::-1]):
+                            base, urls = servers[database][1], paths[database][page]
+                            runs.setdefault((database, page), []).append(drive(base, urls, args.duration, args.connections))
                             if page == "search":  # its own latency, without 16 clients queueing for 2 cores
-                                results[(size, database, mode, "search c1")] = drive(base, urls, args.duration, 1)
-                            floors.append(drive(base, paths["floor"], args.duration, args.connections))
-                    # The floor swings from run to run on a loaded two-core machine; take the median
-                    # of the runs interleaved with the pages.
-                    results[(size, database, mode, "floor")] = sorted(floors, key=lambda r: r["rps"])[len(floors) // 2]
-                finally:
+                                runs.setdefault((database, "search c1"), []).append(drive(base, urls, args.duration, 1))
+                            # The floor swings from run to run on a loaded two-core machine: its row is the
+                            # median of the runs interleaved with the pages.
+                            runs.setdefault((database, "floor"), []).append(
+                                drive(base, paths[database]["floor"], args.duration, args.connections))
+                for (database, page), found in runs.items():
+                    results[(size, database, mode, page)] = sorted(found, key=lambda r: r["rps"])[len(found) // 2]
+            finally:
+                for proc, _ in servers.values():
                     proc.terminate()
                     proc.wait(timeout=20)
+        paths = paths[databases[0]]
 
     print(f"\nServing over 127.0.0.1 from {' and '.join(databases)}, gunicorn (parley serve {' '.join(server_args)}), "
-          f"wrk -c{args.connections}, {args.duration}s per row, {os.cpu_count()} cores")
+          f"wrk -c{args.connections}, {args.duration}s per run, median of {args.rounds} run(s) a row, {os.cpu_count()} cores")
     print(f"{'articles':>9} {'database':>10} {'cache':>9} {'page':>10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of floor':>9} "
           f"{'errors':>7}")
     for (size, database, mode, page), r in sorted(results.items(), key=lambda kv: (
