@@ -340,9 +340,13 @@ def _closest(value: str, choices: list[str], n: int) -> list[str]:
     return difflib.get_close_matches(value, choices, n, 0.6)
 
 
-def topic_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every topic enrichment tags, by name."""
-    return sorted(((slug_of(name), name) for name in [*TAXONOMY, *NARROWER]), key=lambda pair: pair[1])
+def topic_choices(chosen: str | None = None) -> list[tuple[str, str]]:
+    """(slug, name) of every topic enrichment tags, by name, and the chosen one if it is another
+    (a topic articles carry from an older taxonomy)."""
+    topics = sorted(((slug_of(name), name) for name in [*TAXONOMY, *NARROWER]), key=lambda pair: pair[1])
+    if chosen and chosen not in dict(topics):
+        topics.append((chosen, name_of("topic", chosen) or chosen))
+    return topics
 
 
 def outlet_choices() -> list[tuple[str, str]]:

@@ -118,6 +118,6 @@ def search(request):
     return render(request, "articles/search.html", {
         "form": form, "query": form.query, "found": found, "hits": found.hits if found else [], "page": form.page,
         "has_next": found.has_next if found else False, "filters": form.filters, "errors": form.notes,
-        "topics": finder.topic_choices(), "outlets_listed": finder.outlets_listed(),
+        "topics": finder.topic_choices(form.filters.topic), "outlets_listed": finder.outlets_listed(),
         "tickers_listed": finder.tickers_listed(), "params": {k: v for k, v in form.params.items() if v},
     })

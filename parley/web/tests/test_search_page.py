@@ -145,3 +145,14 @@ def test_a_known_filter_value_raises_no_message(client, boeing):
     html = page(client, ticker="$ba")
     assert headlines(html) == ["Boeing lifts deliveries"] and not alerts(html)
     assert not alerts(page(client, q="boeing", topic="Aviation and defence"))
+
+
+def test_a_topic_from_an_older_taxonomy_is_kept(client, boeing):
+    """Ensure a topic articles carry that the taxonomy no longer has filters, without a message, and
+    stays chosen in the list."""
+    from parley.enrichment.models import Fact
+
+    Fact.objects.create(article=boeing["other"], kind=Fact.TOPIC, key="air travel", text="Airlines", start=0, end=8)
+    html = page(client, topic="air-travel")
+    assert headlines(html) == ["Airlines wait for Boeing jets"] and not alerts(html)
+    assert '<option value="air-travel" selected>' in html
