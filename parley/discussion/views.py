@@ -103,14 +103,13 @@ def _comment_action(request, pk, action, success, *, at_thread=False):
     the answer beside it (or at the top of the discussion, with `at_thread`), or the page `next` names."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     back = _back_to(request)
-    place = "" if back else ("at-thread" if at_thread else f"at-c{comment.pk}")
     try:
         action(comment)
     except DiscussionError as exc:
-        messages.error(request, str(exc), extra_tags=place)
-        at_thread = False
+        level, said, at_thread = messages.ERROR, str(exc), False  # a refusal is told beside the comment
     else:
-        messages.success(request, success, extra_tags=place)
+        level, said = messages.SUCCESS, success
+    messages.add_message(request, level, said, extra_tags="" if back else ("at-thread" if at_thread else f"at-c{comment.pk}"))
     if back:
         return redirect(back)
     location = comment_location(comment, moderator=is_moderator(request.user))

@@ -215,3 +215,11 @@ def test_feeds_are_links_a_reader_can_see_and_previews_name_a_reply(client, arti
     client.force_login(alice)
     html = client.post(f"/a/{article.pk}/comments", {"text": "Re", "parent": parent.pk, "preview": "1"}).content.decode()
     assert "<h1>Preview of your reply</h1>" in html and ">Post reply</button>" in html
+
+
+def test_a_refused_delete_is_told_beside_the_comment(client, article, alice, bob):
+    comment = post_comment(alice, article, "Alice's words")
+    client.force_login(bob)
+    response = client.post(f"/c/{comment.pk}/delete")
+    assert response["Location"].endswith(f"#c{comment.pk}")
+    assert "Only the author can change this comment." in _item(client.get(response["Location"]).content.decode(), comment.pk)
