@@ -13,7 +13,7 @@ from django.utils import timezone
 from parley.accounts import mail
 from parley.accounts.models import Profile
 from parley.discussion import services
-from parley.following.digest import send_due
+from parley.following.digest import DIGEST_HOUR, send_due
 from parley.following.models import Digest, Follow, Preferences
 
 pytestmark = pytest.mark.django_db
@@ -188,8 +188,12 @@ def test_digest_is_sent_once_per_period_and_never_to_the_unverified(subscriber, 
     assert send_due().taken_elsewhere == 1
     assert [m.to for m in outbox.outbox] == [["alice@example.com"]]
     assert Digest.objects.get().status == "sent"
-    # Next week's digest is due again, and holds only what is new since this one.
-    next_week = timezone.now() + timedelta(days=7)
+    # Next week's digest is due again from its period's start (Monday 07:00 in the reader's zone: a
+    # fixed "now + 7 days" fell short of it when this test ran on a Monday before 07:00), and holds
+    # only what is new since this one.
+    next_week = Preferences.objects.get(user=subscriber).next_digest_at
+    assert timezone.now() < next_week <= timezone.now() + timedelta(days=7, hours=DIGEST_HOUR + 14)
+    assert send_due(now=next_week - timedelta(seconds=1)).sent == 0
     run = send_due(now=next_week)
     assert run.sent + run.empty == 1
 
