@@ -42,6 +42,9 @@ class SettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["time_zone"].choices = zone_choices(settings.TIME_ZONE, self.initial.get("time_zone", ""))
+        if not user.email:  # the choices are kept for when an address is added, but say they wait for one
+            self.fields["digest"].help_text = ("Sent once you add and confirm an e-mail address above; "
+                                               "until then Parley sends you no mail.")
 
     def changes_email(self) -> bool:
         """Whether the form names another address than the account's (left out, it keeps it)."""

@@ -78,3 +78,11 @@ def test_an_unknown_zone_is_refused_in_words_and_changes_nothing(client, signed_
     assert "x" * 100 not in page and "<b>UTC</b>" not in page
     assert Profile.objects.get(user=signed_in).time_zone == "Asia/Tokyo"
     assert not Preferences.objects.filter(user=signed_in, digest="daily").exists()
+
+
+def test_the_digest_choice_says_it_waits_for_an_address(client, reader):
+    """A reader without an address is not told 'weekly digest' as if mail would come."""
+    client.force_login(reader("noaddress"))
+    assert "Sent once you add and confirm an e-mail address above" in client.get(SETTINGS).content.decode()
+    client.force_login(reader("hasaddress", email="has@example.com", verified=True))
+    assert "Sent once you add" not in client.get(SETTINGS).content.decode()
