@@ -14,7 +14,7 @@ from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
 from parley.articles.paging import id_param, listing_page
 from parley.discussion import services
-from parley.discussion.mentions import render_comment
+from parley.discussion.mentions import TooManyMentions, render_comment
 from parley.discussion.models import Comment, ModerationAction
 from parley.discussion.ranking import DEFAULT_WINDOW, WINDOWS, most_discussed
 from parley.discussion.services import DiscussionError, is_moderator
@@ -61,7 +61,7 @@ def _preview(request, article, parent):
     try:
         text = services.check_post_comment(request.user, article, text, parent)
         shown, problem = render_comment(text).html, None
-    except DiscussionError as exc:
+    except (DiscussionError, TooManyMentions) as exc:
         shown, problem = "", str(exc)
     return render(request, "discussion/refused.html", {
         "article": article, "reason": problem, "parent": parent, "text": text, "preview": shown,
@@ -119,7 +119,18 @@ def _comment_action(request, pk, action, success, *, at_thread=False):
 @require_POST
 @login_required
 def edit(request, pk):
-    """Replace one's own comment's text."""
+    """Replace one's own comment's text (or, with `preview`, show it as it would read)."""
+    if request.POST.get("preview"):
+        comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk, author=request.user)
+        text = request.POST.get("text", "")
+        try:
+            shown, problem = render_comment(text).html, None
+        except TooManyMentions as exc:
+            shown, problem = "", str(exc)
+        return render(request, "discussion/refused.html", {
+            "article": comment.article, "reason": problem, "parent": None, "text": text, "preview": shown,
+            "editing": comment}, status=400 if problem else 200)
+
     def edit_and_say(comment):
         _say_unknown_mentions(request, services.edit_comment(request.user, comment, request.POST.get("text", "")))
 

@@ -77,3 +77,19 @@ def test_preview_shows_the_comment_and_posts_nothing(client, article, alice):
     assert not Comment.objects.exists()
     response = client.post(f"/a/{article.pk}/comments", {"text": "   ", "preview": "1"})
     assert response.status_code == 400 and "at least one visible character" in response.content.decode()
+
+
+def test_previews_of_too_many_tickers_and_of_an_edit_answer_in_words(client, article, alice, bob):
+    client.force_login(alice)
+    text = " ".join(f"$Q{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(200))
+    response = client.post(f"/a/{article.pk}/comments", {"text": text, "preview": "1"})
+    assert response.status_code == 400 and "at most 30 tickers" in response.content.decode()
+    mine = post_comment(alice, article, "First words")
+    response = client.post(f"/c/{mine.pk}/edit", {"text": "Second *words*", "preview": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<h1>Preview of your edit</h1>" in html and "<em>words</em>" in html
+    assert f'action="/c/{mine.pk}/edit"' in html and ">Save</button>" in html
+    mine.refresh_from_db()
+    assert mine.body_markdown == "First words"  # a preview changes nothing
+    client.force_login(bob)  # nobody previews an edit of someone else's comment
+    assert client.post(f"/c/{mine.pk}/edit", {"text": "x", "preview": "1"}).status_code == 404
