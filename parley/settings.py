@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "parley.accounts",
     "parley.discussion",
     "parley.enrichment",
+    "parley.markets",
     "parley.stories",
     "parley.following",
     "parley.api",

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from parley.markets.models import DailyBar, PriceImport
+
+
+@admin.register(DailyBar)
+class DailyBarAdmin(admin.ModelAdmin):
+    list_display = ["symbol", "day", "close", "adj_close", "volume", "currency", "source"]
+    list_filter = ["source", "currency"]
+    search_fields = ["symbol"]
+
+
+@admin.register(PriceImport)
+class PriceImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "path", "symbol", "source", "stored", "refused"]
+    readonly_fields = ["path", "symbol", "source", "stored", "refused", "problems", "created_at"]

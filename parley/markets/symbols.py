@@ -1,0 +1,16 @@
+"""Symbols as brokers and data providers write them, mapped to one spelling (the company list's)."""
+import re
+
+# A share class after a dot, dash or slash (BRK.B, BRK-B, BRK/B); an index after a caret (^GSPC).
+SYMBOL = re.compile(r"^\^?[A-Z0-9]{1,10}(?:\.[A-Z]{1,2})?$")
+MARKET_SUFFIXES = (".US",)  # Stooq writes American listings as AAPL.US
+
+
+def normalise(raw: str) -> str | None:
+    """BRK-B, brk.b and BRK/B are all BRK.B; aapl.us is AAPL; None for what is no symbol."""
+    symbol = (raw or "").strip().upper()
+    for suffix in MARKET_SUFFIXES:
+        if symbol.endswith(suffix):
+            symbol = symbol[: -len(suffix)]
+    symbol = re.sub(r"^([A-Z0-9]{1,10})[-/]([A-Z]{1,2})$", r"\1.\2", symbol)
+    return symbol if SYMBOL.match(symbol) else None
