@@ -52,6 +52,13 @@ def site(seed_page, reference, make_article):
     talk = post_comment(other, start_conversation(ticker, ticker), f"Anyone holding ${ticker} through this?")
     post_comment(reader, article, f"${ticker} looks cheap after this")
     post_comment(reader, talk.article, "Not me, too risky", talk)
+    # A few stored closes, so the company page shows its price box, changes, line and table.
+    from datetime import date as day
+    from decimal import Decimal
+
+    from parley.markets.models import DailyBar
+    DailyBar.objects.bulk_create([DailyBar(symbol=ticker, day=day(2025, 11, d), close=Decimal(100 + d),
+                                           source="stooq csv") for d in (17, 18, 19, 20, 21, 24, 25)])
     outlet = article.outlet.get_absolute_url()
     Follow.objects.create(user=reader, kind="ticker", key=ticker)
     Follow.objects.create(user=reader, kind="article", key=str(article.pk))

@@ -31,3 +31,22 @@ def daily_bars(counts: dict[date, int], last_day: date, days: int = 90, label: s
                   f'y2="{height - 0.5}" class="axis"/>{"".join(bars)}</svg>'
                   f'<p class="chart-axis" aria-hidden="true"><span>{first:%b} {first.day}</span>'
                   f'<span>peak {peak} a day</span><span>{last:%b} {last.day}</span></p>')
+
+
+def price_line(closes: list, label: str) -> Markup:
+    """Return an SVG line of closing prices (oldest first) with an aria-label summing it up."""
+    if len(closes) < 2:
+        return Markup("")
+    width, height = 600, 120
+    values = [float(v) for _, v in closes]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    points = " ".join(f"{i * step:.1f},{height - 4 - (v - low) / span * (height - 8):.1f}" for i, v in enumerate(values))
+    first, last = closes[0][0], closes[-1][0]
+    summary = (f"{label}: from {values[0]:,.2f} on {first:%b} {first.day}, {first.year} to {values[-1]:,.2f} on "
+               f"{last:%b} {last.day}, {last.year}; low {low:,.2f}, high {high:,.2f}")
+    return Markup(f'<svg class="chart price" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" '
+                  f'aria-label="{escape(summary)}"><polyline points="{points}" fill="none"/></svg>'
+                  f'<p class="chart-axis" aria-hidden="true"><span>{first:%b} {first.day}, {first.year}</span>'
+                  f'<span>low {low:,.2f} · high {high:,.2f}</span><span>{last:%b} {last.day}, {last.year}</span></p>')

@@ -13,7 +13,7 @@ from parley.articles.models import Article, url_for
 from parley.articles.paging import page_number
 from parley.discussion import views as discussion_views
 from parley.discussion.conversations import conversation_of, naming, start_conversation
-from parley.enrichment.charts import daily_bars
+from parley.enrichment.charts import daily_bars, price_line
 from parley.enrichment.companies import company
 from parley.enrichment.models import slug_of
 from parley.enrichment.names import name_of
@@ -28,6 +28,7 @@ from parley.enrichment.queries import (
     quotes_of,
     ticker_context,
 )
+from parley.markets.queries import quote
 from parley.stories import queries as stories
 from parley.web.threads import no_thread_context, thread_context
 from parley.web.viewer import follow_button, viewer_of
@@ -64,8 +65,14 @@ def ticker(request, symbol):
         raise Http404("No article mentions this ticker.")
     # A listed company with no article yet still has its page (search links to it).
     return render(request, "enrichment/ticker.html", {
-        "symbol": symbol, "company": known, **listed, **_conversation(request, symbol), "follow": follow_button(request, "ticker", symbol, f"${symbol}"),
+        "symbol": symbol, "company": known, **listed, **_conversation(request, symbol), **_prices(symbol), "follow": follow_button(request, "ticker", symbol, f"${symbol}"),
         "chart": _chart("ticker", "articles", key=symbol), **ticker_context(symbol)})
+
+
+def _prices(symbol: str) -> dict:
+    """The stored end-of-day prices of the symbol: its last close, changes and a year's line."""
+    found = quote(symbol)
+    return {"quote": found, "price_chart": price_line(found.closes, f"${symbol} closes") if found else ""}
 
 
 def _conversation(request, symbol: str) -> dict:
