@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from parley.accounts.ratelimit import RateLimited
-from parley.api import articles, discussion, following, sources, stories
+from parley.api import articles, discussion, following, markets, sources, stories
 from parley.discussion.services import Conflict, DiscussionError, NotAllowed
 
 api = NinjaAPI(title="Parley API", version="1", urls_namespace="api-v1",
@@ -47,6 +47,7 @@ api.add_router("", discussion.router)
 api.add_router("", sources.router)
 api.add_router("", following.router)
 api.add_router("", stories.router)
+api.add_router("", markets.router)
 
 
 def not_found(request, rest=""):
