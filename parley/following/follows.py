@@ -15,6 +15,7 @@ from parley.enrichment.models import Fact, Subject, slug_of
 from parley.enrichment.names import names_of
 from parley.enrichment.queries import known_symbol
 from parley.following.models import Follow
+from parley.markets.symbols import normalise as normalise_symbol
 from parley.stories.models import Story
 
 MAX_FOLLOWS = 500  # per reader: enough for any watchlist, and it bounds the feed's query
@@ -35,8 +36,8 @@ class FollowLimit(FollowError):
 def key_of(kind: str, key: str) -> str:
     """A followed thing's key as its page names it: `$ba` → `BA`, "Jerome Powell" → `jerome-powell`."""
     key = (key or "").strip()
-    if kind == Follow.TICKER:
-        return key.lstrip("$").upper()
+    if kind == Follow.TICKER:  # as brokers write them too: BRK-B, BRK/B and brk.b are BRK.B
+        return normalise_symbol(key.lstrip("$")) or key.lstrip("$").upper()
     if kind in (Follow.PERSON, Follow.TOPIC):
         return slug_of(key)
     return key
@@ -229,7 +230,7 @@ def import_csv(user, data: bytes, size: int | None = None) -> ImportResult:
         cell = row[column].strip() if len(row) > column else ""
         if not cell or cell.startswith("#"):
             continue
-        written = cell.lstrip("$").upper()
+        written = key_of(Follow.TICKER, cell)
         symbol = written if company(written) else symbol_named(cell) or (written if TICKER.match(written) else None)
         if symbol is None:
             result.skipped.append((number, cell[:60], "not a ticker or a company Parley knows"))

@@ -334,3 +334,13 @@ def test_a_followed_story_brings_its_reports_to_the_feed(make_article, client):
     page = my_feed(reader)
     assert [row.article.pk for row in page.rows] == [second.pk, first.pk]  # not the other event
     assert page.rows[0].reasons == [("story", str(story.pk), story.title)]
+
+
+def test_symbols_as_brokers_write_them_follow_one_company(client, reader):
+    """A portfolio export's BRK-B (Yahoo), BRK/B and brk.b are all Berkshire's BRK.B, followed once."""
+    alice = reader("alice")
+    client.force_login(alice)
+    page = client.post("/watchlist/import", {"file": _upload("p.csv", b"Symbol,Qty\nBRK-B,3\nBRK/B,1\nbrk.b,2\n")},
+                       follow=True).content.decode()
+    assert list(Follow.objects.filter(user=alice).values_list("key", flat=True)) == ["BRK.B"]
+    assert "Followed 1 new ticker" in page and "2 you already followed" in page
