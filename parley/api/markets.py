@@ -8,7 +8,7 @@ from ninja.errors import HttpError
 
 from parley.api.schemas import ErrorOut
 from parley.enrichment.companies import company
-from parley.enrichment.queries import known_symbols
+from parley.enrichment.queries import known_symbol
 from parley.markets.models import DailyBar
 from parley.markets.queries import quote
 from parley.markets.symbols import normalise
@@ -50,7 +50,7 @@ def _symbol(raw: str) -> str:
     symbol = normalise(raw)
     if symbol is None:
         raise HttpError(400, f"{raw[:40]!r} is not a ticker symbol")
-    if not known_symbols({symbol}) and not DailyBar.objects.filter(symbol=symbol).exists():
+    if not known_symbol(symbol) and not DailyBar.objects.filter(symbol=symbol).exists():
         raise Http404(f"No company or prices for {symbol}")
     return symbol
 

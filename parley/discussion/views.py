@@ -55,17 +55,19 @@ def _say_unknown_mentions(request, comment) -> None:
                       extra_tags=f"at-c{comment.pk}")
 
 
-def _preview(request, article, parent):
-    """Show the comment as it would read, with the form to post it or change it; nothing is saved."""
+def _preview(request, article, parent=None, editing=None):
+    """Show a comment, reply or edit as it would read, with the form to post or save it or change
+    it; nothing is saved. A new comment is checked as posting would check it."""
     text = request.POST.get("text", "")
     try:
-        text = services.check_post_comment(request.user, article, text, parent)
+        if editing is None:
+            text = services.check_post_comment(request.user, article, text, parent)
         shown, problem = render_comment(text).html, None
     except (DiscussionError, TooManyMentions) as exc:
         shown, problem = "", str(exc)
     return render(request, "discussion/refused.html", {
         "article": article, "reason": problem, "parent": parent, "text": text, "preview": shown,
-    }, status=400 if problem else 200)
+        "editing": editing}, status=400 if problem else 200)
 
 
 def comment_link(request, pk):
@@ -122,14 +124,7 @@ def edit(request, pk):
     """Replace one's own comment's text (or, with `preview`, show it as it would read)."""
     if request.POST.get("preview"):
         comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk, author=request.user)
-        text = request.POST.get("text", "")
-        try:
-            shown, problem = render_comment(text).html, None
-        except TooManyMentions as exc:
-            shown, problem = "", str(exc)
-        return render(request, "discussion/refused.html", {
-            "article": comment.article, "reason": problem, "parent": None, "text": text, "preview": shown,
-            "editing": comment}, status=400 if problem else 200)
+        return _preview(request, comment.article, editing=comment)
 
     def edit_and_say(comment):
         _say_unknown_mentions(request, services.edit_comment(request.user, comment, request.POST.get("text", "")))

@@ -49,7 +49,7 @@ def daily_counts(kind: str, since, **match) -> dict:
 
 def known_symbol(symbol: str) -> bool:
     """Whether a symbol is a listed company's or one an article carries."""
-    return company(symbol) is not None or Fact.objects.filter(kind="ticker", key=symbol).exists()
+    return symbol in known_symbols({symbol})
 
 
 def articles_with(kind: str, **match):

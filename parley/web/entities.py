@@ -21,7 +21,7 @@ from parley.enrichment.queries import (
     articles_with,
     daily_counts,
     keys_in,
-    known_symbols,
+    known_symbol,
     latest_with_sentence,
     person_context,
     person_roles,
@@ -30,7 +30,7 @@ from parley.enrichment.queries import (
 )
 from parley.markets.queries import quote
 from parley.stories import queries as stories
-from parley.web.threads import no_thread_context, thread_context
+from parley.web.threads import thread_context
 from parley.web.viewer import follow_button, viewer_of
 
 CHART_DAYS = 90
@@ -79,8 +79,7 @@ def _conversation(request, symbol: str) -> dict:
     """The company's own conversation (its thread, with the box to write in it) and the latest
     comments elsewhere that name $symbol."""
     host = conversation_of(symbol)
-    talk = (thread_context(request, host, viewer_of(request).moderates, host.comment_count) if host
-            else no_thread_context(request))
+    talk = thread_context(request, host, viewer_of(request).moderates, host.comment_count if host else 0)
     return {**talk, "article": host or Article(conversation=symbol), "thread_post_to": url_for("ticker-talk", symbol),
             "naming": naming(symbol, leave_out=host.pk if host else None)}
 
@@ -89,7 +88,7 @@ def _conversation(request, symbol: str) -> dict:
 @login_required
 def talk(request, symbol):
     """Post in a company's conversation; its first comment starts it."""
-    if symbol != symbol.upper() or not known_symbols({symbol}):
+    if symbol != symbol.upper() or not known_symbol(symbol):
         raise Http404("No company has this symbol here.")
     known = company(symbol)
     host = start_conversation(symbol, known.name if known else symbol)

@@ -105,21 +105,14 @@ def cached_thread(article, sort: str = DEFAULT_SORT, moderator: bool = False) ->
     return found
 
 
-def no_thread_context(request) -> dict:
-    """What discussion/_thread.html draws for a discussion nobody has started yet."""
-    _, top = place_notes(request, set())
-    return {"thread": [], "thread_page": 1, "thread_pages": 1, "my_votes": {}, "my_flags": set(), "recently_deleted": [],
-            "comment_notes": {}, "thread_notes": top, "undo_minutes": UNDO_DELETE.seconds // 60,
-            "sort": DEFAULT_SORT, "sorts": list(SORTS), "flag_reasons": Flag.REASONS, "discussion_total": 0}
-
-
 def thread_context(request, article, moderates: bool, comments: int) -> dict:
     """What discussion/_thread.html draws: one page of the article's discussion (with a story, the
-    whole story's) in the reader's sort, their votes, and the heading's count of `comments`."""
+    whole story's) in the reader's sort, their votes, and the heading's count of `comments`. With no
+    article (a company conversation nobody has started), an empty thread with its form."""
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in SORTS else DEFAULT_SORT
     # A moderator sees hidden comments even when none is visible, to restore them.
-    rows = cached_thread(article, sort, moderator=moderates) if comments or moderates else []
+    rows = cached_thread(article, sort, moderator=moderates) if article and (comments or moderates) else []
     pages = page_count(rows)
     cpage = page_number(request, pages, "cpage")
     rows = thread_page(rows, cpage)
@@ -127,6 +120,7 @@ def thread_context(request, article, moderates: bool, comments: int) -> dict:
     return {"thread": rows, "thread_page": cpage, "thread_pages": pages, "my_votes": votes_of(request.user, rows),
             "my_flags": flags_of(request.user, rows), "comment_notes": beside, "thread_notes": top,
             # asked only when the reader deleted something in the last minutes (then which discussion it was in)
-            "recently_deleted": recently_deleted(request.user, lambda: set(discussion_of(article).articles)),
+            "recently_deleted": recently_deleted(request.user, lambda: set(discussion_of(article).articles)
+                                                 if article else set()),
             "undo_minutes": UNDO_DELETE.seconds // 60,
             "sort": sort, "sorts": list(SORTS), "flag_reasons": Flag.REASONS, "discussion_total": comments}
