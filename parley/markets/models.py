@@ -44,3 +44,68 @@ class PriceImport(models.Model):
 
     def __str__(self):
         return f"{self.path}: {self.stored} stored, {self.refused} refused"
+
+
+class PriceProvider(models.Model):
+    """A configured price provider's request budget, kept in the database so every worker and a
+    `parley prices fetch` run at the same time share one count: requests this minute and this day
+    (the provider's day, UTC), and a pause the provider asked for (429 Retry-After)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    day = models.DateField(null=True, blank=True, help_text="The UTC day requests_today counts.")
+    requests_today = models.PositiveIntegerField(default=0)
+    minute = models.DateTimeField(null=True, blank=True, help_text="The minute requests_this_minute counts.")
+    requests_this_minute = models.PositiveIntegerField(default=0)
+    paused_until = models.DateTimeField(null=True, blank=True,
+                                        help_text="No request before this: the provider answered 429 (Retry-After).")
+    last_error = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"{self.name}: {self.requests_today} requests on {self.day}"
+
+
+class PriceFetchState(models.Model):
+    """How one symbol's prices are kept fresh from a provider: when it was last tried, what went
+    wrong, and when to try again (backing off a failing symbol, as sources do)."""
+
+    OK, UNKNOWN, FAILED = "ok", "unknown", "failed"
+    symbol = models.CharField(max_length=16, unique=True)
+    provider = models.CharField(max_length=40, blank=True, help_text="The provider last asked.")
+    last_try_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=8, blank=True,
+                                    choices=[(OK, "ok"), (UNKNOWN, "unknown to the provider"), (FAILED, "failed")])
+    last_error = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True, db_index=True,
+                                       help_text="Not asked again before this (empty: whenever it is stale).")
+
+    def __str__(self):
+        return f"{self.symbol}: {self.last_outcome or 'never fetched'}"
+
+
+class PriceFetch(models.Model):
+    """One request for one symbol's prices: what was asked (the URL without its key), the answer,
+    what was stored, and why not when nothing was, for the operator (admin, `parley prices status`)."""
+
+    OK, UNKNOWN, FAILED, LIMITED = "ok", "unknown", "failed", "limited"
+    provider = models.CharField(max_length=40)
+    symbol = models.CharField(max_length=16)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    url = models.CharField(max_length=1000, help_text="As asked, the key left out.")
+    status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="HTTP status, when there was an answer.")
+    outcome = models.CharField(max_length=8, choices=[(OK, "ok"), (UNKNOWN, "unknown symbol"), (FAILED, "failed"),
+                                                     (LIMITED, "rate-limited")])
+    stored = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["symbol", "-started_at"], name="pricefetch_symbol_time")]
+
+    def __str__(self):
+        return f"{self.provider} {self.symbol} at {self.started_at:%Y-%m-%d %H:%M}: {self.error or f'{self.stored} stored'}"
