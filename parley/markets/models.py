@@ -48,14 +48,14 @@ class PriceImport(models.Model):
 
 class PriceProvider(models.Model):
     """A configured price provider's request budget, kept in the database so every worker and a
-    `parley prices fetch` run at the same time share one count: requests this minute and this day
-    (the provider's day, UTC), and a pause the provider asked for (429 Retry-After)."""
+    `parley prices fetch` run at the same time share one count: requests this hour and this day
+    (UTC, as providers count their free tiers), and a pause the provider asked for (429 Retry-After)."""
 
     name = models.CharField(max_length=40, unique=True)
     day = models.DateField(null=True, blank=True, help_text="The UTC day requests_today counts.")
     requests_today = models.PositiveIntegerField(default=0)
-    minute = models.DateTimeField(null=True, blank=True, help_text="The minute requests_this_minute counts.")
-    requests_this_minute = models.PositiveIntegerField(default=0)
+    hour = models.DateTimeField(null=True, blank=True, help_text="The UTC hour requests_this_hour counts.")
+    requests_this_hour = models.PositiveIntegerField(default=0)
     paused_until = models.DateTimeField(null=True, blank=True,
                                         help_text="No request before this: the provider answered 429 (Retry-After).")
     last_error = models.TextField(blank=True)
