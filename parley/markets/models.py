@@ -109,3 +109,20 @@ class PriceFetch(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.symbol} at {self.started_at:%Y-%m-%d %H:%M}: {self.error or f'{self.stored} stored'}"
+
+
+class Instrument(models.Model):
+    """A symbol the site knows beyond the company list: an ETF or fund from the SEC's fund ticker
+    list, or an invented demo company. Indices are a built-in table (parley.markets.instruments)."""
+
+    STOCK, ETF, FUND, INDEX = "stock", "etf", "fund", "index"
+    KINDS = [(STOCK, "stock"), (ETF, "ETF"), (FUND, "fund/ETF"), (INDEX, "index")]
+    symbol = models.CharField(max_length=16, unique=True, help_text="As normalised: BRK.B, ^GSPC, VTI.")
+    name = models.CharField(max_length=200, blank=True, help_text="Blank where the source names none (the SEC fund list).")
+    kind = models.CharField(max_length=8, choices=KINDS)
+    exchange = models.CharField(max_length=40, blank=True)
+    source = models.CharField(max_length=40, help_text="Where the symbol came from: 'sec fund list', 'sample (demo)'.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.symbol} ({self.get_kind_display()}, {self.source})"
