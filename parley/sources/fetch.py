@@ -311,13 +311,14 @@ def _decoded(chunks, layers: list[_Layer]):
 
 
 def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int | None = None,
-          total_timeout: float | None = None) -> Fetched:
-    """GET a URL through the guard; return the body, or not_modified for a 304; raise FetchError otherwise."""
+          total_timeout: float | None = None, user_agent: str = "") -> Fetched:
+    """GET a URL through the guard; return the body, or not_modified for a 304; raise FetchError otherwise.
+    `user_agent` replaces Parley's own where a site asks callers to declare who they are (the SEC)."""
     cap = max_bytes or settings.PARLEY_FETCH_MAX_BYTES
     total_timeout = total_timeout or settings.PARLEY_FETCH_TIMEOUT
     started = time.monotonic()
     deadline = started + total_timeout
-    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
+    headers = {"User-Agent": user_agent or USER_AGENT, "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
