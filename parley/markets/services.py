@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from parley.markets.csvfiles import Refusal, Row, Unreadable, read
 from parley.markets.models import DailyBar, PriceImport
@@ -128,14 +128,30 @@ def _store(rows, default: str | None, wanted: str | None, currency: str, report:
     flush()
 
 
+def _upsert_sql() -> str:
+    """INSERT ... ON CONFLICT (symbol, day) DO UPDATE, which SQLite and PostgreSQL both speak. The
+    import writes through this rather than bulk_create: Django's per-field preparation of model
+    instances was 70% of an import's time (bench/prices.py); the rows are checked already."""
+    quote = connection.ops.quote_name
+    table = quote(DailyBar._meta.db_table)
+    columns = ", ".join(quote(c) for c in BAR_COLUMNS)
+    marks = ", ".join(["%s"] * len(BAR_COLUMNS))
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in BAR_COLUMNS[2:])
+    return (f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608 (names from the model, values as parameters)
+            f"ON CONFLICT ({quote('symbol')}, {quote('day')}) DO UPDATE SET {updates}")
+
+
+BAR_COLUMNS = ("symbol", "day", "open", "high", "low", "close", "adj_close", "volume", "currency", "source")
+
+
 def _save(symbol: str, rows: list[Row], currency: str, report: Report) -> None:
-    bars = [DailyBar(symbol=symbol, day=r.day, open=r.open, high=r.high, low=r.low, close=r.close,
-                     adj_close=r.adj_close, volume=r.volume, currency=currency, source=report.source) for r in rows]
-    for start in range(0, len(bars), BATCH):
-        DailyBar.objects.bulk_create(
-            bars[start:start + BATCH], update_conflicts=True, unique_fields=["symbol", "day"],
-            update_fields=["open", "high", "low", "close", "adj_close", "volume", "currency", "source"])
-    report.stored += len(bars)
+    values = [(symbol, r.day, r.open, r.high, r.low, r.close, r.adj_close, r.volume, currency, report.source)
+              for r in rows]
+    sql = _upsert_sql()
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), BATCH):
+            cursor.executemany(sql, values[start:start + BATCH])
+    report.stored += len(values)
     report.symbols.add(symbol)
 
 
