@@ -1,0 +1,76 @@
+"""Many symbols' latest prices at once, for the watchlist and My feed: each one's last close with its
+day, currency and source, and its change over a trading day and a month, read in one query."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection
+
+from parley.markets.models import DailyBar
+
+# Rows read per symbol: its last bars back past a month (about 22 trading days; 31 rows would be a
+# month of a symbol traded every day). Bounds the query whatever the history stored.
+ROWS_PER_SYMBOL = 40
+MAX_SYMBOLS = 500  # a watchlist's most (following.follows.MAX_FOLLOWS); SQLite's UNION ALL takes 500 parts
+MONTH = 30  # calendar days of the "1 month" change, as the company page measures it
+GAP = 7  # no bar within this many days before the month's start: a gap, and no figure
+
+
+@dataclass(frozen=True)
+class Latest:
+    symbol: str
+    day: date
+    close: Decimal
+    currency: str
+    source: str
+    day_change: float | None  # percent since the bar before, on adjusted closes
+    month_change: float | None  # percent since the last bar at least 30 days before
+
+    @property
+    def is_sample(self) -> bool:
+        return self.source.startswith("sample")
+
+
+def _value(bar) -> Decimal:
+    return bar.adj_close if bar.adj_close is not None else bar.close
+
+
+def _percent(now, then) -> float | None:
+    return float((_value(now) / _value(then) - 1) * 100) if then is not None and _value(then) > 0 else None
+
+
+def _bars(symbols: list[str]) -> list[DailyBar]:
+    """Each symbol's last ROWS_PER_SYMBOL bars, in one statement of one index range per symbol: a
+    LATERAL join over the list on PostgreSQL, a UNION ALL of ranges on SQLite (which plans it at once)."""
+    table = DailyBar._meta.db_table
+    columns = "id, symbol, day, close, adj_close, currency, source"
+    # Only the model's table and column names are written into the SQL; the symbols are parameters.
+    rows = f"SELECT {columns} FROM {table} WHERE symbol = {{}} ORDER BY day DESC LIMIT {ROWS_PER_SYMBOL}"  # noqa: S608
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s)"] * len(symbols))
+        sql = f"SELECT b.* FROM (VALUES {values}) AS t(wanted) CROSS JOIN LATERAL ({rows.format('t.wanted')}) AS b"  # noqa: S608
+    else:
+        sql = " UNION ALL ".join(f"SELECT * FROM ({rows.format('%s')}) AS s{n}" for n in range(len(symbols)))  # noqa: S608
+    return list(DailyBar.objects.raw(sql, symbols))
+
+
+def latest_quotes(symbols) -> dict[str, Latest]:
+    """{symbol: Latest} for the symbols with stored prices (those without are left out), read in one
+    query whatever the history stored (bench/prices.py measures it)."""
+    symbols = sorted(set(symbols))[:MAX_SYMBOLS]
+    if not symbols:
+        return {}
+    by_symbol = {}
+    for bar in sorted(_bars(symbols), key=lambda b: (b.symbol, b.day), reverse=True):
+        by_symbol.setdefault(bar.symbol, []).append(bar)
+    out = {}
+    for symbol, newest_first in by_symbol.items():
+        last = newest_first[0]
+        before = newest_first[1] if len(newest_first) > 1 else None
+        cutoff = last.day - timedelta(days=MONTH)
+        month = next((b for b in newest_first if b.day <= cutoff), None)
+        if month is not None and (cutoff - month.day).days > GAP:
+            month = None
+        out[symbol] = Latest(symbol, last.day, last.close, last.currency, last.source,
+                             _percent(last, before), _percent(last, month))
+    return out
