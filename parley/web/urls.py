@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parley.web import entities, feeds, stories, views
+from parley.web import entities, feeds, markets, stories, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("s/change/<int:pk>/undo", stories.undo, name="story-undo"),
     path("o/<slug:slug>/", views.outlet, name="outlet"),
     path("search", views.search, name="search"),
+    path("markets/", markets.markets, name="markets"),
     path("t/<str:symbol>/", entities.ticker, name="ticker"),
     path("t/<str:symbol>/talk", entities.talk, name="ticker-talk"),
     path("p/<str:name>/", entities.person, name="person"),

@@ -17,6 +17,7 @@ from parley.following.feed import my_feed
 from parley.following.models import Follow
 from parley.following.tokens import private_feed_url
 from parley.stories import queries as stories
+from parley.web import markets
 from parley.web.threads import thread_context
 from parley.web.viewer import follow_button, viewer_of
 
@@ -33,7 +34,7 @@ def favicon(request):
     return redirect(static("parley/favicon.svg"), permanent=True)
 
 
-def _listing(request, queryset, template, extra):
+def _listing(request, queryset, template, extra, moves=False):
     page = listing_page(request, queryset)
     stories.with_stories(page["articles"])  # "+N outlets" under a report that is part of a story
     context = {
@@ -41,14 +42,18 @@ def _listing(request, queryset, template, extra):
         "most_discussed": most_discussed_box(),
         **extra,
     }
+    if moves:  # each article's tickers' move since publication (bench/moves.py: two queries a page)
+        context["moves"] = markets.listing_moves(page["articles"])
     return render(request, template, context)
 
 
 @anonymous_page_cache
 def home(request):
     """Show the latest articles, newest first, each story once (its newest report, "+N outlets"), and
-    the Most Discussed box."""
-    return _listing(request, stories.once_per_story(Article.objects.newest()), "articles/home.html", {})
+    the Most Discussed box; beside them the tickers in the news moving most, and each article's tickers'
+    move since publication."""
+    return _listing(request, stories.once_per_story(Article.objects.newest()), "articles/home.html",
+                    {"movers": markets.movers(markets.HOME_BOX)}, moves=True)
 
 
 @anonymous_page_cache
@@ -89,6 +94,7 @@ def article(request, pk, slug):
         "fact_report_reasons": FactReport.REASONS,
         "follow": follow_button(request, "article", str(item.pk), "this discussion"),
         "facts": facts,
+        "moves": markets.article_moves(item, [e["fact"].key for e in facts.get("ticker", [])]),
         # At most three topics: those the article returns to most often, then the surest.
         "top_topics": sorted(facts.get("topic", []), key=lambda e: (-len(e["spans"]), -e["fact"].confidence))[:MAX_TOPICS],
         # With facts, each fact's words are anchored inside the stored blocks (paragraphs, lists, headings).

@@ -1,0 +1,128 @@
+"""Prices beside the news on reading pages: the move since publication beside an article's tickers,
+and the tickers in the news moving most on the latest trading day (/markets/ and the home page's box),
+each with that day's articles and comments about it and its coverage against its own usual.
+
+The moves come from parley.markets.moves (stored bars only); which tickers an article is about comes
+from enrichment (its confident tickers: the chips, the Subject rows), which markets may not import,
+so this layer joins the two. Every function here makes a fixed number of queries, whatever the page.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+
+from parley.articles.caching import anonymous_page_cache
+from parley.discussion.models import Comment
+from parley.enrichment.companies import company
+from parley.enrichment.models import Fact, Subject
+from parley.markets.models import DailyBar
+from parley.markets.moves import EXCHANGE_ZONE, latest_moves, since_publication, today_on_exchange
+
+IN_NEWS_DAYS = 4  # "in the news": named by an article in the last 4 days (a long weekend included)
+BASELINE_DAYS = 30  # attention: the day's article count against the mean of the 30 days before it
+HOME_BOX = 5
+PAGE_ROWS = 25  # gainers, and as many decliners
+
+
+def article_moves(article, symbols) -> dict:
+    """{symbol: Move} for an article's confident tickers; none for an article whose date is unknown."""
+    if article.date_unknown or not symbols:
+        return {}
+    found = since_publication({article.pk: (article.published_at, list(symbols))}, today_on_exchange(timezone.now()))
+    return {m.symbol: m for m in found.get(article.pk, [])}
+
+
+def listing_moves(articles) -> dict:
+    """{article id: [Move]} for a page of articles: their confident tickers (one query) and the moves
+    (one query)."""
+    dated = {a.pk: a for a in articles if not a.date_unknown}
+    if not dated:
+        return {}
+    symbols = defaultdict(list)
+    for article_id, key in (Subject.objects.filter(article_id__in=dated, kind=Fact.TICKER)
+                            .order_by("article_id", "key").values_list("article_id", "key")):
+        symbols[article_id].append(key)
+    wanted = {pk: (dated[pk].published_at, keys) for pk, keys in symbols.items()}
+    return since_publication(wanted, today_on_exchange(timezone.now())) if wanted else {}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much a ticker was in the news on one day, against its own usual."""
+
+    articles: int  # articles about it published that day (New York day)
+    comments: int  # comments posted that day on articles about it
+    usual: float  # its mean articles a day over the BASELINE_DAYS before
+
+    @property
+    def attention(self) -> str:
+        """'coverage 3.4x its 30-day usual'; 'first coverage in 30 days' where the usual is zero."""
+        if self.usual == 0:
+            return f"first coverage in {BASELINE_DAYS} days" if self.articles else f"no coverage in {BASELINE_DAYS} days"
+        return f"coverage {self.articles / self.usual:.1f}x its {BASELINE_DAYS}-day usual"
+
+    @property
+    def in_the_news(self) -> str:
+        """'in the news: 4 articles, 37 comments'."""
+        return (f"in the news: {self.articles} article{'' if self.articles == 1 else 's'}, "
+                f"{self.comments} comment{'' if self.comments == 1 else 's'}")
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, EXCHANGE_ZONE)
+
+
+def in_the_news(now: datetime) -> set[str]:
+    """The tickers that articles published in the last IN_NEWS_DAYS are about (confidently)."""
+    return set(Subject.objects.filter(kind=Fact.TICKER, published_at__gte=now - timedelta(days=IN_NEWS_DAYS),
+                                      published_at__lte=now).values_list("key", flat=True).distinct())
+
+
+def coverage(symbols, day: date) -> dict:
+    """{symbol: Coverage} for the New York day `day`: articles that day, comments posted that day on
+    articles about it, and the mean daily article count over the BASELINE_DAYS before. Two queries."""
+    start, end, since = _midnight(day), _midnight(day + timedelta(days=1)), _midnight(day - timedelta(days=BASELINE_DAYS))
+    that_day, before = defaultdict(int), defaultdict(int)
+    for key, at in Subject.objects.filter(kind=Fact.TICKER, key__in=symbols, published_at__gte=since,
+                                          published_at__lt=end, article__date_unknown=False).values_list("key", "published_at"):
+        (that_day if at >= start else before)[key] += 1
+    comments = dict(Comment.objects.visible().filter(created_at__gte=start, created_at__lt=end,
+                                                     article__subjects__kind=Fact.TICKER,
+                                                     article__subjects__key__in=symbols)
+                    .values("article__subjects__key").annotate(n=Count("id")).values_list("article__subjects__key", "n"))
+    return {s: Coverage(that_day[s], comments.get(s, 0), before[s] / BASELINE_DAYS) for s in symbols}
+
+
+@dataclass(frozen=True)
+class Mover:
+    move: object  # parley.markets.moves.DayMove
+    name: str
+    coverage: Coverage
+
+
+def movers(limit: int | None = None) -> dict:
+    """The tickers in the news by their change on the latest trading day: {"gainers", "decliners",
+    "top" (largest either way), "day", "any_prices"}."""
+    now = timezone.now()
+    symbols = in_the_news(now)
+    moves = latest_moves(symbols, today_on_exchange(now)) if symbols else []
+    if not moves:
+        return {"gainers": [], "decliners": [], "top": [], "day": None,
+                "any_prices": DailyBar.objects.exists()}
+    day = moves[0].day
+    counted = coverage({m.symbol for m in moves}, day)
+    rows = [Mover(m, company(m.symbol).name if company(m.symbol) else "", counted[m.symbol]) for m in moves]
+    gainers = sorted((r for r in rows if r.move.percent > 0), key=lambda r: -r.move.percent)
+    decliners = sorted((r for r in rows if r.move.percent < 0), key=lambda r: r.move.percent)
+    return {"gainers": gainers[:limit], "decliners": decliners[:limit], "top": rows[:limit], "day": day,
+            "any_prices": True}
+
+
+@anonymous_page_cache
+def markets(request):
+    """The tickers in the news moving most on the latest trading day, up and down, each with its last
+    close, the day's articles and comments about it, and its coverage against its own usual."""
+    return render(request, "markets/markets.html", {**movers(PAGE_ROWS), "in_news_days": IN_NEWS_DAYS})

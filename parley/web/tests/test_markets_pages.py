@@ -1,0 +1,135 @@
+"""Prices beside the news on reading pages: the move since publication beside an article's ticker chip
+and under a home page headline, the home page's box of movers and /markets/ (ranking, that day's
+articles and comments, coverage against the ticker's own usual, the empty states), never a causal word."""
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from parley.discussion.services import post_comment
+from parley.enrichment.services import enrich_article
+from parley.markets.models import DailyBar
+from parley.markets.moves import EXCHANGE_ZONE, today_on_exchange
+
+pytestmark = pytest.mark.django_db
+# Words that would tell a reader the news moved the price: a move beside an article states two closes.
+CAUSAL = re.compile(r"\b(after|because|on the news|due to|as a result|thanks to|driven by|sent|sparked)\b", re.I)
+BODIES = {"BA": "Boeing (NYSE: BA) delivered more jets this month.",
+          "MSFT": "Microsoft (NASDAQ: MSFT) sold more cloud services.",
+          "INTC": "Intel (NASDAQ: INTC) cut its forecast for chips."}
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def ny(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), EXCHANGE_ZONE)
+
+
+@pytest.fixture
+def day():
+    """The latest trading day of these tests: yesterday in New York (so all its hours are past)."""
+    return today_on_exchange(timezone.now()) - timedelta(days=1)
+
+
+def closes(symbol, last: date, values):
+    """Store one close a calendar day, the last on `last`, oldest first."""
+    first = last - timedelta(days=len(values) - 1)
+    DailyBar.objects.bulk_create([DailyBar(symbol=symbol, day=first + timedelta(days=i), close=Decimal(v),
+                                           source="stooq csv") for i, v in enumerate(values)])
+
+
+@pytest.fixture
+def news(make_article):
+    """Return a function storing an enriched article about a ticker, published at a time."""
+    def about(symbol, published_at, title=None):
+        article = make_article(title=title, body=BODIES[symbol], published_at=published_at)
+        enrich_article(article)
+        return article
+    return about
+
+
+def test_the_article_chip_shows_the_move_since_publication_with_its_days(client, news, day):
+    """Ensure an article published at 10:00 New York time three days before the latest close shows,
+    beside its $BA chip, the change from the close the day before it to the latest close, with both
+    days and the source, and no causal word; a ticker with no stored prices shows no figure."""
+    closes("BA", day, ["100"] * 6 + ["104.2"] * 4)  # ... day-4: 100, day-3 .. day: 104.2
+    article = news("BA", ny(day - timedelta(days=3), 10))
+    html = client.get(article.get_absolute_url()).content.decode()
+    chips = text(re.search(r'<p class="chips">.*?</p>', html, re.S).group(0))
+    start = day - timedelta(days=4)
+    assert chips == f"$BA +4.2% {start:%b} {start.day} – {day:%b} {day.day}, {day.year} close"
+    note = text(re.search(r'<p class="moves-note meta">.*?</p>', html, re.S).group(0))
+    assert "the close before publication to the latest close" in note and "source: stooq csv" in note
+    assert not CAUSAL.search(chips + " " + note)
+    unpriced = news("MSFT", ny(day - timedelta(days=3), 10))
+    html = client.get(unpriced.get_absolute_url()).content.decode()
+    assert '<a class="chip ticker"' in html and 'class="move' not in html and "moves-note" not in html
+
+
+def test_the_home_page_lists_moves_under_headlines_and_the_movers_box(client, news, day):
+    """Ensure a home page headline carries its ticker's move since publication and the box lists the
+    tickers in the news by their latest change, largest first either way, linking to /markets/."""
+    closes("BA", day, ["100"] * 8 + ["110", "99"])  # -10% on the day
+    closes("MSFT", day, ["50"] * 9 + ["51"])  # +2% on the day
+    news("BA", ny(day - timedelta(days=2), 9), title="Boeing deliveries rise")
+    news("MSFT", ny(day, 11), title="Microsoft cloud sales")
+    html = client.get("/").content.decode()
+    item = re.search(r"Boeing deliveries rise.*?</li>", html, re.S).group(0)
+    start = day - timedelta(days=3)
+    assert f"$BA -1.0% {start:%b} {start.day} – {day:%b} {day.day}, {day.year} close" in text(item)
+    box = text(re.search(r'<aside class="markets-box".*?</aside>', html, re.S).group(0))
+    assert box.index("$BA") < box.index("$MSFT")  # -10% before +2%
+    assert "-10.0%" in box and "+2.0%" in box and 'href="/markets/"' in html
+    assert not CAUSAL.search(box)
+
+
+def test_markets_ranks_gainers_and_decliners_with_counts_and_attention(client, news, day):
+    """Ensure /markets/ lists gainers largest first and decliners largest fall first, each with its
+    last close, day and source, that day's articles and comments, and coverage against its usual:
+    twice its 30-day usual for BA, first coverage in 30 days for MSFT."""
+    closes("BA", day, ["100", "103"])  # +3%
+    closes("MSFT", day, ["100", "108"])  # +8%
+    closes("INTC", day, ["100", "96"])  # -4%
+    closes("IDLE", day, ["100", "150"])  # not in the news: not listed
+    reader = User.objects.create_user("reader", password="a long enough password 1")
+    today = [news("BA", ny(day, 9 + i)) for i in range(2)]
+    for n in range(30):  # 30 BA articles over the 30 days before: a usual of 1 a day
+        news("BA", ny(day - timedelta(days=1 + n), 12))
+    msft = news("MSFT", ny(day, 10))
+    news("MSFT", ny(day - timedelta(days=40), 10))  # outside the 30 days: still "first coverage"
+    news("INTC", ny(day - timedelta(days=1), 15))  # in the news, but no article on the day itself
+    for i in range(3):
+        post_comment(reader, today[0], f"Comment {i}", at=ny(day, 13), enforce_limits=False)
+    post_comment(reader, msft, "That day", at=ny(day, 14), enforce_limits=False)
+    post_comment(reader, msft, "The day before: not counted", at=ny(day - timedelta(days=1), 14), enforce_limits=False)
+    html = client.get("/markets/").content.decode()
+    gainers = text(re.search(r'id="gainers-title".*?</section>', html, re.S).group(0))
+    decliners = text(re.search(r'id="decliners-title".*?</section>', html, re.S).group(0))
+    assert gainers.index("$MSFT") < gainers.index("$BA") and "INTC" not in gainers and "IDLE" not in html
+    assert "$MSFT Microsoft" in gainers and "+8.0%" in gainers
+    assert f"108.00 USD close {day:%b %d, %Y} (from {day - timedelta(days=1):%b %d}; source: stooq csv, end of day)" in gainers
+    assert "in the news: 2 articles, 3 comments · coverage 2.0x its 30-day usual" in gainers
+    assert "in the news: 1 article, 1 comment · first coverage in 30 days" in gainers
+    assert "$INTC" in decliners and "-4.0%" in decliners and "in the news: 0 articles, 0 comments" in decliners
+    assert "Prices are end-of-day" in html
+    assert not CAUSAL.search(text(re.search(r"<main.*?</main>", html, re.S).group(0)))
+
+
+def test_markets_says_how_to_import_when_no_prices_are_stored(client, news, day):
+    """Ensure /markets/ with no stored prices says so and how an operator imports them, and the home
+    page has no empty movers box; with prices but none for the tickers in the news, it says that."""
+    news("BA", ny(day, 10))
+    html = client.get("/markets/").content.decode()
+    assert "No prices are stored yet" in text(html) and "parley prices import FILE_OR_FOLDER" in html
+    assert "markets-box" not in client.get("/").content.decode()
+    closes("IDLE", day, ["1", "2"])
+    from django.core.cache import caches
+
+    caches["default"].clear()  # anonymous pages are cached
+    html = client.get("/markets/").content.decode()
+    assert "None of the tickers in the news" in text(html)
