@@ -1,9 +1,12 @@
 """Listings over facts: an article's facts grouped; what company, person and topic pages show."""
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from parley.articles.models import Article
 from parley.enrichment.companies import company
 from parley.enrichment.models import SUBJECT_CONFIDENCE, Fact
 from parley.enrichment.names import FACT_KINDS, names_of
@@ -37,14 +40,41 @@ def article_facts(article) -> dict:
     return {kind: entries for kind, entries in out.items() if entries}
 
 
-def daily_counts(kind: str, since, **match) -> dict:
+def _day_bounds(first, last) -> tuple:
+    """The aware instants at which local day `first` starts and the day after `last` starts."""
+    zone = timezone.get_current_timezone()
+    return (datetime.combine(first, time.min, zone), datetime.combine(last + timedelta(days=1), time.min, zone))
+
+
+def daily_counts(kind: str, first, last, **match) -> dict:
     """Return {local day: number of distinct articles} with a fact of this kind (and key or slug)
-    among the articles published since `since` (an article whose date is unknown is on no day)."""
-    per_day = defaultdict(set)
-    in_window = Fact.objects.filter(kind=kind, article__published_at__gte=since, article__date_unknown=False, **match)
-    for article_id, at in in_window.values_list("article_id", "article__published_at"):
-        per_day[timezone.localdate(at)].add(article_id)
-    return {day: len(ids) for day, ids in per_day.items()}
+    published on the local days first..last (an article whose date is unknown is on no day).
+    One grouped query: the database counts, whatever the number of articles."""
+    since, until = _day_bounds(first, last)
+    rows = (Fact.objects.filter(kind=kind, article__published_at__gte=since, article__published_at__lt=until,
+                                article__date_unknown=False, **match)
+            .annotate(day=TruncDate("article__published_at", tzinfo=timezone.get_current_timezone()))
+            .values("day").annotate(n=Count("article_id", distinct=True)).order_by())
+    return {row["day"]: row["n"] for row in rows}
+
+
+def article_span(kind: str, **match) -> tuple | None:
+    """The local days of the first and the last dated article with a fact of this kind, or None."""
+    found = Fact.objects.filter(kind=kind, article__date_unknown=False, **match).aggregate(
+        first=Min("article__published_at"), last=Max("article__published_at"))
+    if found["first"] is None:
+        return None
+    return timezone.localdate(found["first"]), timezone.localdate(found["last"])
+
+
+def articles_between(kind: str, first, last, limit: int = 60, **match) -> list[tuple]:
+    """[(local day, title, url)] of the newest `limit` articles with a fact of this kind published on
+    the local days first..last, newest first: what a chart marks by name and links to."""
+    since, until = _day_bounds(first, last)
+    found = (Article.objects.filter(id__in=Fact.objects.filter(kind=kind, **match).values("article_id"),
+                                    published_at__gte=since, published_at__lt=until, date_unknown=False)
+             .order_by("-published_at", "-id").only("id", "slug", "title", "published_at")[:limit])
+    return [(timezone.localdate(a.published_at), a.title, a.get_absolute_url()) for a in found]
 
 
 def known_symbol(symbol: str) -> bool:

@@ -58,3 +58,74 @@ def quote(symbol: str) -> Quote | None:
             changes.append(Change(label, earlier.day, float((_value(bars[-1]) / _value(earlier) - 1) * 100)))
     return Quote(symbol, last.day, last.close, last.currency, last.source, changes,
                  [(b.day, _value(b)) for b in bars if b.day >= last.day - timedelta(days=365)])
+
+
+# The chart windows a company page offers (?range=): (link text, calendar days; None: everything stored).
+RANGES = {"3m": ("3 months", 90), "1y": ("1 year", 365), "5y": ("5 years", 5 * 365 + 1), "all": ("All", None)}
+PRICE_RANGE = "1y"  # the default where prices are stored: a year, as quote pages elsewhere show
+COVERAGE_RANGE = "3m"  # the default for coverage alone (no prices): the 90 days the chart always showed
+STALE_DAYS = 7  # an archive whose last day is older than this (past weekends and holidays) "ends earlier"
+
+
+def read_range(value: str | None, default: str) -> str:
+    """The chart range a GET parameter asks for; anything else (absent, misspelt, hostile) is the default."""
+    return value if value in RANGES else default
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+    range: str
+    whole: bool  # the window is the archive's own span: all of it, nothing outside it
+    narrowed: bool  # the archive is younger than the range, or ends before today
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def described(self) -> str:
+        """The window in words: months for a long one ("Mar 2019 – Nov 2020"), days for a short one."""
+        if self.start == self.end:
+            return f"{self.end:%b} {self.end.day}, {self.end.year}"
+        if self.days > 120:
+            return f"{self.start:%b %Y} – {self.end:%b %Y}"
+        head = f"{self.start:%b} {self.start.day}" + (f", {self.start.year}" if self.start.year != self.end.year else "")
+        return f"{head} – {self.end:%b} {self.end.day}, {self.end.year}"
+
+
+def window(range_key: str, today: date, spans: list, chosen: bool = True) -> Window | None:
+    """The days a company's charts cover: the range ending today, narrowed to the archive's own span.
+
+    `spans` are the (first day, last day) of what is stored (prices, articles), None where nothing is.
+    An archive that ends before the default range begins (an import from 2019) is shown whole, unless
+    the reader chose a range (`chosen`), which then ends on the archive's last day. None: nothing stored.
+    """
+    spans = [s for s in spans if s]
+    if not spans:
+        return None
+    first = min(s[0] for s in spans)
+    last = min(max(s[1] for s in spans), today)
+    days = RANGES[range_key][1]
+    if days is not None and not chosen and last < today - timedelta(days=days - 1):
+        range_key, days = "all", None
+    end = today if last >= today - timedelta(days=STALE_DAYS) else last
+    start = first if days is None else max(first, end - timedelta(days=days - 1))
+    whole = start == first and end >= last
+    narrowed = whole or end < today or (days is not None and start > end - timedelta(days=days - 1))
+    return Window(start, end, range_key, whole, narrowed)
+
+
+def bar_span(symbol: str) -> tuple[date, date] | None:
+    """The first and last day of the symbol's stored bars (two ends of its index), or None."""
+    days = DailyBar.objects.filter(symbol=symbol).values_list("day", flat=True)
+    last = days.order_by("-day").first()
+    return (days.order_by("day").first(), last) if last else None
+
+
+def bars_between(symbol: str, start: date, end: date) -> list[tuple]:
+    """[(day, adjusted close, volume)] of the symbol's bars in [start, end], oldest first: one indexed
+    range on (symbol, day), reading only the window's rows whatever the length of the history."""
+    rows = (DailyBar.objects.filter(symbol=symbol, day__gte=start, day__lte=end).order_by("day")
+            .values_list("day", "close", "adj_close", "volume"))
+    return [(day, adj if adj is not None else close, volume) for day, close, adj, volume in rows]

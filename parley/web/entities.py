@@ -1,11 +1,8 @@
 """The pages of what articles are about: a company (per ticker), a person, a topic. They combine
 enrichment's facts with articles and the reader's follow button, so they live here above both."""
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parley.articles.caching import anonymous_page_cache
@@ -13,13 +10,11 @@ from parley.articles.models import Article, url_for
 from parley.articles.paging import page_number
 from parley.discussion import views as discussion_views
 from parley.discussion.conversations import conversation_of, naming, start_conversation
-from parley.enrichment.charts import daily_bars, price_line
 from parley.enrichment.companies import company
 from parley.enrichment.models import slug_of
 from parley.enrichment.names import name_of
 from parley.enrichment.queries import (
     articles_with,
-    daily_counts,
     keys_in,
     known_symbol,
     latest_with_sentence,
@@ -30,10 +25,10 @@ from parley.enrichment.queries import (
 )
 from parley.markets.queries import quote
 from parley.stories import queries as stories
+from parley.web.charts import company_charts, coverage_charts
 from parley.web.threads import thread_context
 from parley.web.viewer import follow_button, viewer_of
 
-CHART_DAYS = 90
 LIST_PAGE = 20
 MAX_PAGE = 100
 
@@ -45,12 +40,6 @@ def _listed(request, kind: str, **match) -> dict:
                                 where=stories.listed("article__"), **match)  # each story once
     stories.with_stories([fact.article for fact, _ in rows])
     return {"rows": rows[:LIST_PAGE], "list_page": page, "has_more": len(rows) > LIST_PAGE}
-
-
-def _chart(kind: str, label: str, **match):
-    today = timezone.localdate()
-    since = timezone.now() - timedelta(days=CHART_DAYS)
-    return daily_bars(daily_counts(kind, since, **match), today, CHART_DAYS, label)
 
 
 @anonymous_page_cache
@@ -66,13 +55,12 @@ def ticker(request, symbol):
     # A listed company with no article yet still has its page (search links to it).
     return render(request, "enrichment/ticker.html", {
         "symbol": symbol, "company": known, **listed, **_conversation(request, symbol), **_prices(symbol), "follow": follow_button(request, "ticker", symbol, f"${symbol}"),
-        "chart": _chart("ticker", "articles", key=symbol), **ticker_context(symbol)})
+        **company_charts(request, symbol), **ticker_context(symbol)})
 
 
 def _prices(symbol: str) -> dict:
-    """The stored end-of-day prices of the symbol: its last close, changes and a year's line."""
-    found = quote(symbol)
-    return {"quote": found, "price_chart": price_line(found.closes, f"${symbol} closes") if found else ""}
+    """The stored end-of-day prices of the symbol: its last close and changes (the charts: web.charts)."""
+    return {"quote": quote(symbol)}
 
 
 def _conversation(request, symbol: str) -> dict:
@@ -125,5 +113,5 @@ def topic(request, slug):
     if name is None:
         raise Http404("No article has this topic.")
     return render(request, "enrichment/topic.html", {
-        "topic": name, "slug": slug, **listed, "follow": follow_button(request, "topic", slug, name[:1].upper() + name[1:]), "chart": _chart("topic", "articles", slug=slug),
+        "topic": name, "slug": slug, **listed, "follow": follow_button(request, "topic", slug, name[:1].upper() + name[1:]), **coverage_charts(request, "topic", slug=slug),
         "tickers": keys_in("ticker", articles_with("topic", slug=slug))})

@@ -1,0 +1,188 @@
+"""A company page's charts: closes with the articles marked on the day they were published, volume
+below where the source gave it, coverage on the same days; an old archive shown whole and said so;
+empty charts replaced by sentences; the window chosen by ?range=, any other value the default."""
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from parley.enrichment.charts import MAX_SLOTS, WIDTH, coverage_chart, price_chart, slots
+from parley.enrichment.services import enrich_article
+from parley.markets.models import DailyBar
+from parley.markets.queries import RANGES, bars_between, read_range, window
+from parley.markets.services import import_file
+
+pytestmark = pytest.mark.django_db
+BOEING = "Boeing (NYSE: BA) {}.\n\nAnalysts watched deliveries."
+
+
+def weekdays(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5]
+
+
+def store_bars(symbol, days, volume=True, start=100.0):
+    DailyBar.objects.bulk_create([DailyBar(symbol=symbol, day=d, close=Decimal(f"{start + i * 0.5:.2f}"),
+                                           volume=1_000_000 + i if volume else None, source="stooq csv")
+                                  for i, d in enumerate(days)])
+
+
+def boeing_article(make_article, day: date, title: str):
+    article = make_article(title=title, body=BOEING.format(title.lower()),
+                           published_at=timezone.make_aware(datetime(day.year, day.month, day.day, 15, 0)))
+    enrich_article(article)
+    return article
+
+
+def svg(markup) -> ET.Element:
+    return ET.fromstring(str(markup))
+
+
+def x_of(day: date, start: date, end: date) -> float:
+    """Where a day's slot is centred on a daily chart of start..end."""
+    return round(((day - start).days + 0.5) * WIDTH / ((end - start).days + 1), 1)
+
+
+def test_a_marker_sits_on_the_line_at_each_days_x_one_per_day_with_its_count():
+    """Ensure each day with articles has one marker at that day's x and close, naming the day and titles."""
+    start, end = date(2025, 11, 3), date(2025, 11, 28)
+    bars = [(d, Decimal(100 + i), 5000) for i, d in enumerate(weekdays(start, end))]
+    counts = {date(2025, 11, 5): 1, date(2025, 11, 20): 2}
+    articles = [(date(2025, 11, 20), "Second jet order", "/a/2"), (date(2025, 11, 20), "First jet order", "/a/1"),
+                (date(2025, 11, 5), "Deliveries rose", "/a/0")]
+    chart = svg(price_chart(slots(start, end, bars, counts, articles), "$BA closes"))
+    markers = chart.findall("./{*}g[@class='markers']/{*}circle") or chart.findall("./g[@class='markers']/circle")
+    assert [float(m.get("cx")) for m in markers] == [x_of(date(2025, 11, 5), start, end), x_of(date(2025, 11, 20), start, end)]
+    titles = [m.find("title").text for m in markers]
+    assert titles[1] == "Nov 20, 2025: 2 articles: “Second jet order”, “First jet order”"
+    assert titles[0] == "Nov 5, 2025: 1 article: “Deliveries rose”"
+    # On the line: the marker's y is the polyline's y at that day.
+    points = dict(p.split(",") for p in chart.find("polyline").get("points").split())
+    assert markers[1].get("cy") == points[str(x_of(date(2025, 11, 20), start, end))]
+    assert "2 days with articles marked on the line, most on Nov 20, 2025 (2 articles)" in chart.get("aria-label")
+
+
+def test_a_weekend_article_sits_at_fridays_close_and_the_coverage_bar_under_it():
+    """Ensure an article on a day without a close is marked at the close before it, at its own day's x,
+    and the coverage chart's bar for that day has the same x: one time axis."""
+    start, end = date(2025, 11, 3), date(2025, 11, 14)
+    bars = [(d, Decimal(100 + i), None) for i, d in enumerate(weekdays(start, end))]
+    saturday = date(2025, 11, 8)
+    series = slots(start, end, bars, {saturday: 3})
+    price, coverage = svg(price_chart(series, "$BA closes")), svg(coverage_chart(series))
+    marker = price.find("g/circle")
+    points = dict(p.split(",") for p in price.find("polyline").get("points").split())
+    assert float(marker.get("cx")) == x_of(saturday, start, end)
+    assert marker.get("cy") == points[str(x_of(date(2025, 11, 7), start, end))]  # Friday's close
+    bar = coverage.find("rect")
+    assert round(float(bar.get("x")) + float(bar.get("width")) / 2, 1) == x_of(saturday, start, end)
+    assert coverage.get("viewBox").split()[2] == price.get("viewBox").split()[2] == str(WIDTH)
+    assert bar.find("title").text == "Nov 8, 2025: 3 articles"
+
+
+def test_volume_is_drawn_only_when_the_bars_have_it():
+    """Ensure the volume bars appear under the line when the source gave volume, and not otherwise."""
+    start, end = date(2025, 11, 3), date(2025, 11, 14)
+    with_volume = [(d, Decimal(100 + i), 1000 * (i + 1)) for i, d in enumerate(weekdays(start, end))]
+    without = [(d, v, None) for d, v, _ in with_volume]
+    drawn = svg(price_chart(slots(start, end, with_volume, {}), "$BA closes"))
+    assert len(drawn.findall("g[@class='volume']/rect")) == 10 and "volume drawn below" in drawn.get("aria-label")
+    bare = svg(price_chart(slots(start, end, without, {}), "$BA closes"))
+    assert bare.find("g[@class='volume']") is None and "volume" not in bare.get("aria-label")
+
+
+def test_ten_years_are_drawn_weekly_and_the_svg_stays_small():
+    """Ensure a long window is cut into weeks (at most MAX_SLOTS points) and a short one into days."""
+    days = weekdays(date(2016, 1, 1), date(2025, 12, 31))
+    bars = [(d, Decimal("100") + i % 50, 1000) for i, d in enumerate(days)]
+    series = slots(days[0], days[-1], bars, {d: 1 for d in days[::20]})
+    assert series[0].step == "week" and len(series) <= MAX_SLOTS
+    chart = str(price_chart(series, "$BA closes"))
+    assert len(chart.split('<polyline points="')[1].split('"')[0].split()) == len(series) <= 530
+    assert len(chart) < 100_000 and "one point a week" in chart
+    year = slots(date(2025, 1, 1), date(2025, 12, 31), bars, {})
+    assert year[0].step == "day" and len(year) == 365
+
+
+def test_ranges_are_read_and_a_bad_value_is_the_default():
+    """Ensure only the listed ranges are taken from ?range= and a hostile value falls back."""
+    assert read_range("5y", "1y") == "5y" and read_range(None, "1y") == "1y"
+    for bad in ("", "10y", "<script>", "1y'--", "ALL"):
+        assert read_range(bad, "1y") == "1y"
+    assert set(RANGES) == {"3m", "1y", "5y", "all"}
+
+
+def test_an_archive_older_than_the_window_is_shown_whole_and_a_chosen_range_ends_on_its_last_day():
+    """Ensure an archive that ended long ago is the default window, whole; a chosen year ends on its last day."""
+    today = date(2026, 12, 7)
+    spans = [(date(2019, 3, 4), date(2020, 11, 27)), (date(2019, 5, 1), date(2020, 6, 1))]
+    shown = window("1y", today, spans, chosen=False)
+    assert (shown.start, shown.end, shown.range, shown.whole) == (date(2019, 3, 4), date(2020, 11, 27), "all", True)
+    assert shown.described() == "Mar 2019 – Nov 2020"
+    chosen = window("1y", today, spans, chosen=True)
+    assert (chosen.start, chosen.end, chosen.whole, chosen.narrowed) == (date(2019, 11, 29), date(2020, 11, 27), False, True)
+    fresh = window("1y", today, [(date(2015, 1, 2), date(2026, 12, 4))], chosen=False)  # ended on Friday
+    assert (fresh.start, fresh.end, fresh.narrowed) == (date(2025, 12, 8), today, False)
+    assert window("1y", today, [None, None]) is None
+
+
+def test_a_split_does_not_spike_the_line_since_adjusted_closes_are_drawn(tmp_path):
+    """Ensure a 4-for-1 split in a Yahoo export draws the adjusted closes: no fall from 500 to 125."""
+    path = tmp_path / "AAPL.csv"
+    path.write_text("Date,Open,High,Low,Close,Adj Close,Volume\n"
+                    "2020-08-27,498.82,509.94,495.33,500.04,124.04,39421800\n"
+                    "2020-08-28,504.05,505.77,498.31,499.23,123.83,46907500\n"
+                    "2020-08-31,127.58,131.00,126.00,129.04,128.04,225702700\n"
+                    "2020-09-01,132.76,134.80,130.53,134.18,133.15,151948100\n", encoding="utf-8")
+    import_file(path)
+    bars = bars_between("AAPL", date(2020, 8, 1), date(2020, 9, 30))
+    label = svg(price_chart(slots(date(2020, 8, 27), date(2020, 9, 1), bars, {}), "$AAPL closes")).get("aria-label")
+    assert "low 123.83, high 133.15" in label and "500" not in label
+
+
+def test_the_company_page_shows_an_old_archive_whole_with_markers_volume_coverage_and_table(client, make_article):
+    """Ensure /t/BA/ with a 2019-2020 archive draws both charts over its span, says so, and lists the
+    articles in the table with links; ?range= takes only the listed values, anything else the default."""
+    days = weekdays(date(2019, 3, 4), date(2020, 11, 27))
+    store_bars("BA", days)
+    first = boeing_article(make_article, date(2019, 3, 13), "Jets grounded after crash")
+    boeing_article(make_article, date(2020, 11, 18), "Regulator clears the jet")
+    boeing_article(make_article, date(2020, 11, 18), "Airlines plan return of the jet")
+    html = client.get("/t/BA/").content.decode()
+    assert "Showing Mar 2019 – Nov 2020, the span of this site's articles and prices for $BA." in html
+    assert "peak 0" not in html and "one point a" not in html  # 21 months: daily points (weekly beyond 2 years)
+    price = re.search(r'<svg class="market price-line".*?</svg>', html, re.S).group(0)
+    assert price.count("<circle") == 2 and "volume drawn below" in price
+    assert "Nov 18, 2020: 2 articles: “Airlines plan return of the jet”, “Regulator clears the jet”" in price
+    assert re.search(r'<svg class="market coverage"[^>]*aria-label="3 articles from Mar 4, 2019 to Nov 27, 2020', html)
+    assert f'<a href="{first.get_absolute_url()}">Jets grounded after crash</a>' in html
+    assert 'href="?range=all#price-title" aria-current="true"' in html
+    for bad in ("bogus", "%3Cscript%3E", "1y%27--", ""):
+        answer = client.get(f"/t/BA/?range={bad}")
+        assert answer.status_code == 200 and 'href="?range=all#price-title" aria-current="true"' in answer.content.decode()
+    three = client.get("/t/BA/?range=3m").content.decode()
+    assert "Showing Aug 30 – Nov 27, 2020, 3 months up to the last day stored." in three
+    assert 'href="?range=3m#price-title" aria-current="true"' in three and "Jets grounded" not in three.split("Latest articles")[0]
+
+
+def test_empty_charts_are_sentences_never_an_empty_box(client, make_article):
+    """Ensure a company with neither prices nor articles, and one with articles only, get sentences."""
+    boeing_article(make_article, date(2025, 11, 3), "Deliveries rose")
+    page = client.get("/t/BA/").content.decode()
+    assert "No prices are stored for $BA; an operator can import them: <code>parley prices import FILE --ticker BA</code>" in page
+    assert 'class="market coverage"' in page and "peak 0" not in page
+    listed = client.get("/t/AAPL/").content.decode()  # a listed company no article mentions
+    assert "No article on this site mentions $AAPL yet." in listed and "No prices are stored for $AAPL" in listed
+    assert "<svg" not in listed.split('id="price-title"')[1].split("</section>")[0]
+
+
+def test_the_topic_page_shows_its_archive_span_and_never_peak_zero(client, make_article):
+    """Ensure a topic whose articles are old draws them over their own span and says so."""
+    article = boeing_article(make_article, date(2019, 6, 4), "Airline orders jets")
+    topic = article.facts.filter(kind="topic").values_list("slug", flat=True).first()
+    assert topic, "the article should carry a topic"
+    html = client.get(f"/topic/{topic}/").content.decode()
+    assert "Showing Jun 4, 2019, the span of this site's articles for" in html
+    assert 'aria-label="1 article from Jun 4, 2019 to Jun 4, 2019' in html and "peak 0" not in html
