@@ -54,6 +54,16 @@ SETTINGS = [
             "The spaCy pipeline package enrichment runs (installed separately; the default is pinned by hash)."),
     Setting("PARLEY_FETCH_TIMEOUT", "20",
             "Seconds one fetch may take in all: resolving, connecting, TLS, headers, body and redirects."),
+    Setting("PARLEY_PRICES_PROVIDER", "",
+            "The end-of-day price provider `parley prices fetch` and the worker ask (`tiingo`); empty: "
+            "told by PARLEY_PRICES_URL's host, and with neither set, prices are only imported."),
+    Setting("PARLEY_PRICES_URL", "",
+            "The provider's base URL; empty: its own (https://api.tiingo.com). Point it at a mirror or a test server."),
+    Setting("PARLEY_PRICES_KEY", "", "The provider's API key (Tiingo's API token). Kept out of logs and the admin."),
+    Setting("PARLEY_PRICES_PER_HOUR", "",
+            "Requests an hour the provider is asked at most, by all workers together; empty: its free tier's (Tiingo: 50); 0: no cap."),
+    Setting("PARLEY_PRICES_PER_DAY", "",
+            "Requests a UTC day the provider is asked at most; empty: its free tier's (Tiingo: 1000); 0: no cap."),
     Setting("PARLEY_DB_WAIT", "5",
             "Seconds a write waits for another writer on SQLite before the request answers 503 with "
             "Retry-After (never a minute, never a 500)."),

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from parley.jobs.job import Job
-from parley.jobs.kinds import digest, enrich, mail, notify, prune, stories
+from parley.jobs.kinds import digest, enrich, mail, notify, prices, prune, stories
 from parley.jobs.models import JobState
 
 log = logging.getLogger("parley.jobs")
@@ -28,7 +28,7 @@ _PRUNE = {job.name: job for job in prune.JOBS}
 JOBS: list[Job] = [
     _PRUNE["prune-rate-slots"], _PRUNE["prune-heat"], _PRUNE["purge-deleted-comments"], *enrich.JOBS,
     *stories.JOBS, *notify.JOBS, *digest.JOBS, _PRUNE["prune-events"], _PRUNE["prune-mail"],
-    _PRUNE["prune-leases"], _PRUNE["planner-statistics"], *mail.JOBS,
+    _PRUNE["prune-leases"], _PRUNE["planner-statistics"], *mail.JOBS, *prices.JOBS,
 ]
 BY_NAME = {job.name: job for job in JOBS}
 

@@ -128,6 +128,16 @@ def _store(rows, default: str | None, wanted: str | None, currency: str, report:
     flush()
 
 
+def store_rows(rows, symbol: str, source: str, currency: str = "USD", label: str = "") -> Report:
+    """Store checked rows of one symbol from elsewhere than a file (a provider's answer) exactly as an
+    import would: refusals counted with their reasons, a day given twice with different prices
+    refused, the days upserted; all of it or nothing. Not recorded as a PriceImport."""
+    report = Report(label or symbol, source=source)
+    with transaction.atomic():
+        _store(rows, symbol, symbol, currency, report)
+    return report
+
+
 def _upsert_sql() -> str:
     """INSERT ... ON CONFLICT (symbol, day) DO UPDATE, which SQLite and PostgreSQL both speak. The
     import writes through this rather than bulk_create: Django's per-field preparation of model

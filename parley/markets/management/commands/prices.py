@@ -1,11 +1,16 @@
 """`parley prices import FILE|FOLDER [--ticker BA] [--currency USD]`: store daily prices from the CSV
 exports people already have (Yahoo, Stooq, or a plain date,close). `parley prices symbols [--sec-funds
-FILE_OR_URL]`: know the ETFs and funds of the SEC's fund ticker list (parley.markets.instruments)."""
+FILE_OR_URL]`: know the ETFs and funds of the SEC's fund ticker list (parley.markets.instruments).
+`parley prices fetch [TICKER ...]`: bring symbols up to date from the configured provider (parley.markets.fetching);
+`parley prices status [TICKER ...]`: each symbol's last close and how its fetching goes."""
 from django.core.management.base import BaseCommand, CommandError
 
+from parley.markets.fetching import freshness, refresh, wanted_symbols
 from parley.markets.instruments import INDICES, SEC_FUNDS, SEC_FUNDS_URL, InstrumentError, store_sec_funds
-from parley.markets.models import Instrument
+from parley.markets.models import Instrument, PriceProvider
+from parley.markets.providers import NotConfigured, configured
 from parley.markets.services import PriceFileError, import_path
+from parley.markets.symbols import normalise
 
 
 class Command(BaseCommand):
@@ -21,10 +26,19 @@ class Command(BaseCommand):
                                                     "built-in indices), so watchlists accept them.")
         known.add_argument("--sec-funds", metavar="FILE_OR_URL", help="company_tickers_mf.json saved from the SEC, or its "
                                                                      f"URL ({SEC_FUNDS_URL}) to download it once.")
+        ask = commands.add_parser("fetch", help="Ask the configured provider for the days each symbol misses "
+                                                "(default: the symbols readers follow and articles were about lately).")
+        ask.add_argument("tickers", nargs="*", metavar="TICKER", help="Only these symbols (asked even while backing off).")
+        state = commands.add_parser("status", help="Each symbol's last close, last fetch, last error and next try.")
+        state.add_argument("tickers", nargs="*", metavar="TICKER", help="Only these symbols.")
 
     def handle(self, command, path=None, ticker=None, currency="USD", **options):
         if command == "symbols":
             return self.symbols(options.get("sec_funds"))
+        if command == "fetch":
+            return self.fetch(options.get("tickers") or [])
+        if command == "status":
+            return self.status(options.get("tickers") or [])
         try:
             reports = import_path(path, ticker, currency)
         except PriceFileError as exc:
@@ -48,3 +62,61 @@ class Command(BaseCommand):
         funds = Instrument.objects.filter(source=SEC_FUNDS).count()
         self.stdout.write(f"{funds:,} fund/ETF symbols known from the SEC fund list; {len(INDICES)} indices are built in: "
                           f"{', '.join(INDICES)}.")
+
+    @staticmethod
+    def _symbols(tickers) -> list[str]:
+        symbols = []
+        for ticker in tickers:
+            symbol = normalise(ticker)
+            if symbol is None:
+                raise CommandError(f"{ticker!r} is not a symbol (write it as AAPL, BRK-B or BRK.B)")
+            symbols.append(symbol)
+        return symbols
+
+    def fetch(self, tickers):
+        """`parley prices fetch [TICKER ...]`: one line per symbol, then a total; no provider is an error."""
+        symbols = self._symbols(tickers)
+        try:
+            provider = configured()
+        except NotConfigured as exc:
+            raise CommandError(str(exc)) from None
+        if not symbols:
+            symbols = wanted_symbols(limit=provider.max_symbols)
+            if not symbols:
+                self.stdout.write("No symbol to fetch: no reader follows one and no recent article is about one "
+                                  "(name them: parley prices fetch AAPL MSFT).")
+                return
+        outcomes = refresh(symbols, provider=provider, explicit=bool(tickers))
+        counts: dict[str, int] = {}
+        for outcome in outcomes:
+            self.stdout.write(outcome.line())
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        said = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        self.stdout.write(f"{len(outcomes)} symbol{'s' if len(outcomes) != 1 else ''} from {provider.name}: {said}; "
+                          f"{sum(o.stored for o in outcomes)} days stored (each request is listed in the admin "
+                          "under Markets, Price fetches).")
+
+    def status(self, tickers):
+        """`parley prices status [TICKER ...]`: the provider's budget, then one line per symbol."""
+        symbols = self._symbols(tickers) or None
+        try:
+            provider = configured()
+        except NotConfigured as exc:
+            self.stdout.write(f"Provider: none ({exc}).")
+        else:
+            line = (f"Provider: {provider.name}, at most {provider.per_hour or 'any number of'} requests an hour "
+                    f"and {provider.per_day or 'any number'} a UTC day")
+            budget = PriceProvider.objects.filter(name=provider.name).first()
+            if budget and budget.hour:
+                line += (f"; {budget.requests_this_hour} asked in the hour from {budget.hour:%Y-%m-%d %H:%M} UTC, "
+                         f"{budget.requests_today} on {budget.day}")
+            if budget and budget.paused_until:
+                line += f"; asked to wait until {budget.paused_until:%Y-%m-%d %H:%M} UTC"
+            if budget and budget.last_error:
+                line += f"; last error: {budget.last_error}"
+            self.stdout.write(line)
+        rows = freshness(symbols)
+        if not rows:
+            self.stdout.write("No symbol is fetched, followed or in recent articles.")
+        for row in rows:
+            self.stdout.write(row.line())
