@@ -74,6 +74,15 @@ def next_close(now: datetime) -> datetime:
     return datetime.combine(day, CLOSE_OUT_AT, tzinfo=MARKET).astimezone(UTC)
 
 
+def history_start(now: datetime) -> date:
+    """The first day asked for a symbol new to Parley: HISTORY_YEARS back (29 February: the 28th)."""
+    today = now.date()
+    try:
+        return today.replace(year=today.year - HISTORY_YEARS)
+    except ValueError:
+        return today.replace(year=today.year - HISTORY_YEARS, day=28)
+
+
 def wanted_symbols(now: datetime | None = None, limit: int = 0) -> list[str]:
     """The symbols to keep fresh: those readers follow, then those articles of the last MENTIONED_DAYS
     were about (most often first), at most `limit` (0: all). Read through the app registry because
@@ -121,13 +130,14 @@ def _pause(provider: Provider, now: datetime, seconds: int | None, reason: str) 
     return until
 
 
-def _claim(symbol: str, now: datetime, explicit: bool) -> bool:
-    """Take a symbol for this round, unless another worker has it or it waits (backed off, up to date)."""
-    PriceFetchState.objects.get_or_create(symbol=symbol)
+def _claim(symbol: str, now: datetime, explicit: bool) -> tuple[bool, datetime | None]:
+    """Take a symbol for this round, unless another worker has it or it waits (backed off, up to
+    date); return whether it was taken and when it was due, to put back if it is not asked after all."""
+    state, _ = PriceFetchState.objects.get_or_create(symbol=symbol)
     due = PriceFetchState.objects.filter(symbol=symbol)
     if not explicit:
         due = due.filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
-    return bool(due.update(next_try_at=now + CLAIM))
+    return bool(due.update(next_try_at=now + CLAIM)), state.next_try_at
 
 
 def refresh(symbols, *, provider: Provider | None = None, now: datetime | None = None, explicit: bool = False,
@@ -158,14 +168,15 @@ def refresh(symbols, *, provider: Provider | None = None, now: datetime | None =
             stop = f"this round's {round_seconds:g} s are up; the next round goes on"
             outcomes.append(Outcome(symbol, "limited", f"not asked: {stop}"))
             continue
-        if not _claim(symbol, now, explicit):
+        claimed, due = _claim(symbol, now, explicit)
+        if not claimed:
             state = PriceFetchState.objects.get(symbol=symbol)
             why = state.last_error or "another worker is asking for it"
             outcomes.append(Outcome(symbol, "waiting", f"not asked before {state.next_try_at:%Y-%m-%d %H:%M} UTC ({why})"))
             continue
         spent = take_request(provider, now)
         if spent:
-            PriceFetchState.objects.filter(symbol=symbol).update(next_try_at=None)  # free it again
+            PriceFetchState.objects.filter(symbol=symbol).update(next_try_at=due)  # as it was
             stop = spent
             outcomes.append(Outcome(symbol, "limited", f"not asked: {stop}"))
             continue
@@ -177,7 +188,7 @@ def refresh(symbols, *, provider: Provider | None = None, now: datetime | None =
 def _refresh_one(provider, symbol, last, now, newest, timeout) -> tuple[Outcome, str | None]:
     """Ask for one symbol's missing days (one request already counted), store them, record it all.
     Return the outcome and, when the whole round must stop (429, a refused key), why."""
-    since = last + timedelta(days=1) if last else now.date().replace(year=now.year - HISTORY_YEARS)
+    since = last + timedelta(days=1) if last else history_start(now)
     answer, status, error, stop = None, None, "", None
     request = provider.url(symbol, since)
     started_at = timezone.now()
@@ -191,7 +202,7 @@ def _refresh_one(provider, symbol, last, now, newest, timeout) -> tuple[Outcome,
             if spent:
                 raise BadAnswer(f"a split or dividend in the new days needs the whole history asked again, "
                                 f"and {spent}; nothing stored, asked again next round")
-            since = now.date().replace(year=now.year - HISTORY_YEARS)
+            since = history_start(now)
             request = provider.url(symbol, since)
             fetched = fetch(request, max_bytes=MAX_ANSWER_BYTES, total_timeout=timeout or settings.PARLEY_FETCH_TIMEOUT)
             status = fetched.status

@@ -20,7 +20,7 @@ from parley.following.follows import follow
 from parley.jobs.models import JobState
 from parley.jobs.registry import BY_NAME, Runner
 from parley.markets.csvfiles import Row
-from parley.markets.fetching import last_trading_day, next_close, refresh, wanted_symbols
+from parley.markets.fetching import history_start, last_trading_day, next_close, refresh, wanted_symbols
 from parley.markets.models import DailyBar, PriceFetch, PriceFetchState, PriceProvider
 from parley.markets.providers import NotConfigured, configured
 from parley.markets.services import store_rows
@@ -161,6 +161,12 @@ def test_last_trading_day_waits_for_the_close_and_skips_weekends():
     assert last_trading_day(datetime(2026, 12, 7, 22, 0, tzinfo=UTC)) == date(2026, 12, 4)  # Monday 17:00 ET
     assert last_trading_day(datetime(2026, 12, 7, 23, 45, tzinfo=UTC)) == date(2026, 12, 7)
     assert last_trading_day(datetime(2026, 12, 6, 12, 0, tzinfo=UTC)) == date(2026, 12, 4)  # Sunday
+
+
+def test_history_start_on_a_leap_day():
+    """Ensure a symbol first asked on 29 February gets ten years from the 28th, not a crash."""
+    assert history_start(datetime(2028, 2, 29, 23, 45, tzinfo=UTC)) == date(2018, 2, 28)
+    assert history_start(AFTER_DEC_4) == date(2016, 12, 4)
 
 
 def test_429_honours_retry_after_and_stops_the_round(tiingo):
