@@ -13,8 +13,9 @@ from parley.discussion.models import Comment
 from parley.enrichment.companies import company, symbol_named
 from parley.enrichment.models import Fact, Subject, slug_of
 from parley.enrichment.names import names_of
-from parley.enrichment.queries import known_symbol
+from parley.following import symbols
 from parley.following.models import Follow
+from parley.markets.board import latest_quotes
 from parley.markets.symbols import normalise as normalise_symbol
 from parley.stories.models import Story
 
@@ -47,10 +48,10 @@ def normalise(kind: str, key: str) -> tuple[str, str]:
     """Check that a thing exists and can be followed; return its (kind, key) as pages name it."""
     written, key = (key or "").strip(), key_of(kind, key)
     if kind == Follow.TICKER:
-        if not TICKER.match(key):
+        if not (TICKER.match(key) or symbols.is_symbol(key)):
             raise FollowError(f"“{written[:40]}” is not a ticker symbol.")
-        if not known_symbol(key):
-            raise FollowError(f"Parley knows no company with the ticker {key}.")
+        if not symbols.knows(key):
+            raise FollowError(f"Parley knows no company, ETF, fund or index with the symbol {key}.")
         return kind, key
     if kind in (Follow.PERSON, Follow.TOPIC):
         if not key or not Fact.objects.filter(kind=kind, slug=key).exists():
@@ -105,6 +106,7 @@ class Followed:
     label: str
     url: str | None  # None: the thing is gone (a deleted article)
     new: int = 0  # articles (or comments, for a discussion) since the reader's last visit
+    quote: object = None  # a ticker's markets.board.Latest: its last close and changes, when stored
 
     @property
     def new_text(self) -> str:
@@ -130,11 +132,13 @@ def describe(pairs) -> dict[tuple[str, str], Followed]:
     articles = {}
     if Follow.ARTICLE in by_kind:
         articles = Article.objects.only("title", "slug").in_bulk([int(k) for k in by_kind[Follow.ARTICLE]])
+    named = symbols.describe_symbols(by_kind.get(Follow.TICKER, []))
     out = {}
     for kind, key in pairs:
         if kind == Follow.TICKER:
-            known = company(key)
-            out[kind, key] = Followed(kind, key, f"${key}" + (f" · {known.name}" if known else ""), url_for("ticker", key))
+            known = named.get(key)
+            out[kind, key] = Followed(kind, key, symbols.shown(key) + (f" · {known.label}" if known else ""),
+                                      url_for("ticker", key))
         elif kind == Follow.ARTICLE:
             article = articles.get(int(key))
             out[kind, key] = Followed(kind, key, article.title if article else "A removed article",
@@ -154,7 +158,7 @@ def reason_label(kind: str, key: str, described: dict) -> str:
     """How the feed says why an article is there: "$BA", "Jerome Powell", "Deep News"."""
     found = described.get((kind, key))
     if kind == Follow.TICKER:
-        return f"${key}"
+        return symbols.shown(key)
     return found.label if found else key
 
 
@@ -164,9 +168,11 @@ def watchlist(user, since) -> list[Followed]:
     described = describe(pairs)
     outlet_ids = dict(Outlet.objects.filter(slug__in=[k for kind, k in pairs if kind == Follow.OUTLET])
                       .values_list("slug", "id"))
+    quotes = latest_quotes([key for kind, key in pairs if kind == Follow.TICKER])  # one query for all
     rows = []
     for kind, key in pairs:
         item = described[kind, key]
+        item.quote = quotes.get(key) if kind == Follow.TICKER else None
         if since is not None:
             if kind in (Follow.TICKER, Follow.PERSON, Follow.TOPIC):
                 newer = Subject.objects.filter(kind=kind, key=key, published_at__gt=since, article__date_unknown=False)
@@ -184,13 +190,18 @@ def watchlist(user, since) -> list[Followed]:
 # -- CSV -----------------------------------------------------------------------------------
 
 def export_csv(user) -> str:
-    """The reader's followed tickers as CSV: a `ticker` header, then one symbol per row."""
+    """The reader's followed tickers as CSV: a `ticker` header, then one symbol per row with its name,
+    kind and its last stored close with that close's day, currency and source (empty when none)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["ticker", "name"])
-    for symbol in Follow.objects.filter(user=user, kind=Follow.TICKER).order_by("key").values_list("key", flat=True):
-        known = company(symbol)
-        writer.writerow([symbol, known.name if known else ""])
+    writer.writerow(["ticker", "name", "kind", "last_close", "close_day", "currency", "price_source"])
+    followed = list(Follow.objects.filter(user=user, kind=Follow.TICKER).order_by("key").values_list("key", flat=True))
+    named, quotes = symbols.describe_symbols(followed), latest_quotes(followed)
+    for symbol in followed:
+        known, quote = named.get(symbol), quotes.get(symbol)
+        writer.writerow([symbol, (known.label if known else ""), (known.kind if known else ""),
+                         *([format(quote.close.normalize(), "f"), quote.day.isoformat(), quote.currency, quote.source]
+                           if quote else ["", "", "", ""])])
     return out.getvalue()
 
 
@@ -231,9 +242,10 @@ def import_csv(user, data: bytes, size: int | None = None) -> ImportResult:
         if not cell or cell.startswith("#"):
             continue
         written = key_of(Follow.TICKER, cell)
-        symbol = written if company(written) else symbol_named(cell) or (written if TICKER.match(written) else None)
+        symbol = written if company(written) else symbol_named(cell) or (
+            written if TICKER.match(written) or symbols.is_symbol(written) else None)
         if symbol is None:
-            result.skipped.append((number, cell[:60], "not a ticker or a company Parley knows"))
+            result.skipped.append((number, cell[:60], "not a ticker symbol or the name of a company Parley knows"))
             continue
         try:
             _, created = follow(user, Follow.TICKER, symbol)

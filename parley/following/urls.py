@@ -9,6 +9,7 @@ urlpatterns = [
     path("watchlist/seen", views.watchlist_seen, name="watchlist-seen"),
     path("watchlist/watchlist.csv", views.watchlist_csv, name="watchlist-csv"),
     path("watchlist/import", views.watchlist_import, name="watchlist-import"),
+    path("watchlist/add", views.watchlist_add, name="watchlist-add"),
     path("feed/link", views.private_feed_link, name="private-feed-link"),
     path("feed/private/<str:token>/rss", views.PrivateFeedRss(), name="private-feed-rss"),
     path("feed/private/<str:token>/atom", views.PrivateFeedAtom(), name="private-feed-atom"),

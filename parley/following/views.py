@@ -22,7 +22,7 @@ from parley.accounts.tokens import LIMITS as TOKEN_LIMITS
 from parley.accounts.tokens import tokens_of
 from parley.accounts.views import TOKENS_SECTION, safe_next
 from parley.articles.paging import id_param, page_number
-from parley.following import follows, preferences, tokens
+from parley.following import follows, preferences, symbols, tokens
 from parley.following.feed import my_feed
 from parley.following.forms import ImportForm, SettingsForm
 from parley.following.inbox import describe_all, inbox_page, mark_read, subject_url, target_url
@@ -73,9 +73,38 @@ def watchlist(request):
     for kind, heading in WATCHLIST_HEADINGS.items():
         if mine := [row for row in rows if row.kind == kind]:
             groups[heading] = mine
+    find = " ".join(request.GET.get("find", "").split())[:40]  # what the add box found nothing for
     return render(request, "following/watchlist.html", {
         "groups": groups, "seen_at": prefs.watchlist_seen_at, "import_form": ImportForm(),
-        "limit": follows.MAX_FOLLOWS, "total": len(rows)})
+        "limit": follows.MAX_FOLLOWS, "total": len(rows), "find": find,
+        "suggestions": symbols.suggest(find) if find else [], "datalist": symbols.datalist(),
+        "priced": any(row.quote for row in rows)})
+
+
+@login_required
+@require_POST
+def watchlist_add(request):
+    """Follow the symbol the add box names (BRK-B, vti, ^GSPC or "Boeing"); when it names none
+    exactly, go back to the watchlist with suggestions for what was typed."""
+    text = " ".join(request.POST.get("symbol", "").split())[:100]
+    if not text:
+        messages.error(request, "Type a symbol (BA, BRK-B, VTI, ^GSPC) or a company's name to add it.")
+        return redirect("watchlist")
+    symbol = symbols.find(text)
+    if symbol is None:
+        offered = symbols.suggest(text)
+        messages.error(request, f"Parley knows no company, ETF, fund or index “{text[:40]}”"
+                                + (f"; {len(offered)} near it {'is' if len(offered) == 1 else 'are'} listed below."
+                                   if offered else "."))
+        return redirect(f"{reverse('watchlist')}?{urlencode({'find': text[:40]})}#add-symbol")
+    try:
+        followed, created = follows.follow(request.user, Follow.TICKER, symbol)
+    except follows.FollowError as exc:
+        messages.error(request, str(exc))
+    else:
+        label = follows.describe([(followed.kind, followed.key)])[followed.kind, followed.key].label
+        messages.success(request, f"You follow {label}." if created else f"You already follow {label}.")
+    return redirect("watchlist")
 
 
 @login_required

@@ -56,7 +56,7 @@ def _bars(symbols: list[str]) -> list[DailyBar]:
 
 def latest_quotes(symbols) -> dict[str, Latest]:
     """{symbol: Latest} for the symbols with stored prices (those without are left out), read in one
-    query whatever the history stored (bench/prices.py measures it)."""
+    query whatever the history stored."""
     symbols = sorted(set(symbols))[:MAX_SYMBOLS]
     if not symbols:
         return {}

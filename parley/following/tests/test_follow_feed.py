@@ -228,11 +228,11 @@ def test_csv_import_follows_good_rows_and_reports_junk(client, reader):
     page = response.content.decode()
     assert set(Follow.objects.filter(user=alice).values_list("key", flat=True)) == {"BA", "MSFT", "AAPL"}
     assert "Followed 3 new tickers" in page and "1 you already followed" in page
-    assert "Row 7 skipped" in page and "Row 8 skipped" in page and "no company with the ticker ZZZZQ" in page
+    assert "Row 7 skipped" in page and "Row 8 skipped" in page and "no company, ETF, fund or index with the symbol ZZZZQ" in page
     assert "<script>alert(1)" not in page
     exported = client.get("/watchlist/watchlist.csv")
     assert exported["Content-Type"].startswith("text/csv")
-    assert exported.content.decode().splitlines()[0] == "ticker,name"
+    assert exported.content.decode().splitlines()[0] == "ticker,name,kind,last_close,close_day,currency,price_source"
     # The export imports back into another account unchanged.
     bob = reader("bob")
     client.force_login(bob)
@@ -265,7 +265,7 @@ def test_nobody_sees_what_another_reader_follows(client, reader, about):
     assert "MSFT" not in client.get("/u/alice/").content.decode()
     client.force_login(bob)
     assert "MSFT" not in client.get("/u/alice/").content.decode()
-    assert "MSFT" not in client.get("/watchlist/").content.decode()
+    assert "$MSFT" not in client.get("/watchlist/").content.decode()  # (its add box offers MSFT to anyone)
     assert "Follow $BA" in client.get("/t/BA/").content.decode()  # no follower count, no names
     auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(bob)[1]}"}
     client.logout()
