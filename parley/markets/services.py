@@ -12,7 +12,6 @@ from parley.markets.symbols import normalise
 
 MAX_FILE_BYTES = 64 * 2**20  # ten years of one symbol is ~200 KB; a bulk file bigger than this is split first
 MAX_DAYS_PER_SYMBOL = 40_000  # 160 years of trading days: more is not one symbol's daily history
-BATCH = 5_000
 PROBLEMS_KEPT = 20
 SUFFIXES = {".csv", ".txt"}
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -138,31 +137,53 @@ def store_rows(rows, symbol: str, source: str, currency: str = "USD", label: str
     return report
 
 
-def _upsert_sql() -> str:
-    """INSERT ... ON CONFLICT (symbol, day) DO UPDATE, which SQLite and PostgreSQL both speak. The
-    import writes through this rather than bulk_create: Django's per-field preparation of model
-    instances was 70% of an import's time (bench/prices.py); the rows are checked already."""
+ROWS_PER_STATEMENT = 500  # 5,000 parameters: under every SQLite build's limit, and few round trips to PostgreSQL
+BAR_COLUMNS = ("symbol", "day", "open", "high", "low", "close", "adj_close", "volume", "currency", "source")
+
+
+def _upsert_sql(rows: int) -> str:
+    """One INSERT of `rows` bars ... ON CONFLICT (symbol, day) DO UPDATE, which SQLite and PostgreSQL
+    both speak. The import writes through this rather than bulk_create: Django's per-field preparation
+    of model instances was 70% of an import's time (bench/prices.py), and the rows are checked already."""
     quote = connection.ops.quote_name
     table = quote(DailyBar._meta.db_table)
     columns = ", ".join(quote(c) for c in BAR_COLUMNS)
-    marks = ", ".join(["%s"] * len(BAR_COLUMNS))
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(BAR_COLUMNS)) + ")"] * rows)
     updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in BAR_COLUMNS[2:])
-    return (f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608 (names from the model, values as parameters)
+    return (f"INSERT INTO {table} ({columns}) VALUES {marks} "  # noqa: S608 (names from the model, values as parameters)
             f"ON CONFLICT ({quote('symbol')}, {quote('day')}) DO UPDATE SET {updates}")
-
-
-BAR_COLUMNS = ("symbol", "day", "open", "high", "low", "close", "adj_close", "volume", "currency", "source")
 
 
 def _save(symbol: str, rows: list[Row], currency: str, report: Report) -> None:
     values = [(symbol, r.day, r.open, r.high, r.low, r.close, r.adj_close, r.volume, currency, report.source)
               for r in rows]
-    sql = _upsert_sql()
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), BATCH):
-            cursor.executemany(sql, values[start:start + BATCH])
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy_upsert(cursor, values)
+        else:
+            for start in range(0, len(values), ROWS_PER_STATEMENT):
+                chunk = values[start:start + ROWS_PER_STATEMENT]
+                cursor.execute(_upsert_sql(len(chunk)), [value for row in chunk for value in row])
     report.stored += len(values)
     report.symbols.add(symbol)
+
+
+def _copy_upsert(cursor, values: list[tuple]) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then upsert them in one statement; four
+    times the rows/s of multi-row INSERTs (bench/prices.py). The table lives as long as the
+    connection and is emptied at every commit, and after each use."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in BAR_COLUMNS)
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in BAR_COLUMNS[2:])
+    table = quote(DailyBar._meta.db_table)
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS parley_bars_in ON COMMIT DELETE ROWS "  # noqa: S608
+                   f"AS SELECT {columns} FROM {table} WITH NO DATA")
+    with cursor.cursor.copy(f"COPY parley_bars_in ({columns}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(row)
+    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM parley_bars_in "  # noqa: S608
+                   f"ON CONFLICT ({quote('symbol')}, {quote('day')}) DO UPDATE SET {updates}")
+    cursor.execute("TRUNCATE parley_bars_in")
 
 
 def import_path(path, ticker: str | None = None, currency: str = "USD") -> list[Report]:

@@ -132,3 +132,17 @@ def test_the_command_imports_a_folder_and_says_what_it_did(tmp_path):
     with pytest.raises(CommandError, match="--ticker names one symbol"):
         call_command("prices", "import", str(folder), "--ticker", "BA")
     assert len(import_path(folder / "BA.csv")) == 1
+
+
+def test_a_day_imported_again_is_replaced_not_doubled(tmp_path):
+    """A corrected export replaces the days it gives again (the upsert) and keeps the others; twice in
+    one transaction too (a bulk file of several symbols), where PostgreSQL reuses its staging table."""
+    import_file(write(tmp_path, "BA.csv", STOOQ))
+    corrected = STOOQ.replace("2025-11-21,215.0,219.4,214.2,218.65,8032114", "2025-11-21,215.0,219.4,214.2,218.00,8032114")
+    report = import_file(write(tmp_path, "BA.csv", corrected))
+    assert report.stored == 3 and DailyBar.objects.filter(symbol="BA").count() == 3
+    assert DailyBar.objects.get(symbol="BA", day=date(2025, 11, 21)).close == Decimal("218.00")
+    import_file(write(tmp_path, "all.txt", STOOQ_BULK))
+    assert DailyBar.objects.filter(symbol="BA").count() == 3  # the bulk file's two BA days replaced, not added
+    assert DailyBar.objects.get(symbol="BA", day=date(2025, 11, 21)).close == Decimal("218.65")
+    assert DailyBar.objects.get(symbol="BRK.B").volume == 3120001
