@@ -58,6 +58,7 @@ def site(seed_page, reference, make_article):
 
     from parley.markets.models import DailyBar
     DailyBar.objects.bulk_create([DailyBar(symbol=ticker, day=day(2025, 11, d), close=Decimal(100 + d),
+                                           volume=4_000_000 + d * 10_000,  # drawn under the line
                                            source="stooq csv") for d in (17, 18, 19, 20, 21, 24, 25)])
     outlet = article.outlet.get_absolute_url()
     Follow.objects.create(user=reader, kind="ticker", key=ticker)
@@ -154,3 +155,25 @@ def test_a_fact_link_lands_on_its_whole_sentence_clear_of_the_top(live_server, p
     assert len(sentence.inner_text()) >= len(page.locator(f"#f{quote.pk}").inner_text())
     top = page.locator(f"#f{quote.pk}").evaluate("el => el.getBoundingClientRect().top")
     assert top >= 60, f"the highlighted words sit {top}px from the top of the window"
+
+
+def test_company_charts_on_a_phone_mark_the_articles_and_pass_axe(live_server, browser, site):
+    """Ensure the company page's charts over the archive's span (closes with the seed's day marked, volume,
+    coverage on the same axis, the table with its links) fit a 390 px phone and pass axe-core."""
+    ticker_page = next(path for path in site if path.startswith("/t/"))
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{ticker_page}?range=all")
+        chart = page.locator("svg.market.price-line")
+        assert "with articles marked on the line" in chart.get_attribute("aria-label")
+        assert chart.locator(".markers circle").count() >= 1 and chart.locator(".volume rect").count() == 7
+        assert "Nov 25, 2025: 2 articles" in chart.locator(".markers circle title").first.text_content()
+        coverage = page.locator("svg.market.coverage")
+        assert coverage.get_attribute("role") == "img" and coverage.bounding_box()["width"] == chart.bounding_box()["width"]
+        page.click("text=Prices and articles as a table")
+        assert page.locator("table.closes a").count() >= 1
+        problems = serious(page) + broken_references(page)
+        assert overflow(page) <= 0 and tap_targets(page)["offenders"] == [] and problems == []
+    finally:
+        context.close()
