@@ -31,6 +31,7 @@ def company_charts(request, symbol: str) -> dict:
     key = read_range(asked, PRICE_RANGE if prices else COVERAGE_RANGE)
     shown = window(key, timezone.localdate(), [prices, coverage], chosen=asked in RANGES)
     out = {"window": shown, "ranges": _range_links(shown.range if shown else key), "has_prices": bool(prices),
+           "prices_end": prices[1] if prices else None,
            "has_articles": bool(coverage), "price_svg": "", "coverage_svg": "", "chart_rows": []}
     if shown is None:
         return out

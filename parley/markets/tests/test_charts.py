@@ -186,3 +186,12 @@ def test_the_topic_page_shows_its_archive_span_and_never_peak_zero(client, make_
     html = client.get(f"/topic/{topic}/").content.decode()
     assert "Showing Jun 4, 2019, the span of this site's articles for" in html
     assert 'aria-label="1 article from Jun 4, 2019 to Jun 4, 2019' in html and "peak 0" not in html
+
+
+def test_prices_that_end_before_the_window_are_said_with_a_way_to_them(client, make_article):
+    """Ensure a company with fresh articles but closes that stopped over a year ago is told so, with a link."""
+    store_bars("BA", weekdays(date(2024, 3, 4), date(2024, 6, 28)))
+    boeing_article(make_article, timezone.localdate() - timedelta(days=2), "Deliveries rose")
+    html = client.get("/t/BA/").content.decode()
+    assert "The closes stored for $BA end on Jun 28, 2024, before this window: <a href=\"?range=all#price-title\">show all</a>" in html
+    assert 'class="market price-line"' in client.get("/t/BA/?range=all").content.decode()
