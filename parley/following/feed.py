@@ -12,14 +12,18 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from parley.articles.models import Article, Outlet
+from parley.articles.models import Article, Outlet, url_for
 from parley.articles.queries import Cursor, Page
 from parley.enrichment.models import Subject
+from parley.enrichment.queries import known_symbols
 from parley.following.follows import describe, reason_label
 from parley.following.models import Follow
+from parley.following.symbols import shown
+from parley.markets.board import latest_quotes
 from parley.stories.models import Membership
 
 PAGE_SIZE = 20
+STRIP_SIZE = 24  # followed symbols whose prices My feed's strip shows; the watchlist shows them all
 PROBE_FROM = 40  # readers following more things than this are read in two steps (see my_feed)
 PROBE = 3
 
@@ -160,3 +164,29 @@ def my_feed(user, after: Cursor | None = None, before: Cursor | None = None, siz
     if older:
         return Page(rows, first if after is not None else None, last if more else None)
     return Page(rows, first if more else None, last)
+
+
+@dataclass
+class StripItem:
+    symbol: str
+    shown: str  # $BA, ^GSPC
+    url: str | None  # its company page, where the site has one (not for an index no article names)
+    quote: object  # parley.markets.board.Latest
+
+
+@dataclass
+class Strip:
+    items: list
+    more: int  # followed symbols with prices not in the strip
+
+
+def price_strip(user, size: int = STRIP_SIZE) -> Strip:
+    """My feed's strip: the followed symbols' last closes and day changes, those with stored prices,
+    alphabetically; three queries at most (the follows, every followed symbol's prices at once, and
+    which of them have a page)."""
+    followed = list(Follow.objects.filter(user=user, kind=Follow.TICKER).values_list("key", flat=True))
+    quotes = latest_quotes(followed)
+    pages = known_symbols(set(quotes)) if quotes else set()
+    priced = [StripItem(symbol, shown(symbol), url_for("ticker", symbol) if symbol in pages else None, quotes[symbol])
+              for symbol in sorted(quotes)]
+    return Strip(priced[:size], max(0, len(priced) - size))

@@ -13,6 +13,7 @@ from parley.discussion.models import Comment
 from parley.enrichment.companies import company, symbol_named
 from parley.enrichment.models import Fact, Subject, slug_of
 from parley.enrichment.names import names_of
+from parley.enrichment.queries import known_symbols
 from parley.following import symbols
 from parley.following.models import Follow
 from parley.markets.board import latest_quotes
@@ -133,12 +134,14 @@ def describe(pairs) -> dict[tuple[str, str], Followed]:
     if Follow.ARTICLE in by_kind:
         articles = Article.objects.only("title", "slug").in_bulk([int(k) for k in by_kind[Follow.ARTICLE]])
     named = symbols.describe_symbols(by_kind.get(Follow.TICKER, []))
+    # An index or fund no article names has no company page (yet): its row links nowhere.
+    pages = known_symbols(set(by_kind[Follow.TICKER])) if Follow.TICKER in by_kind else set()
     out = {}
     for kind, key in pairs:
         if kind == Follow.TICKER:
             known = named.get(key)
             out[kind, key] = Followed(kind, key, symbols.shown(key) + (f" · {known.label}" if known else ""),
-                                      url_for("ticker", key))
+                                      url_for("ticker", key) if key in pages else None)
         elif kind == Follow.ARTICLE:
             article = articles.get(int(key))
             out[kind, key] = Followed(kind, key, article.title if article else "A removed article",

@@ -13,7 +13,7 @@ from parley.discussion.ranking import most_discussed_box
 from parley.enrichment.highlight import marked_body
 from parley.enrichment.models import FactReport
 from parley.enrichment.queries import article_facts
-from parley.following.feed import my_feed
+from parley.following.feed import my_feed, price_strip
 from parley.following.models import Follow
 from parley.following.tokens import private_feed_url
 from parley.stories import queries as stories
@@ -109,7 +109,7 @@ def my_feed_page(request):
     page = my_feed(request.user, Cursor.decode(request.GET.get("after", "")), Cursor.decode(request.GET.get("before", "")))
     return render(request, "following/feed.html", {
         "items": page.rows, **pager_links(page), "follow_count": Follow.objects.filter(user=request.user).count(),
-        "private_url": private_feed_url(request)})
+        "private_url": private_feed_url(request), "strip": price_strip(request.user)})
 
 
 @anonymous_page_cache

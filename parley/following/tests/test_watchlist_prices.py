@@ -172,3 +172,39 @@ def test_the_csv_export_has_each_last_close_with_its_day_and_currency(client, al
         {"ticker": "^FTSE", "name": "FTSE 100 (index)", "kind": "index", "last_close": "8014.5",
          "close_day": "2026-12-04", "currency": "GBP", "price_source": "stooq csv"},
     ]
+
+
+def test_my_feed_has_a_strip_of_the_followed_symbols_prices(client, alice, about):
+    """Ensure My feed shows each followed symbol with stored prices (last close, day change, day),
+    links a symbol to its company page only where it has one, and says prices are end-of-day."""
+    about("BA")
+    store("BA", 200.0, 1.0)
+    store("^GSPC", 6000.0, -10.0, source="stooq csv")
+    for symbol in ("BA", "^GSPC", "MSFT"):
+        Follow.objects.create(user=alice, kind="ticker", key=symbol)
+    page = client.get("/feed/").content.decode()
+    strip = page.split('class="price-strip"')[1].split("</section>")[0]
+    assert '<a href="/t/BA/">$BA</a> 229.00 <span class="up">+0.4%</span>' in strip
+    assert '<strong>^GSPC</strong> 5,710.00 <span class="down">-0.2%</span>' in strip
+    assert "Dec 04" in strip and "MSFT" not in strip
+    assert "End-of-day closes and the change over the day before, for information only" in strip
+
+
+def test_the_strip_reads_every_symbols_prices_at_once(alice, django_assert_num_queries):
+    """Ensure the strip's queries do not grow with the symbols followed."""
+    from parley.following.feed import price_strip
+
+    for n, symbol in enumerate(("BA", "MSFT", "AAPL", "^GSPC", "^FTSE", "NVDA")):
+        store(symbol, 100.0 + n, 1.0, count=5)
+        Follow.objects.create(user=alice, kind="ticker", key=symbol)
+    with django_assert_num_queries(3):
+        strip = price_strip(alice, size=4)
+    assert [item.symbol for item in strip.items] == ["AAPL", "BA", "MSFT", "NVDA"] and strip.more == 2
+
+
+def test_a_followed_index_no_article_names_is_listed_without_a_dead_link(client, alice):
+    """Ensure ^GSPC, which has no company page until an article names it, is not linked to a 404."""
+    Follow.objects.create(user=alice, kind="ticker", key="^GSPC")
+    page = client.get("/watchlist/").content.decode()
+    assert '<span class="symbol-name">^GSPC · S&amp;P 500 (index)</span>' in page
+    assert client.get("/t/%5EGSPC/").status_code == 404  # so no link to it
