@@ -269,6 +269,11 @@ def test_budget_is_shared_and_kept(tiingo, settings):
     assert [o.status for o in outcomes] == ["ok", "unknown", "limited"]
     assert outcomes[2].said == "not asked: this hour's budget of 2 requests to tiingo is spent"
     assert PriceProvider.objects.get(name="tiingo").requests_this_hour == 2 and len(tiingo) == 2
+    # Another round (another worker, or the command) in the same hour finds the count spent too, and a
+    # symbol named while it backs off keeps its backoff when it is not asked.
+    again = refresh(["ZZZZ"], now=AFTER_DEC_4 + timedelta(minutes=5), explicit=True)
+    assert again[0].status == "limited" and len(tiingo) == 2
+    assert PriceFetchState.objects.get(symbol="ZZZZ").next_try_at == AFTER_DEC_4 + timedelta(days=7)
     next_hour = refresh(["GONE"], now=AFTER_DEC_4 + timedelta(minutes=20))
     assert next_hour[0].status == "unknown"
 
