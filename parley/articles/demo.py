@@ -29,13 +29,23 @@ ANALYSTS = [("Priya Raman", "an analyst at Fenwick Partners"), ("Tomas Lind", "a
             ("Daniel Reyes", "an analyst at Hollis Capital")]
 PEOPLE = [(name, "chief executive") for name in EXECUTIVES.values()] + ANALYSTS
 FIRMS = ["Fenwick Partners", "Hollis Capital", "Ardent Securities", "Bellcourt Bank"]
+# Invented symbols for the invented companies, so their pages, watchlists and sample prices work. None
+# is in the shipped company list (a test checks), and their prices say "sample (demo)" wherever shown.
+TICKERS = {"Alderbrook Energy": "ALDB", "Veltrix Semiconductors": "VLTX", "Pinecrest Bancorp": "PNCB",
+           "Solvane Airlines": "SLVA", "Orrin Minerals": "ORRN", "Quillfeather Software": "QLFS",
+           "Brightwater Utilities": "BRWU", "Kestrel Logistics": "KSTL", "Marlow Pharmaceuticals": "MRLW",
+           "Everden Retail": "EVDN"}
+# Where each invented company's sample price starts a year before, in dollars.
+START_PRICES = {"ALDB": 42.0, "VLTX": 118.0, "PNCB": 27.5, "SLVA": 19.8, "ORRN": 64.0, "QLFS": 88.0,
+                "BRWU": 51.0, "KSTL": 33.0, "MRLW": 146.0, "EVDN": 23.5}
 
 
-def known_names() -> list[tuple[str, str]]:
-    """The demo's invented names and what each is: loaded with the demo as site rules, so no sample
-    article shows an invented company as a person or with a real company's ticker."""
-    return ([(name, "organization") for name in [*COMPANIES, *FIRMS, *OUTLETS]]
-            + [(name, "person") for name, _ in PEOPLE])
+def known_names() -> list[tuple[str, str, str]]:
+    """The demo's invented names, what each is and its invented ticker (companies only): loaded with
+    the demo as site rules, so no sample article shows an invented company as a person or with a real
+    company's ticker."""
+    return ([(name, "organization", TICKERS.get(name, "")) for name in [*COMPANIES, *FIRMS, *OUTLETS]]
+            + [(name, "person", "") for name, _ in PEOPLE])
 
 
 # Each kind of event in its own words, as real reports of different events are; the figures are the

@@ -61,6 +61,8 @@ class Described:
             return f"{self.name} (index)"
         if self.kind == Instrument.FUND and not self.name:
             return FUND_LABEL
+        if self.source == "sample (demo)":  # parley.markets.samples.SAMPLE_SOURCE
+            return f"{self.name} (invented for the demo)"
         return self.name or self.symbol
 
 

@@ -262,11 +262,11 @@ def test_only_confident_people_and_tickers_become_what_an_article_is_about(make_
 @pytest.mark.django_db
 def test_the_demo_shows_no_wrong_chip():
     """Ensure every sample article, enriched, shows the demo's invented companies as organisations
-    without a ticker and its invented people as people, and no invented name as another kind (the
-    demo's "Everden Retail" was a person on the first article a newcomer opened)."""
+    with their invented tickers only and its invented people as people, and no invented name as
+    another kind (the demo's "Everden Retail" was a person on the first article a newcomer opened)."""
     from django.core.management import call_command
 
-    from parley.articles.demo import COMPANIES, FIRMS, PEOPLE
+    from parley.articles.demo import COMPANIES, FIRMS, PEOPLE, TICKERS
     from parley.articles.models import Article
     from parley.enrichment.models import Fact
     from parley.enrichment.services import enrich_articles
@@ -277,12 +277,13 @@ def test_the_demo_shows_no_wrong_chip():
     people = {name for name, _ in PEOPLE}
     organisations = set(COMPANIES) | set(FIRMS)
     wrong = [(f.kind, f.key) for f in facts
-             if (f.text in organisations and f.kind != "organization") or (f.text in people and f.kind != "person")]
+             if (f.text in organisations and f.kind not in ("organization", "ticker"))
+             or (f.text in people and f.kind != "person")]
     assert wrong == []
     assert {f.key for f in facts if f.kind == "organization"} & set(COMPANIES)
     assert {f.key for f in facts if f.kind == "person"} & people
-    invented = {f.text for f in facts if f.kind == "ticker"} & (organisations | people)
-    assert invented == set()
+    invented = {(f.text, f.key) for f in facts if f.kind == "ticker" and f.text in organisations | people}
+    assert invented and invented <= set(TICKERS.items())  # an invented company's ticker is its invented one
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 """`parley demo`: load the sample articles (once; again with --refresh), or take them away (--remove).
 
 Everything the demo makes is marked: its articles `is_sample`, its readers' profiles `is_sample`,
-its name rules by their reason; its outlets are the invented ones in parley.articles.demo. Removing
+its name rules by their reason, its prices and invented symbols by their source ("sample (demo)",
+parley.markets.samples); its outlets are the invented ones in parley.articles.demo. Removing
 takes exactly that away, with what belongs to it (the sample articles' comments, facts and stories),
 and nothing a real reader, source or operator made."""
 from datetime import timedelta
@@ -13,12 +14,22 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from parley.accounts.models import Profile
-from parley.articles.demo import OUTLETS, demo_discussion, demo_drafts, known_names
+from parley.articles.demo import (
+    OUTLETS,
+    SEED,
+    START_PRICES,
+    TICKERS,
+    demo_discussion,
+    demo_drafts,
+    known_names,
+)
 from parley.articles.models import Article, Disclaimer, Outlet
 from parley.articles.services import store_article
 from parley.discussion.models import Comment
 from parley.discussion.services import post_comment
 from parley.enrichment.models import NameRule
+from parley.markets.models import DailyBar
+from parley.markets.samples import SAMPLE_SOURCE, last_trading_day, remove_sample_prices, store_sample_prices
 from parley.stories.models import Membership, Story
 
 DEFAULT_DISCLAIMER = (
@@ -53,6 +64,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             if Article.objects.filter(is_sample=True).exists():
                 if not refresh:
+                    if not DailyBar.objects.filter(source=SAMPLE_SOURCE).exists():  # a demo from before prices
+                        self.stdout.write(f"Added {self.load_prices()} days of sample prices for the demo's companies.")
                     self.stdout.write("Sample articles already loaded (use --refresh to replace them, "
                                       "--remove to take them away).")
                     return
@@ -60,13 +73,21 @@ class Command(BaseCommand):
             Disclaimer.objects.get_or_create(is_default=True, defaults={"text": DEFAULT_DISCLAIMER})
             # An operator's own rule for one of these words is theirs: left as it is.
             theirs = set(NameRule.objects.exclude(reason=DEMO_RULE).values_list("key", flat=True))
-            for words, kind in known_names():
+            for words, kind, ticker in known_names():
                 if _rule_key(words) not in theirs:
-                    NameRule.remember(words, kind, reason=DEMO_RULE)
+                    NameRule.remember(words, kind, ticker=ticker, reason=DEMO_RULE)
             now = timezone.now()
             stored = [store_article(d) for d in demo_drafts(now, count)]
             comments = self.load_discussion(now, [r.article.pk for r in stored])
-        self.stdout.write(f"Loaded {len(stored)} sample articles and {comments} sample comments.")
+            days = self.load_prices()
+        self.stdout.write(f"Loaded {len(stored)} sample articles and {comments} sample comments, and {days} days of "
+                          f"sample prices (source \"{SAMPLE_SOURCE}\") for the invented companies "
+                          f"({', '.join(TICKERS.values())}).")
+
+    @staticmethod
+    def load_prices() -> int:
+        """A year of the invented companies' sample prices, ending on the last weekday."""
+        return store_sample_prices(TICKERS, START_PRICES, last_trading_day(timezone.localdate()), SEED)
 
     def load_discussion(self, now, article_ids):
         """Post the sample comments through the discussion service, backdated, by sample readers."""
@@ -125,11 +146,12 @@ class Command(BaseCommand):
         n_outlets = outlets.count()
         outlets.delete()
         rules, _ = NameRule.objects.filter(reason=DEMO_RULE).delete()
-        if not (articles or n_readers or n_outlets or rules):
+        bars, _ = remove_sample_prices()
+        if not (articles or n_readers or n_outlets or rules or bars):
             return "No demo content to remove."
         said = (f"Removed {articles} sample articles with their {comments} comments"
                 + (f" ({theirs} of them by readers who are not the demo's)" if theirs else "")
-                + f", {n_stories} stories, {n_readers} sample readers, {n_outlets} sample outlets and {rules} "
-                "name rules for the demo's invented names. Everything else is as it was (the site's default "
-                "disclaimer too).")
+                + f", {n_stories} stories, {n_readers} sample readers, {n_outlets} sample outlets, {rules} "
+                f"name rules for the demo's invented names and {bars} days of sample prices. Everything else is as "
+                "it was (the site's default disclaimer too).")
         return said
