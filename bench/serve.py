@@ -10,6 +10,7 @@ the next (--rounds times, a row being the median run), and compares their search
     python bench/serve.py                        # 10,000 and 100,000 articles
     python bench/serve.py --sizes 10000 --duration 5
     python bench/serve.py --sizes 100000 --pages search --database sqlite postgresql --rounds 3
+    python bench/serve.py --sizes 10000 --pages company "company all" --duration 5
 
 Needs wrk (Debian: apt-get install wrk). Only 127.0.0.1 is contacted; each run stops by itself.
 """
@@ -66,7 +67,36 @@ def build(size: int, database: str = "sqlite") -> Path:
         DATABASE_URLS[data_dir] = pg_database(f"parley_bench_serve_{size}")
     subprocess.run([PY, str(ROOT / "bench" / "corpus.py"), str(size)], env=env_for(data_dir, 0), check=True)
     subprocess.run([PY, "-m", "parley.cli", "collectstatic", "--no-input", "-v0"], env=env_for(data_dir, 0), check=True)
+    subprocess.run([PY, "-m", "parley.cli", "shell", "-c", COMPANY], env=env_for(data_dir, 0), check=True)
     return data_dir
+
+
+# The company page's data: ten years of daily bars of $BA (a random walk with volume, every weekday up
+# to today) and a ticker fact on every 40th article, so /t/BA/ draws a line with markers, volume and
+# coverage from a ten-year history. Written once per archive.
+COMPANY = """
+import math, random
+from datetime import timedelta
+from decimal import Decimal
+from django.utils import timezone
+from parley.articles.models import Article
+from parley.enrichment.models import Fact
+from parley.markets.models import DailyBar
+if not DailyBar.objects.filter(symbol="BA").exists():
+    rng, price, day = random.Random(5), 100.0, timezone.localdate() - timedelta(days=3652)
+    rows = []
+    while day <= timezone.localdate():
+        if day.weekday() < 5:
+            price *= math.exp(rng.gauss(0.0003, 0.018))
+            rows.append(DailyBar(symbol="BA", day=day, close=Decimal(f"{price:.2f}"), adj_close=Decimal(f"{price:.2f}"),
+                                 volume=rng.randint(3_000_000, 12_000_000), source="bench"))
+        day += timedelta(days=1)
+    DailyBar.objects.bulk_create(rows, batch_size=2000)
+    ids = list(Article.objects.order_by("id").values_list("id", flat=True))[::40]
+    Fact.objects.bulk_create([Fact(article_id=i, kind="ticker", key="BA", slug="ba", text="BA", start=0, end=2)
+                              for i in ids], batch_size=2000)
+    print(f"{len(rows)} daily bars of BA, {len(ids)} articles mention it")
+"""
 
 
 def sample_paths(data_dir: Path) -> dict[str, list[str]]:
@@ -97,6 +127,8 @@ def sample_paths(data_dir: Path) -> dict[str, list[str]]:
         "story 2000": found["story 2000"],  # the 2,000-article story: its first, middle and last pages
         "search": found["search"],
         "api list": ["/api/v1/articles?limit=20"],
+        "company": ["/t/BA/"],  # ten years of daily bars stored: the default year, drawn day by day
+        "company all": ["/t/BA/?range=all"],  # all ten years, drawn week by week
     }
 
 
