@@ -177,3 +177,41 @@ def test_company_charts_on_a_phone_mark_the_articles_and_pass_axe(live_server, b
         assert overflow(page) <= 0 and tap_targets(page)["offenders"] == [] and problems == []
     finally:
         context.close()
+
+
+def test_watchlist_and_feed_with_prices_fit_a_phone_and_pass_axe(live_server, browser, site):
+    """Ensure the watchlist with prices (a company and an index with closes, a fund without), its
+    add-symbol box with suggestions, and My feed's price strip fit a 390 px phone, pass axe-core and
+    keep 24 px tap targets; the closes are shown with their day and source."""
+    from datetime import date as day
+    from decimal import Decimal
+
+    from parley.markets.models import DailyBar
+
+    reader = User.objects.get(username="reader")
+    DailyBar.objects.bulk_create([DailyBar(symbol="^GSPC", day=day(2025, 11, d), close=Decimal(6600 + d),
+                                           source="stooq csv") for d in (21, 24, 25)])
+    Follow.objects.create(user=reader, kind="ticker", key="^GSPC")
+    Follow.objects.create(user=reader, kind="ticker", key="BRK.B")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url)
+        problems = {}
+        for path in ("/watchlist/", "/watchlist/?find=boein", "/feed/"):
+            page.goto(live_server.url + path)
+            found = serious(page) + broken_references(page) + [f"tap target {t}" for t in tap_targets(page)["offenders"]]
+            if overflow(page) > 0:
+                found.append(f"{overflow(page)} px wider than the screen")
+            if found:
+                problems[path] = found
+        assert problems == {}
+        page.goto(live_server.url + "/watchlist/")
+        assert "6,625.00 USD close Nov 25, 2025" in page.locator(".watch-price").last.inner_text()
+        page.fill("#add-symbol-input", "brk-b")
+        page.click(".add-symbol-form button[type=submit]")
+        assert "You already follow $BRK.B · Berkshire Hathaway." in page.inner_text("ul.messages")
+        page.goto(live_server.url + "/feed/")
+        assert "^GSPC 6,625.00" in page.locator(".price-strip").inner_text()
+    finally:
+        context.close()
