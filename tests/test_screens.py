@@ -69,6 +69,7 @@ def site(seed_page, reference, make_article):
         f"/t/{ticker}/", f"/p/{person}/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
         "/u/reader/", "/moderation/log", "/no/such/page", story.get_absolute_url(),
         "/feed/", "/watchlist/", "/inbox/", "/accounts/settings/",  # signed out, these ask to sign in
+        "/markets/",
     ]
 
 
@@ -213,5 +214,30 @@ def test_watchlist_and_feed_with_prices_fit_a_phone_and_pass_axe(live_server, br
         assert "You already follow $BRK.B · Berkshire Hathaway." in page.inner_text("ul.messages")
         page.goto(live_server.url + "/feed/")
         assert "^GSPC 6,625.00" in page.locator(".price-strip").inner_text()
+    finally:
+        context.close()
+
+
+def test_markets_and_the_home_box_on_a_phone_list_the_company_in_the_news(live_server, browser, site, make_article):
+    """Ensure that with the seed's companies in an article of this hour, /markets/ lists it as moving (its
+    close, day and source, that day's coverage against its usual) and the home page's box links there,
+    both fitting a phone with no serious axe-core finding."""
+    from django.utils import timezone
+
+    enrich_article(make_article(title="Two companies this hour", outlet="Third Desk",
+                                body="Citigroup (NYSE: C) and Boeing (NYSE: BA) both reported this hour.",
+                                published_at=timezone.now() - timedelta(hours=1)))
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        for path in ("/markets/", "/"):
+            page.goto(live_server.url + path)
+            row = page.locator("li.mover").first.inner_text()
+            assert "close Nov 25, 2025 (from Nov 24; source: stooq csv, end of day)" in row
+            assert "in the news: 0 articles, 0 comments · no articles that day, 2 in the 30 days before" in row
+            problems = serious(page) + broken_references(page) + [f"tap target {t}" for t in tap_targets(page)["offenders"]]
+            assert overflow(page) <= 0 and problems == [], path
+        page.click(".markets-box h2 a")
+        assert page.url.endswith("/markets/")
     finally:
         context.close()

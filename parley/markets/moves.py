@@ -22,7 +22,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from parley.markets.models import DailyBar
 
@@ -127,10 +129,9 @@ def since_publication(articles: dict, today: date) -> dict:
     for first, last in ranges:
         within |= Q(day__gte=first, day__lte=last)
     bars = defaultdict(list)  # symbol: [(day, value, source)] oldest first
-    for symbol, day, close, adjusted, source in (DailyBar.objects.filter(within, symbol__in=symbols)
-                                                 .order_by("symbol", "day")
-                                                 .values_list("symbol", "day", "close", "adj_close", "source")):
-        bars[symbol].append((day, _value(close, adjusted), source))
+    for symbol, day, value, source in _raw(DailyBar.objects.filter(within, symbol__in=symbols).order_by("symbol", "day")
+                                           .values_list("symbol", "day", Coalesce("adj_close", "close"), "source")):
+        bars[symbol].append((day if isinstance(day, date) else date.fromisoformat(day), float(value), source))
     days = {symbol: [b[0] for b in rows] for symbol, rows in bars.items()}
     # The latest trading day stored among these symbols: a "latest close" older than that by more than
     # a gap is a delisted or stale symbol's, and no latest close.
@@ -142,6 +143,16 @@ def since_publication(articles: dict, today: date) -> dict:
         if found:
             out[key] = found
     return out
+
+
+def _raw(rows) -> list[tuple]:
+    """The rows of a values_list() as the database driver gives them: Django's per-row Decimal and
+    date converters were most of a home page's move time (bench/moves.py). SQLite gives dates as text
+    and prices as floats, PostgreSQL dates and Decimals; callers convert the few they use."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _move(symbol: str, published_at: datetime, today: date, as_of: date, rows: list, days: list) -> Move | None:
@@ -164,7 +175,7 @@ def _move(symbol: str, published_at: datetime, today: date, as_of: date, rows: l
     end = rows[j]
     if j <= i or start[1] <= 0:
         return None
-    return Move(symbol, start[0], end[0], float((end[1] / start[1] - 1) * 100), end[2], not old)
+    return Move(symbol, start[0], end[0], (end[1] / start[1] - 1) * 100, end[2], not old)
 
 
 def latest_moves(symbols, today: date, look_back_days: int = 14) -> list[DayMove]:

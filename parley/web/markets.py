@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -55,13 +55,20 @@ class Coverage:
 
     articles: int  # articles about it published that day (New York day)
     comments: int  # comments posted that day on articles about it
-    usual: float  # its mean articles a day over the BASELINE_DAYS before
+    before: int  # articles about it over the BASELINE_DAYS before that day
+
+    @property
+    def usual(self) -> float:
+        """Its mean articles a day over the BASELINE_DAYS before."""
+        return self.before / BASELINE_DAYS
 
     @property
     def attention(self) -> str:
         """'coverage 3.4x its 30-day usual'; 'first coverage in 30 days' where the usual is zero."""
-        if self.usual == 0:
+        if self.before == 0:
             return f"first coverage in {BASELINE_DAYS} days" if self.articles else f"no coverage in {BASELINE_DAYS} days"
+        if self.articles == 0:  # "0.0x" would read as a figure; say what was counted
+            return f"no articles that day, {self.before} in the {BASELINE_DAYS} days before"
         return f"coverage {self.articles / self.usual:.1f}x its {BASELINE_DAYS}-day usual"
 
     @property
@@ -85,15 +92,16 @@ def coverage(symbols, day: date) -> dict:
     """{symbol: Coverage} for the New York day `day`: articles that day, comments posted that day on
     articles about it, and the mean daily article count over the BASELINE_DAYS before. Two queries."""
     start, end, since = _midnight(day), _midnight(day + timedelta(days=1)), _midnight(day - timedelta(days=BASELINE_DAYS))
-    that_day, before = defaultdict(int), defaultdict(int)
-    for key, at in Subject.objects.filter(kind=Fact.TICKER, key__in=symbols, published_at__gte=since,
-                                          published_at__lt=end, article__date_unknown=False).values_list("key", "published_at"):
-        (that_day if at >= start else before)[key] += 1
+    counts = {row["key"]: row for row in Subject.objects.filter(
+        kind=Fact.TICKER, key__in=symbols, published_at__gte=since, published_at__lt=end, article__date_unknown=False)
+        .values("key").annotate(that_day=Count("id", filter=Q(published_at__gte=start)),
+                                before=Count("id", filter=Q(published_at__lt=start))).order_by()}
     comments = dict(Comment.objects.visible().filter(created_at__gte=start, created_at__lt=end,
                                                      article__subjects__kind=Fact.TICKER,
                                                      article__subjects__key__in=symbols)
                     .values("article__subjects__key").annotate(n=Count("id")).values_list("article__subjects__key", "n"))
-    return {s: Coverage(that_day[s], comments.get(s, 0), before[s] / BASELINE_DAYS) for s in symbols}
+    none = {"that_day": 0, "before": 0}
+    return {s: Coverage(counts.get(s, none)["that_day"], comments.get(s, 0), counts.get(s, none)["before"]) for s in symbols}
 
 
 @dataclass(frozen=True)
