@@ -67,6 +67,7 @@ bench: install-test
 	$(BIN)/python bench/workers.py --databases sqlite
 	$(BIN)/python bench/neighbours.py
 	$(BIN)/python bench/following.py
+	$(BIN)/python bench/moves.py
 
 clean:
 	rm -rf $(VENV) var *.egg-info
