@@ -148,7 +148,7 @@ def read_sec_funds(data: bytes) -> FundList:
 
 def user_agent() -> str:
     """The User-Agent the SEC asks of automated requests: who is asking, and an address to reach them."""
-    return f"{settings.PARLEY_SITE_NAME} (Parley self-hosted news) {settings.PARLEY_FROM_EMAIL}"
+    return f"{settings.PARLEY_SITE_NAME} (Parley self-hosted news) {settings.DEFAULT_FROM_EMAIL}"  # PARLEY_FROM_EMAIL
 
 
 def load_sec_funds(where: str) -> bytes:

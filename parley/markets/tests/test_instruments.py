@@ -58,7 +58,7 @@ class SecLike(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def sec(settings):
     settings.PARLEY_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
-    settings.PARLEY_FROM_EMAIL = "ops@news.example"
+    settings.DEFAULT_FROM_EMAIL = "ops@news.example"  # what PARLEY_FROM_EMAIL sets
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SecLike)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -3,6 +3,7 @@ exports people already have (Yahoo, Stooq, or a plain date,close). `parley price
 FILE_OR_URL]`: know the ETFs and funds of the SEC's fund ticker list (parley.markets.instruments).
 `parley prices fetch [TICKER ...]`: bring symbols up to date from the configured provider (parley.markets.fetching);
 `parley prices status [TICKER ...]`: each symbol's last close and how its fetching goes."""
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from parley.markets.fetching import freshness, refresh, wanted_symbols
@@ -52,6 +53,9 @@ class Command(BaseCommand):
     def symbols(self, sec_funds):
         """`parley prices symbols [--sec-funds FILE_OR_URL]`: load the SEC fund list; say what is known."""
         if sec_funds:
+            if sec_funds.startswith(("http://", "https://")) and settings.DEFAULT_FROM_EMAIL.endswith("@localhost"):
+                self.stdout.write(f"Note: PARLEY_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL}; the SEC asks for an address "
+                                  "that reaches you in the User-Agent, and may refuse a request without one.")
             try:
                 stored = store_sec_funds(sec_funds)
             except InstrumentError as exc:
