@@ -30,6 +30,22 @@ class Latest:
     def is_sample(self) -> bool:
         return self.source.startswith("sample")
 
+    @property
+    def day_text(self) -> str:
+        return signed(self.day_change)
+
+    @property
+    def month_text(self) -> str:
+        return signed(self.month_change)
+
+
+def signed(percent: float | None) -> str:
+    """A change as pages write it: "+4.8%", "-1.2%", and "0.0%" for what rounds to nothing (no "-0.0%")."""
+    if percent is None:
+        return ""
+    shown = f"{percent:+.1f}"
+    return "0.0%" if shown in ("+0.0", "-0.0") else shown + "%"
+
 
 def _value(bar) -> Decimal:
     return bar.adj_close if bar.adj_close is not None else bar.close

@@ -17,10 +17,11 @@ CENT = Decimal("0.01")
 
 
 def last_trading_day(today: date) -> date:
-    """The last weekday on or before today: the demo's last close."""
-    while today.weekday() >= 5:
-        today -= timedelta(days=1)
-    return today
+    """The last weekday before today: the demo's last close (today's is not in before the markets close)."""
+    day = today - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
 
 
 def sample_bars(symbol: str, start_price: float, last_day: date, seed: int) -> list[DailyBar]:

@@ -38,6 +38,7 @@ def test_the_demo_stores_a_year_of_sample_prices_marked_sample():
     said = demo("--count", "6")
     assert "days of sample prices (source \"sample (demo)\") for the invented companies (ALDB, VLTX" in said
     last = last_trading_day(timezone.localdate())
+    assert last < timezone.localdate() and last.weekday() < 5  # today's close is not in yet
     for symbol in TICKERS.values():
         bars = DailyBar.objects.filter(symbol=symbol)
         assert 255 <= bars.count() <= 263  # the weekdays of a year

@@ -58,3 +58,9 @@ def test_a_gap_before_the_month_gives_no_month_figure():
 def test_no_symbols_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert latest_quotes([]) == {}
+
+
+def test_changes_are_written_signed_and_never_as_minus_zero():
+    from parley.markets.board import signed
+
+    assert [signed(4.84), signed(-1.25), signed(-0.04), signed(0.04), signed(None)] == ["+4.8%", "-1.2%", "0.0%", "0.0%", ""]
