@@ -23,8 +23,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 
 from parley.markets.models import DailyBar
 
@@ -125,12 +123,8 @@ def since_publication(articles: dict, today: date) -> dict:
     if not symbols:
         return {}
     ranges = _merged([_window(at, today) for at, wanted in articles.values() if wanted])
-    within = Q()
-    for first, last in ranges:
-        within |= Q(day__gte=first, day__lte=last)
     bars = defaultdict(list)  # symbol: [(day, value, source)] oldest first
-    for symbol, day, value, source in _raw(DailyBar.objects.filter(within, symbol__in=symbols).order_by("symbol", "day")
-                                           .values_list("symbol", "day", Coalesce("adj_close", "close"), "source")):
+    for symbol, day, value, source in _bars(sorted(symbols), ranges):
         bars[symbol].append((day if isinstance(day, date) else date.fromisoformat(day), float(value), source))
     days = {symbol: [b[0] for b in rows] for symbol, rows in bars.items()}
     # The latest trading day stored among these symbols: a "latest close" older than that by more than
@@ -145,11 +139,19 @@ def since_publication(articles: dict, today: date) -> dict:
     return out
 
 
-def _raw(rows) -> list[tuple]:
-    """The rows of a values_list() as the database driver gives them: Django's per-row Decimal and
-    date converters were most of a home page's move time (bench/moves.py). SQLite gives dates as text
-    and prices as floats, PostgreSQL dates and Decimals; callers convert the few they use."""
-    sql, params = rows.query.sql_with_params()
+def _bars(symbols: list[str], ranges: list[tuple[date, date]]) -> list[tuple]:
+    """(symbol, day, adjusted-or-raw close, source) of these symbols on these day ranges, by symbol and
+    day, through the (symbol, day) index, as the database driver gives them (SQLite: days as text,
+    prices as floats; PostgreSQL: dates and Decimals). Written by hand because building the ORM query
+    and Django's per-row Decimal and date converters were most of a home page's move time
+    (bench/moves.py: 6.6 ms for 30 articles, 1.3M bars stored, against about 2 ms now)."""
+    q, day = connection.ops.quote_name, connection.ops.quote_name("day")
+    # Only quoted names and placeholders are put in the text; every value is a parameter.
+    columns = f"{q('symbol')}, {day}, COALESCE({q('adj_close')}, {q('close')}), {q('source')}"
+    wanted = f"{q('symbol')} IN ({', '.join(['%s'] * len(symbols))})"
+    days = " OR ".join([f"({day} >= %s AND {day} <= %s)"] * len(ranges))
+    sql = f"SELECT {columns} FROM {q(DailyBar._meta.db_table)} WHERE {wanted} AND ({days}) ORDER BY {q('symbol')}, {day}"  # noqa: S608
+    params = [*symbols, *(connection.ops.adapt_datefield_value(d) for pair in ranges for d in pair)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -10,11 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from parley.articles.caching import anonymous_page_cache
+from parley.articles.models import Article
 from parley.discussion.models import Comment
 from parley.enrichment.companies import company
 from parley.enrichment.models import Fact, Subject
@@ -42,9 +44,15 @@ def listing_moves(articles) -> dict:
     if not dated:
         return {}
     symbols = defaultdict(list)
-    for article_id, key in (Subject.objects.filter(article_id__in=dated, kind=Fact.TICKER)
-                            .order_by("article_id", "key").values_list("article_id", "key")):
-        symbols[article_id].append(key)
+    # By hand, through the (article, kind, key) index: building the ORM query took as long as reading
+    # the bars (bench/moves.py). Only quoted names and placeholders are in the text.
+    q = connection.ops.quote_name
+    sql = (f"SELECT {q('article_id')}, {q('key')} FROM {q(Subject._meta.db_table)} WHERE {q('kind')} = %s"  # noqa: S608
+           f" AND {q('article_id')} IN ({', '.join(['%s'] * len(dated))}) ORDER BY {q('article_id')}, {q('key')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Fact.TICKER, *dated])
+        for article_id, key in cursor.fetchall():
+            symbols[article_id].append(key)
     wanted = {pk: (dated[pk].published_at, keys) for pk, keys in symbols.items()}
     return since_publication(wanted, today_on_exchange(timezone.now())) if wanted else {}
 
@@ -84,21 +92,28 @@ def _midnight(day: date) -> datetime:
 
 def in_the_news(now: datetime) -> set[str]:
     """The tickers that articles published in the last IN_NEWS_DAYS are about (confidently)."""
-    return set(Subject.objects.filter(kind=Fact.TICKER, published_at__gte=now - timedelta(days=IN_NEWS_DAYS),
-                                      published_at__lte=now).values_list("key", flat=True).distinct())
+    # From the articles' (published_at, id) index to their Subject rows: the Subject index leads with
+    # the key, so a date range over it alone would walk every ticker ever tagged.
+    recent = Article.objects.filter(published_at__gte=now - timedelta(days=IN_NEWS_DAYS), published_at__lte=now)
+    return set(Subject.objects.filter(kind=Fact.TICKER, article_id__in=recent.values("id"))
+               .values_list("key", flat=True).distinct())
 
 
 def coverage(symbols, day: date) -> dict:
     """{symbol: Coverage} for the New York day `day`: articles that day, comments posted that day on
-    articles about it, and the mean daily article count over the BASELINE_DAYS before. Two queries."""
+    the articles about it published that day or in the BASELINE_DAYS before, and the article count over
+    those days before. Two queries."""
     start, end, since = _midnight(day), _midnight(day + timedelta(days=1)), _midnight(day - timedelta(days=BASELINE_DAYS))
     counts = {row["key"]: row for row in Subject.objects.filter(
         kind=Fact.TICKER, key__in=symbols, published_at__gte=since, published_at__lt=end, article__date_unknown=False)
         .values("key").annotate(that_day=Count("id", filter=Q(published_at__gte=start)),
                                 before=Count("id", filter=Q(published_at__lt=start))).order_by()}
+    # Comments that day on the articles about it of the baseline window and the day: the Subject index
+    # (kind, key, published_at) bounds the articles, and (article, created_at) the comments of each.
     comments = dict(Comment.objects.visible().filter(created_at__gte=start, created_at__lt=end,
                                                      article__subjects__kind=Fact.TICKER,
-                                                     article__subjects__key__in=symbols)
+                                                     article__subjects__key__in=symbols,
+                                                     article__subjects__published_at__gte=since)
                     .values("article__subjects__key").annotate(n=Count("id")).values_list("article__subjects__key", "n"))
     none = {"that_day": 0, "before": 0}
     return {s: Coverage(counts.get(s, none)["that_day"], comments.get(s, 0), counts.get(s, none)["before"]) for s in symbols}
