@@ -6,13 +6,17 @@ close whatever the weekday the bench runs on), each about three of the symbols (
 enrichment writes them, a few symbols far more often than the rest). Then, in one process, round
 after round, interleaved:
 
-- moves for 30 articles: parley.web.markets.listing_moves() for the 30 newest articles (their
-  tickers from Subject, then every bar needed in one query, then the arithmetic): the time the
-  moves add to a home page of 30 articles;
-- the movers box: parley.web.markets.movers(5) (tickers in the news, their last two closes, that
-  day's counts), also on the home page;
+- moves for 30 articles, computed: parley.web.markets.moves_now() for the 30 newest articles (their
+  tickers from Subject, then every bar needed in one query, then the arithmetic): what the moves
+  add to a home page of 30 articles when they are not in the cache (once a minute per process);
+- moves for 30 articles, as served: parley.web.markets.listing_moves(), which keeps each article's
+  moves MOVERS_SECONDS in the cache (locmem by default): what they add to every other page view;
+- the movers box: parley.web.markets.movers_now(5) (tickers in the news, their last two closes, that
+  day's counts), on the home page once a minute (movers() keeps it MOVERS_SECONDS in the cache);
+- one trivial query (SELECT 1) in the same rounds: on a shared machine its p99 shows how much of
+  any p99 is the machine's other load, not Parley;
 - the home page: GET / through Django with the page cache off (PARLEY_PAGE_CACHE_SECONDS=0), the
-  baseline, measured in the same rounds; it already includes both of the above.
+  baseline, measured in the same rounds; it includes the moves, and the movers box from the cache.
 
     python bench/moves.py                          # SQLite
     python bench/moves.py --database postgresql    # PARLEY_BENCH_PG (bench/pg.py)
@@ -82,9 +86,11 @@ with connection.cursor() as cur:
     cur.execute("ANALYZE")
 built = time.perf_counter() - started
 
+from parley.markets.moves import today_on_exchange
 from parley.web import markets
 
 articles = list(Article.objects.newest()[:30])
+today = today_on_exchange(timezone.now())
 client = Client(HTTP_HOST="127.0.0.1")
 
 
@@ -100,17 +106,27 @@ def pct(times):
 
 
 for _ in range(10):  # warm: connections, templates, the company list
-    markets.listing_moves(articles); markets.movers(5); client.get("/")
-moves, box, home = [], [], []
+    markets.moves_now(articles, today); markets.listing_moves(articles); markets.movers_now(5); client.get("/")
+moves, served, box, home, floor = [], [], [], [], []
+
+
+def trivial():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchall()
+
+
 for _ in range(rounds):
-    moves.append(ms(lambda: markets.listing_moves(articles)))
-    box.append(ms(lambda: markets.movers(5)))
+    floor.append(ms(trivial))
+    moves.append(ms(lambda: markets.moves_now(articles, today)))
+    served.append(ms(lambda: markets.listing_moves(articles)))
+    box.append(ms(lambda: markets.movers_now(5)))
     home.append(ms(lambda: client.get("/")))
 found = markets.listing_moves(articles)
 print(json.dumps({"vendor": connection.vendor, "bars": DailyBar.objects.count(), "articles": len(articles),
                   "tickers": sum(len(s) for s in Subject.objects.filter(article__in=articles).values_list("key")),
                   "with_moves": len(found), "moves": sum(len(v) for v in found.values()), "built_s": round(built),
-                  "rounds": rounds, "moves_ms": pct(moves), "box_ms": pct(box), "home_ms": pct(home)}))
+                  "rounds": rounds, "floor_ms": pct(floor), "moves_ms": pct(moves), "served_ms": pct(served), "box_ms": pct(box), "home_ms": pct(home)}))
 '''
 
 
@@ -145,13 +161,16 @@ def main():
           f"{r['articles']} articles with {r['tickers']} tickers ({r['moves']} moves shown), {r['rounds']} rounds"
           + (f"; data built in {r['built_s']} s" if r["built_s"] else ""))
     home50, home99 = r["home_ms"]
-    rows = [("moves for 30 articles (added)", r["moves_ms"]), ("movers box, top 5 (added)", r["box_ms"]),
-            ("home page GET / (baseline, includes both)", r["home_ms"])]
-    print(f"{'what':44} {'p50 ms':>8} {'p99 ms':>8} {'p50 / home p50':>15}")
+    rows = [("moves for 30 articles, computed (added)", r["moves_ms"]),
+            ("moves for 30 articles, as served: kept a minute", r["served_ms"]), ("movers box, top 5, uncached (added)", r["box_ms"]),
+            ("home page GET / (baseline, includes the moves)", r["home_ms"]),
+            ("one trivial query, SELECT 1 (the machine's noise)", r["floor_ms"])]
+    print(f"{'what':52} {'p50 ms':>8} {'p99 ms':>8} {'p50 / home p50':>15}")
     for label, (p50, p99) in rows:
-        print(f"{label:44} {p50:8.2f} {p99:8.2f} {p50 / home50 * 100:14.1f}%")
-    verdict = "met" if r["moves_ms"][1] < 5 else "NOT met"
-    print(f"goal: moves add under 5 ms p99 -> {verdict} ({r['moves_ms'][1]:.2f} ms)")
+        print(f"{label:52} {p50:8.2f} {p99:8.2f} {p50 / home50 * 100:14.1f}%")
+    for label, key in (("computed", "moves_ms"), ("as served", "served_ms")):
+        verdict = "met" if r[key][1] < 5 else "NOT met"
+        print(f"goal: moves add under 5 ms p99, {label} -> {verdict} ({r[key][1]:.2f} ms)")
 
 
 if __name__ == "__main__":

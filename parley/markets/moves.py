@@ -77,11 +77,6 @@ class DayMove:
     percent: float
 
 
-def _value(close, adjusted) -> Decimal:
-    """Moves are measured on adjusted closes where the source gives them, so a split is no -75%."""
-    return adjusted if adjusted is not None else close
-
-
 def exchange_day(published_at: datetime) -> tuple[date, bool]:
     """Return the New York day of a publication time and whether that day's close may start its move
     (published at or after the 16:00 close)."""
@@ -123,6 +118,7 @@ def since_publication(articles: dict, today: date) -> dict:
     if not symbols:
         return {}
     ranges = _merged([_window(at, today) for at, wanted in articles.values() if wanted])
+    # Moves are measured on adjusted closes where the source gives them, so a split is no -75%.
     bars = defaultdict(list)  # symbol: [(day, value, source)] oldest first
     for symbol, day, value, source in _bars(sorted(symbols), ranges):
         bars[symbol].append((day if isinstance(day, date) else date.fromisoformat(day), float(value), source))
@@ -147,7 +143,7 @@ def _bars(symbols: list[str], ranges: list[tuple[date, date]]) -> list[tuple]:
     (bench/moves.py: 6.6 ms for 30 articles, 1.3M bars stored, against about 2 ms now)."""
     q, day = connection.ops.quote_name, connection.ops.quote_name("day")
     # Only quoted names and placeholders are put in the text; every value is a parameter.
-    columns = f"{q('symbol')}, {day}, COALESCE({q('adj_close')}, {q('close')}), {q('source')}"
+    columns = f"{q('symbol')}, {day}, CAST(COALESCE({q('adj_close')}, {q('close')}) AS DOUBLE PRECISION), {q('source')}"
     wanted = f"{q('symbol')} IN ({', '.join(['%s'] * len(symbols))})"
     days = " OR ".join([f"({day} >= %s AND {day} <= %s)"] * len(ranges))
     sql = f"SELECT {columns} FROM {q(DailyBar._meta.db_table)} WHERE {wanted} AND ({days}) ORDER BY {q('symbol')}, {day}"  # noqa: S608
@@ -205,14 +201,23 @@ def latest_moves(symbols, today: date, look_back_days: int = 14) -> list[DayMove
         if len(bars) < 2 or bars[-1][1] != last_day:
             continue
         before, last = bars[-2], bars[-1]
-        then, now = _value(before[2], before[3]), _value(last[2], last[3])
-        if (last[1] - before[1]).days > MAX_GAP_DAYS or then <= 0:
+        if (last[1] - before[1]).days > MAX_GAP_DAYS or before[3] <= 0:
             continue
-        out.append(DayMove(symbol, last[1], last[2], last[4], last[5], before[1], float((now / then - 1) * 100)))
+        out.append(DayMove(symbol, last[1], Decimal(str(last[2])), last[4], last[5], before[1],
+                           (last[3] / before[3] - 1) * 100))
     out.sort(key=lambda m: (-abs(m.percent), m.symbol))
     return out
 
 
 def _recent(symbols: set, since: date) -> list[tuple]:
-    return list(DailyBar.objects.filter(symbol__in=symbols, day__gte=since).order_by("symbol", "day")
-                .values_list("symbol", "day", "close", "adj_close", "currency", "source"))
+    """(symbol, day, close, adjusted-or-raw close as a float, currency, source) of these symbols from
+    `since` on, by symbol and day; by hand for the reason _bars() gives."""
+    q, day = connection.ops.quote_name, connection.ops.quote_name("day")
+    columns = (f"{q('symbol')}, {day}, {q('close')}, CAST(COALESCE({q('adj_close')}, {q('close')}) AS DOUBLE PRECISION),"
+               f" {q('currency')}, {q('source')}")
+    wanted = f"{q('symbol')} IN ({', '.join(['%s'] * len(symbols))})"
+    sql = f"SELECT {columns} FROM {q(DailyBar._meta.db_table)} WHERE {wanted} AND {day} >= %s ORDER BY {q('symbol')}, {day}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sorted(symbols), connection.ops.adapt_datefield_value(since)])
+        return [(symbol, d if isinstance(d, date) else date.fromisoformat(d), close, float(value), currency, source)
+                for symbol, d, close, value, currency, source in cursor.fetchall()]

@@ -6,10 +6,12 @@ The moves come from parley.markets.moves (stored bars only); which tickers an ar
 from enrichment (its confident tickers: the chips, the Subject rows), which markets may not import,
 so this layer joins the two. Every function here makes a fixed number of queries, whatever the page.
 """
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import render
@@ -27,6 +29,9 @@ IN_NEWS_DAYS = 4  # "in the news": named by an article in the last 4 days (a lon
 BASELINE_DAYS = 30  # attention: the day's article count against the mean of the 30 days before it
 HOME_BOX = 5
 PAGE_ROWS = 25  # gainers, and as many decliners
+# The movers box, /markets/ and a listing's moves may be this far behind: prices are end-of-day, and a
+# comment or an article counted a minute late changes no ranking a reader acts on.
+MOVERS_SECONDS = 60
 
 
 def article_moves(article, symbols) -> dict:
@@ -38,11 +43,26 @@ def article_moves(article, symbols) -> dict:
 
 
 def listing_moves(articles) -> dict:
-    """{article id: [Move]} for a page of articles: their confident tickers (one query) and the moves
-    (one query)."""
-    dated = {a.pk: a for a in articles if not a.date_unknown}
+    """{article id: [Move]} for a page of articles, kept MOVERS_SECONDS in the cache under one key
+    for the page (the home page is the same page for everyone): prices are end-of-day, and reading
+    them again for every view cost a home page 3 to 6 ms (bench/moves.py). Two queries otherwise."""
+    dated = [a for a in articles if not a.date_unknown]
     if not dated:
         return {}
+    today = today_on_exchange(timezone.now())
+    page = ",".join(f"{a.pk}@{a.published_at.timestamp()}" for a in dated)
+    key = f"markets:moves:{today}:{hashlib.sha256(page.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = moves_now(dated, today)
+        cache.set(key, found, MOVERS_SECONDS)
+    return found
+
+
+def moves_now(articles, today) -> dict:
+    """{article id: [Move]} for these dated articles: their confident tickers (one query) and the
+    moves (one query)."""
+    dated = {a.pk: a for a in articles}
     symbols = defaultdict(list)
     # By hand, through the (article, kind, key) index: building the ORM query took as long as reading
     # the bars (bench/moves.py). Only quoted names and placeholders are in the text.
@@ -54,7 +74,7 @@ def listing_moves(articles) -> dict:
         for article_id, key in cursor.fetchall():
             symbols[article_id].append(key)
     wanted = {pk: (dated[pk].published_at, keys) for pk, keys in symbols.items()}
-    return since_publication(wanted, today_on_exchange(timezone.now())) if wanted else {}
+    return since_publication(wanted, today) if wanted else {}
 
 
 @dataclass(frozen=True)
@@ -128,7 +148,18 @@ class Mover:
 
 def movers(limit: int | None = None) -> dict:
     """The tickers in the news by their change on the latest trading day: {"gainers", "decliners",
-    "top" (largest either way), "day", "any_prices"}."""
+    "top" (largest either way), "day", "any_prices"}, computed at most once a MOVERS_SECONDS per cache
+    (five queries; bench/moves.py measured them at 10-20 ms of a 25-40 ms home page)."""
+    key = f"markets:movers:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = movers_now(limit)
+        cache.set(key, found, MOVERS_SECONDS)
+    return found
+
+
+def movers_now(limit: int | None = None) -> dict:
+    """movers(), computed now."""
     now = timezone.now()
     symbols = in_the_news(now)
     moves = latest_moves(symbols, today_on_exchange(now)) if symbols else []

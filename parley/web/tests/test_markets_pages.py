@@ -134,3 +134,17 @@ def test_markets_says_how_to_import_when_no_prices_are_stored(client, news, day)
     caches["default"].clear()  # anonymous pages are cached
     html = client.get("/markets/").content.decode()
     assert "None of the tickers in the news" in text(html)
+
+
+def test_a_listings_moves_are_kept_a_minute(news, day, django_assert_num_queries):
+    """Ensure a listing's moves are computed in two queries, then served from the cache (no query)
+    until MOVERS_SECONDS pass, the same figures either way."""
+    from parley.web.markets import listing_moves
+
+    closes("BA", day, ["100"] * 6 + ["104.2"] * 4)
+    article = news("BA", ny(day - timedelta(days=3), 10))
+    with django_assert_num_queries(2):
+        first = listing_moves([article])
+    with django_assert_num_queries(0):
+        assert listing_moves([article]) == first
+    assert first[article.pk][0].text.startswith("+4.2% ")
