@@ -8,10 +8,7 @@ from django.db import connection
 
 from parley.markets.models import DailyBar
 
-# Rows read per symbol: its last bars back past a month (about 22 trading days; 31 rows would be a
-# month of a symbol traded every day). Bounds the query whatever the history stored.
-ROWS_PER_SYMBOL = 40
-MAX_SYMBOLS = 500  # a watchlist's most (following.follows.MAX_FOLLOWS); SQLite's UNION ALL takes 500 parts
+MAX_SYMBOLS = 500  # a watchlist's most (following.follows.MAX_FOLLOWS)
 MONTH = 30  # calendar days of the "1 month" change, as the company page measures it
 GAP = 7  # no bar within this many days before the month's start: a gap, and no figure
 
@@ -56,17 +53,22 @@ def _percent(now, then) -> float | None:
 
 
 def _bars(symbols: list[str]) -> list[DailyBar]:
-    """Each symbol's last ROWS_PER_SYMBOL bars, in one statement of one index range per symbol: a
-    LATERAL join over the list on PostgreSQL, a UNION ALL of ranges on SQLite (which plans it at once)."""
+    """The bars a quote needs, at most three a symbol: its last, the one before, and the last one at
+    least MONTH days before its last. One statement: for each symbol three index probes pick the
+    rows' ids (the (symbol, -day) index, never a walk through its history), then those rows."""
     table = DailyBar._meta.db_table
-    columns = "id, symbol, day, close, adj_close, currency, source"
-    # Only the model's table and column names are written into the SQL; the symbols are parameters.
-    rows = f"SELECT {columns} FROM {table} WHERE symbol = {{}} ORDER BY day DESC LIMIT {ROWS_PER_SYMBOL}"  # noqa: S608
     if connection.vendor == "postgresql":
-        values = ", ".join(["(%s)"] * len(symbols))
-        sql = f"SELECT b.* FROM (VALUES {values}) AS t(wanted) CROSS JOIN LATERAL ({rows.format('t.wanted')}) AS b"  # noqa: S608
+        month_ago = f"(SELECT MAX(day) FROM {table} WHERE symbol = t.wanted) - {MONTH}"  # noqa: S608
     else:
-        sql = " UNION ALL ".join(f"SELECT * FROM ({rows.format('%s')}) AS s{n}" for n in range(len(symbols)))  # noqa: S608
+        month_ago = f"date((SELECT MAX(day) FROM {table} WHERE symbol = t.wanted), '-{MONTH} days')"  # noqa: S608
+    latest = f"SELECT id FROM {table} WHERE symbol = t.wanted{{}} ORDER BY day DESC LIMIT 1"  # noqa: S608
+    values = ", ".join(["(%s)"] * len(symbols))
+    # Only the model's table and column names are written into the SQL; the symbols are parameters.
+    sql = (f"WITH t(wanted) AS (VALUES {values}), "  # noqa: S608
+           f"picked(last_id, before_id, month_id) AS (SELECT ({latest.format('')}), "
+           f"({latest.format('')} OFFSET 1), ({latest.format(f' AND day <= {month_ago}')}) FROM t) "
+           f"SELECT id, symbol, day, close, adj_close, currency, source FROM {table} WHERE id IN "
+           f"(SELECT last_id FROM picked UNION SELECT before_id FROM picked UNION SELECT month_id FROM picked)")
     return list(DailyBar.objects.raw(sql, symbols))
 
 
