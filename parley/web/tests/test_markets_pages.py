@@ -123,15 +123,18 @@ def test_markets_ranks_gainers_and_decliners_with_counts_and_attention(client, n
 
 def test_markets_says_how_to_import_when_no_prices_are_stored(client, news, day):
     """Ensure /markets/ with no stored prices says so and how an operator imports them, and the home
-    page has no empty movers box; with prices but none for the tickers in the news, it says that."""
+    page has no empty movers box (the header links to /markets/); the page is cached for anonymous
+    readers; with prices but none for the tickers in the news, it says that."""
     news("BA", ny(day, 10))
     html = client.get("/markets/").content.decode()
     assert "No prices are stored yet" in text(html) and "parley prices import FILE_OR_FOLDER" in html
-    assert "markets-box" not in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "markets-box" not in home and '<a href="/markets/">Markets</a>' in home  # in the header's sections
     closes("IDLE", day, ["1", "2"])
+    assert "No prices are stored yet" in text(client.get("/markets/").content.decode())  # cached for anonymous readers
     from django.core.cache import caches
 
-    caches["default"].clear()  # anonymous pages are cached
+    caches["default"].clear()
     html = client.get("/markets/").content.decode()
     assert "None of the tickers in the news" in text(html)
 
