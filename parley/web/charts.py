@@ -45,7 +45,8 @@ def company_charts(request, symbol: str) -> dict:
 
 
 def coverage_charts(request, kind: str, **match) -> dict:
-    """A person's or topic's articles per day (per week or month over long windows), or None."""
+    """A topic's articles per day (per week or month over long windows) over its window; no window
+    (and so a sentence on the page) where no dated article has it."""
     asked = request.GET.get("range")
     shown = window(read_range(asked, COVERAGE_RANGE), timezone.localdate(), [article_span(kind, **match)],
                    chosen=asked in RANGES)
