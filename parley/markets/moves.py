@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from parley.markets.board import signed
 from parley.markets.models import DailyBar
 
 EXCHANGE_ZONE = ZoneInfo("America/New_York")
@@ -55,7 +56,11 @@ class Move:
     def text(self) -> str:
         """'+4.2% Nov 3 – Nov 25 close' (the year is said when the two days are in different years,
         or the range is not this year's)."""
-        return f"{self.percent:+.1f}% {_day(self.start, self.end)} close"
+        return f"{signed(self.percent)} {_day(self.start, self.end)} close"
+
+    @property
+    def direction(self) -> str:
+        return direction(self.percent)
 
 
 def _day(start: date, end: date) -> str:
@@ -75,6 +80,20 @@ class DayMove:
     source: str
     previous: date
     percent: float
+
+    @property
+    def change(self) -> str:
+        """'+4.8%', '-1.2%', '0.0%'."""
+        return signed(self.percent)
+
+    @property
+    def direction(self) -> str:
+        return direction(self.percent)
+
+
+def direction(percent: float) -> str:
+    """The CSS class of a change: 'up', 'down', or 'flat' for what rounds to nothing."""
+    return "flat" if signed(percent) == "0.0%" else "up" if percent > 0 else "down"
 
 
 def exchange_day(published_at: datetime) -> tuple[date, bool]:

@@ -64,11 +64,15 @@ def test_a_weekend_article_starts_from_fridays_close():
 
 
 def test_the_range_is_said_and_no_cause_is_claimed():
-    """Ensure the text gives the change and both days ('+4.2% Nov 3 – Nov 25, 2025 close')."""
+    """Ensure the text gives the change and both days ('+4.2% Nov 3 – Nov 25, 2025 close'), and a
+    change that rounds to nothing reads 0.0%, not -0.0%."""
     store("BA", [date(2025, 11, 3), date(2025, 11, 25)], close=lambda i: ["100", "104.2"][i])
     found = move(at(2025, 11, 4, 9))
-    assert found.text == "+4.2% Nov 3 – Nov 25, 2025 close"
+    assert found.text == "+4.2% Nov 3 – Nov 25, 2025 close" and found.direction == "up"
     assert found.source == "stooq csv"
+    store("FLAT", [date(2025, 11, 3), date(2025, 11, 25)], close=lambda i: ["100", "99.99"][i])
+    flat = move(at(2025, 11, 4, 9), "FLAT")
+    assert flat.text == "0.0% Nov 3 – Nov 25, 2025 close" and flat.direction == "flat"  # never "-0.0%"
 
 
 def test_an_old_article_gets_the_close_horizon_trading_days_later():
@@ -132,5 +136,6 @@ def test_latest_moves_rank_by_size_and_leave_out_symbols_not_trading_that_day():
     moves = latest_moves({"UP", "DOWN", "FLAT", "OLD", "NONE"}, TODAY)
     assert [(m.symbol, round(m.percent, 1)) for m in moves] == [("DOWN", -5.0), ("UP", 3.0), ("FLAT", 0.5)]
     assert moves[1].day == date(2025, 11, 25) and moves[1].previous == date(2025, 11, 24)
+    assert [m.change for m in moves] == ["-5.0%", "+3.0%", "+0.5%"]
     assert [m.symbol for m in latest_moves({"UP"}, date(2026, 3, 1))] == ["UP"]  # months stale: found
     assert latest_moves({"NONE"}, TODAY) == [] and latest_moves(set(), TODAY) == []
