@@ -1,11 +1,11 @@
 """What a page shows of a symbol's prices: its last close with the source and day, its changes over
-a day, five trading days, a month and a year, and a year of closes for the chart. Read from the
-stored bars (one indexed range per page), never from a provider."""
+a day, five trading days, a month and a year (a few bars picked by index probes), and the chart's
+window of closes (one indexed range). Read from the stored bars, never from a provider."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import FloatField
+from django.db.models import FloatField, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 
 from parley.markets.models import DailyBar
@@ -29,38 +29,49 @@ class Quote:
     currency: str
     source: str
     changes: list
-    closes: list  # [(day, adjusted close)] of the last year, oldest first: the chart's line
 
     @property
-    def first_day(self) -> date:
-        return self.closes[0][0]
+    def is_sample(self) -> bool:
+        return self.source.startswith("sample")
 
 
-def _value(bar) -> Decimal:
+def _value(bar: tuple) -> Decimal:
     """Changes are measured on adjusted closes where the source gives them, so a split is no crash."""
-    return bar.adj_close if bar.adj_close is not None else bar.close
+    return bar[2] if bar[2] is not None else bar[1]
+
+
+COLUMNS = ("day", "close", "adj_close", "currency", "source")
+RECENT = 1 + max(trading or 0 for _, trading, _ in CHANGES)  # the last bar and the trading days back
 
 
 def quote(symbol: str) -> Quote | None:
-    """The symbol's last close and its changes, or None when no prices are stored for it."""
-    last = DailyBar.objects.filter(symbol=symbol).order_by("-day").first()
-    if last is None:
+    """The symbol's last close and its changes, or None when no prices are stored for it.
+
+    Reads only the bars the changes need, by index probes on (symbol, day): the last RECENT, then in
+    one statement the last one at or before 30 and 365 calendar days back, whatever the history."""
+    recent = list(DailyBar.objects.filter(symbol=symbol).order_by("-day").values_list(*COLUMNS)[:RECENT])
+    if not recent:
         return None
-    bars = list(DailyBar.objects.filter(symbol=symbol, day__gte=last.day - timedelta(days=372), day__lte=last.day)
-                .order_by("day").only("day", "close", "adj_close"))
+    last = recent[0]
+    cutoffs = {calendar: last[0] - timedelta(days=calendar) for _, _, calendar in CHANGES if calendar}
+    probes = [DailyBar.objects.filter(symbol=symbol, day__lte=cutoff).order_by("-day").values("id")[:1]
+              for cutoff in cutoffs.values()]
+    wanted = Q()
+    for probe in probes:
+        wanted |= Q(id=Subquery(probe))
+    earlier = list(DailyBar.objects.filter(wanted).values_list(*COLUMNS))
     changes = []
     for label, trading, calendar in CHANGES:
         if trading is not None:
-            earlier = bars[-1 - trading] if len(bars) > trading else None
+            before = recent[trading] if len(recent) > trading else None
         else:
-            cutoff = last.day - timedelta(days=calendar)
-            earlier = next((b for b in reversed(bars) if b.day <= cutoff), None)
-            if earlier is not None and (cutoff - earlier.day).days > 7:  # a gap: no honest figure
-                earlier = None
-        if earlier is not None and _value(earlier) > 0:
-            changes.append(Change(label, earlier.day, float((_value(bars[-1]) / _value(earlier) - 1) * 100)))
-    return Quote(symbol, last.day, last.close, last.currency, last.source, changes,
-                 [(b.day, _value(b)) for b in bars if b.day >= last.day - timedelta(days=365)])
+            cutoff = cutoffs[calendar]
+            before = max((b for b in earlier if b[0] <= cutoff), default=None, key=lambda b: b[0])
+            if before is not None and (cutoff - before[0]).days > 7:  # a gap: no honest figure
+                before = None
+        if before is not None and _value(before) > 0:
+            changes.append(Change(label, before[0], float((_value(last) / _value(before) - 1) * 100)))
+    return Quote(symbol, last[0], last[1], last[3], last[4], changes)
 
 
 # The chart windows a company page offers (?range=): (link text, calendar days; None: everything stored).

@@ -34,7 +34,23 @@ def test_changes_are_measured_on_adjusted_closes_over_trading_and_calendar_days(
     assert round(by["1 day"].percent, 3) == round((129.9 / 129.8 - 1) * 100, 3)
     assert round(by["5 days"].percent, 3) == round((129.9 / 129.4 - 1) * 100, 3)
     assert by["1 month"].since <= date(2025, 10, 26) and by["1 year"].since <= date(2024, 11, 25)
-    assert found.closes[0][0] >= date(2024, 11, 25) and found.closes[-1][0] == date(2025, 11, 25)
+    assert by["1 month"].percent > 0 and by["1 year"].percent > 0
+
+
+def test_a_quote_reads_a_few_bars_by_index_probes_whatever_the_history(django_assert_num_queries):
+    """Ensure ten years of closes cost two statements (the last six bars, then the month's and the
+    year's), and the changes are those of the bars at or before 30 and 365 days back."""
+    closes = [100 + i * 0.01 for i in range(2600)]
+    bars("BA", [f"{c:.2f}" for c in closes])
+    with django_assert_num_queries(2):
+        found = quote("BA")
+    by = {c.label: c for c in found.changes}
+    stored = dict(DailyBar.objects.filter(symbol="BA").values_list("day", "close"))
+    for label, days in (("1 month", 30), ("1 year", 365)):
+        since = max(d for d in stored if d <= date(2025, 11, 25) - timedelta(days=days))
+        assert by[label].since == since
+        assert round(by[label].percent, 6) == round(float((Decimal("125.99") / stored[since] - 1) * 100), 6)
+    assert by["5 days"].since == sorted(stored)[-6]
 
 
 def test_a_split_is_no_crash_and_a_short_history_has_no_year_change():
