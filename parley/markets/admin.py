@@ -20,7 +20,7 @@ class DailyBarAdmin(admin.ModelAdmin):
 @admin.register(PriceImport)
 class PriceImportAdmin(admin.ModelAdmin):
     list_display = ["created_at", "path", "symbol", "source", "stored", "refused"]
-    readonly_fields = ["path", "symbol", "source", "stored", "refused", "problems", "created_at"]
+    readonly_fields = ["path", "symbol", "source", "stored", "refused", "problems", "warnings", "created_at"]
 
 
 @admin.register(Instrument)

@@ -7,6 +7,7 @@ high with the close between them. A row that fails is refused with its line and 
 guessed. With ';' or tab between fields, a comma in a number is its decimal separator (European
 exports); with ',' between fields a comma inside a number is ambiguous and refused."""
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -50,10 +51,17 @@ class Refusal:
     reason: str
 
 
+YAHOO_FIELDS = ["day", "open", "high", "low", "close", "adj_close", "volume"]
+STOOQ_FIELDS = ["day", "open", "high", "low", "close", "volume"]
+
+
 def source_of(fields: list[str]) -> str:
-    if "adj_close" in fields:
+    """Whose export a header is, only when it is that export's own header (Yahoo's seven columns;
+    Stooq's six, its Polish words or its bulk files' <TICKER>): any other file is a plain 'csv',
+    whatever columns it shares with them."""
+    if fields == YAHOO_FIELDS:
         return "yahoo csv"
-    if "ticker" in fields or fields[:6] == ["day", "open", "high", "low", "close", "volume"]:
+    if "ticker" in fields or fields[:6] == STOOQ_FIELDS:
         return "stooq csv"
     return "csv"
 
@@ -63,11 +71,38 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+ISO_DAYS = "Parley reads days as YYYY-MM-DD"
+
+
 def _day(text: str) -> date:
+    """A day as Yahoo and Stooq write it (2025-11-25, or 20251125 in Stooq's bulk files); anything
+    else is refused in words saying how to write it, never guessed."""
     text = text.strip()
-    if len(text) == 8 and text.isdigit():  # Stooq's bulk files: 20251125
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    return date.fromisoformat(text[:10])
+    slashed, dotted = SLASHED.match(text), DOTTED.match(text)
+    if slashed:
+        a, b, year = slashed.groups()
+        return _refuse_day(f"a day written {text}: {ISO_DAYS} ({year}-{int(a):02}-{int(b):02} or {year}-{int(b):02}-"
+                           f"{int(a):02}, whichever it is), as Yahoo and Stooq export them; dates like {text} are "
+                           "ambiguous (month/day or day/month), so none is guessed")
+    if dotted:
+        day, month, year = dotted.groups()
+        return _refuse_day(f"a day written {text} (day.month.year, as European spreadsheets save them): {ISO_DAYS} "
+                           f"({year}-{int(month):02}-{int(day):02}), as Yahoo and Stooq export them; save the file "
+                           "with ISO dates or export it from Yahoo or Stooq again")
+    try:
+        if len(text) == 8 and text.isdigit():  # Stooq's bulk files: 20251125
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+            return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+    except ValueError as exc:  # 2026-13-01, 2026-02-30: a real calendar's words
+        return _refuse_day(f"{text[:20]!r} is no day of the calendar ({exc}); {ISO_DAYS}")
+    return _refuse_day(f"{text[:20]!r} is not a day: {ISO_DAYS} (2025-11-25), as Yahoo and Stooq export them")
+
+
+def _refuse_day(reason: str) -> date:
+    raise ValueError(reason)
 
 
 def _number(text: str, decimal_comma: bool) -> Decimal | None:
@@ -78,7 +113,10 @@ def _number(text: str, decimal_comma: bool) -> Decimal | None:
         if not decimal_comma or "." in text:
             raise ValueError(f"{text!r} is not a number Parley can read without guessing")
         text = text.replace(",", ".")
-    value = Decimal(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{text[:20]!r} is not a number") from None
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a price")
     return value
@@ -113,7 +151,7 @@ def read(lines: Iterator[str]) -> tuple[str, Iterator[Row | Refusal]]:
                     volume = _number(got["volume"], decimal_comma)
                     row.volume = int(volume) if volume is not None else None
             except (ValueError, InvalidOperation, OverflowError) as exc:
-                yield Refusal(n, f"unreadable: {str(exc)[:120] or 'a value is not a date or number'}")
+                yield Refusal(n, str(exc)[:300] or "a value is not a day or a number")
                 continue
             problem = check(row)
             yield Refusal(n, problem) if problem else row

@@ -124,6 +124,30 @@ def take_request(provider: Provider, now: datetime) -> str | None:
     return None
 
 
+# How the guarded fetcher words a failure before any byte was sent: the address check, a name
+# that does not resolve, a connection the host refused. Such a request is not counted.
+NOT_SENT = ("refused: ", "cannot resolve ", "timed out resolving ", "timed out waiting for an earlier request")
+
+
+def _never_sent(exc: FetchError) -> bool:
+    text = str(exc)
+    return exc.status is None and (text.startswith(NOT_SENT) or text.endswith(" has no address")
+                                   or ("Connection refused" in text and text.startswith("cannot fetch from ")))
+
+
+def _give_back(provider: Provider, now: datetime) -> None:
+    """Uncount a request take_request counted that never reached the provider."""
+    with transaction.atomic():
+        row = PriceProvider.objects.select_for_update().filter(name=provider.name).first()
+        if row is None:
+            return
+        if row.day == now.date() and row.requests_today:
+            row.requests_today -= 1
+        if row.hour == now.replace(minute=0, second=0, microsecond=0) and row.requests_this_hour:
+            row.requests_this_hour -= 1
+        row.save(update_fields=["requests_today", "requests_this_hour"])
+
+
 def _pause(provider: Provider, now: datetime, seconds: int | None, reason: str) -> datetime:
     until = now + (timedelta(seconds=seconds) if seconds is not None else PAUSE_WITHOUT_RETRY_AFTER)
     PriceProvider.objects.filter(name=provider.name).update(paused_until=until, last_error=reason[:2000])
@@ -210,6 +234,11 @@ def _refresh_one(provider, symbol, last, now, newest, timeout) -> tuple[Outcome,
     except FetchError as exc:
         status = exc.status
         error = provider.shown(str(exc))
+        if _never_sent(exc):
+            _give_back(provider, now)  # nothing reached the provider: its budget is not spent
+            if "non-public address" in error:
+                error += (" (a provider URL you set on purpose to a private host: add the host to "
+                          "PARLEY_FETCH_ALLOW_HOSTS)" if settings.PARLEY_PRICES_URL.strip() else "")
         if exc.status == 404:
             return _unknown(provider, symbol, now, started_at, request, status,
                             f"{provider.name} does not know it (HTTP 404): unknown or delisted"), None
@@ -308,10 +337,13 @@ class Freshness:
     last_close: date | None
     source: str
     state: PriceFetchState | None
+    imported_only: bool = False  # has stored prices, neither fetched nor followed nor in recent articles
 
     def line(self) -> str:
         close = f"last close {self.last_close} ({self.source})" if self.last_close else "no prices stored"
         state = self.state
+        if self.imported_only:
+            return f"{self.symbol}: {close}; imported, not fetched (no reader follows it, no recent article is about it)"
         if state is None or not state.last_try_at:
             return f"{self.symbol}: {close}; never fetched"
         said = f"{self.symbol}: {close}; last asked {state.last_try_at:%Y-%m-%d %H:%M} UTC: {state.last_outcome or '?'}"
@@ -327,11 +359,14 @@ class Freshness:
 def freshness(symbols=None) -> list[Freshness]:
     """Per symbol (those given, else every symbol fetched or wanted): its last close and fetch state."""
     states = {s.symbol: s for s in PriceFetchState.objects.all()}
+    imported_only: set = set()
     if symbols is None:
-        symbols = sorted(set(states) | set(wanted_symbols()))
+        asked = set(states) | set(wanted_symbols())
+        imported_only = set(DailyBar.objects.values_list("symbol", flat=True).distinct()) - asked
+        symbols = sorted(asked | imported_only)
     bars = {}
     for symbol in symbols:  # one indexed read each (symbol, -day)
         newest = DailyBar.objects.filter(symbol=symbol).order_by("-day").values_list("day", "source").first()
         if newest:
             bars[symbol] = newest
-    return [Freshness(s, *bars.get(s, (None, "")), states.get(s)) for s in symbols]
+    return [Freshness(s, *bars.get(s, (None, "")), states.get(s), s in imported_only) for s in symbols]

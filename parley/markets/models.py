@@ -37,6 +37,9 @@ class PriceImport(models.Model):
     stored = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="The first reasons rows or the file were refused.")
+    warnings = models.JSONField(default=list, blank=True,
+                                help_text="What was stored but is worth a look: an overnight move of 50% or more "
+                                          "in closes without adjusted closes (a split?).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +109,7 @@ class PriceFetch(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["symbol", "-started_at"], name="pricefetch_symbol_time")]
+        verbose_name_plural = "price fetches"
 
     def __str__(self):
         return f"{self.provider} {self.symbol} at {self.started_at:%Y-%m-%d %H:%M}: {self.error or f'{self.stored} stored'}"

@@ -357,3 +357,38 @@ def test_worker_job_runs_once_via_the_registry(tiingo):
     assert DailyBar.objects.filter(symbol="AAPL", source="tiingo").count() == 14
     assert JobState.objects.get(name="prices").failures == 0
     assert BY_NAME["prices"].every == 900
+
+
+def test_fetch_fails_when_nothing_was_fetched_and_says_each_failure_once(tiingo, caplog, capfd):
+    """Ensure `parley prices fetch` exits non-zero (in words) when every symbol failed, printing each
+    failure once (no log line besides its own line); one symbol fetched is success."""
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"nothing was fetched: 3 symbols from tiingo: 1 failed, 1 skipped, "
+                                           r"1 unknown; 0 days stored"):
+        call_command("prices", "fetch", "BROKEN", "ZZZZ", "^GSPC", stdout=out)
+    assert out.getvalue().count("BROKEN: failed: the answer is not readable JSON") == 1
+    assert not [r for r in caplog.records if r.name == "parley.markets" and r.levelno >= 30]
+    assert "BROKEN" not in capfd.readouterr().err
+    out = StringIO()
+    call_command("prices", "fetch", "AAPL", "PAGE", stdout=out)  # one stored: exit 0, the failure still said
+    assert "PAGE: failed:" in out.getvalue() and "1 failed, 1 ok; 14 days stored" in out.getvalue()
+
+
+def test_a_request_refused_before_it_is_sent_is_not_counted_and_names_the_setting(tiingo, settings, server):
+    """Ensure the address check's refusal says PARLEY_FETCH_ALLOW_HOSTS for a provider URL set on
+    purpose, and neither it nor a name that does not resolve counts against the provider's budget."""
+    settings.PARLEY_FETCH_ALLOW_HOSTS = []
+    [outcome] = refresh(["AAPL"], now=AFTER_DEC_4, explicit=True)
+    assert "resolves to the non-public address 127.0.0.1 (a provider URL you set on purpose to a private host: " \
+           "add the host to PARLEY_FETCH_ALLOW_HOSTS)" in outcome.said
+    settings.PARLEY_PRICES_URL = "http://prices.invalid"
+    [outcome] = refresh(["NVDA"], now=AFTER_DEC_4, explicit=True)
+    assert "cannot resolve prices.invalid" in outcome.said
+    budget = PriceProvider.objects.get(name="tiingo")
+    assert (budget.requests_this_hour, budget.requests_today) == (0, 0) and tiingo == []
+    assert PriceFetch.objects.count() == 2  # each still logged for the operator
+    settings.PARLEY_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    settings.PARLEY_PRICES_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    refresh(["AAPL"], now=AFTER_DEC_4, explicit=True)  # one that reaches it counts
+    budget.refresh_from_db()
+    assert (budget.requests_this_hour, budget.requests_today) == (1, 1) and len(tiingo) == 1

@@ -84,7 +84,7 @@ def test_bad_rows_are_refused_each_with_its_reason_and_the_rest_stored(tmp_path)
     assert sorted(str(d) for d in DailyBar.objects.values_list("day", flat=True)) == ["2025-11-20", "2025-11-28"]
     said = " | ".join(report.problems)
     for reason in ["low 11 above high 9", "outside the day's range", "zero or less", "fields where the header has 7",
-                   "unreadable", "appears twice with different prices"]:
+                   "'yesterday' is not a day: Parley reads days as YYYY-MM-DD", "lines 8 and 9: 2025-11-27 appears twice"]:
         assert reason in said, reason
     assert report.refused == 7  # five bad rows, and both rows of the day given twice unlike
 
@@ -126,7 +126,7 @@ def test_the_command_imports_a_folder_and_says_what_it_did(tmp_path):
     write(folder, "notes.md", "not prices")
     out = StringIO()
     call_command("prices", "import", str(folder), stdout=out)
-    assert "2 files: 7 days stored, 1 refused" in out.getvalue() and "AAPL" in out.getvalue()
+    assert "2 files: 7 days stored, 1 row refused" in out.getvalue() and "AAPL" in out.getvalue()
     with pytest.raises(CommandError, match="does not exist"):
         call_command("prices", "import", str(tmp_path / "missing.csv"))
     with pytest.raises(CommandError, match="--ticker names one symbol"):
