@@ -17,6 +17,7 @@ from parley.enrichment.queries import known_symbols
 from parley.following import symbols
 from parley.following.models import Follow
 from parley.markets.board import latest_quotes
+from parley.markets.instruments import FUNDS_HINT, funds_loaded
 from parley.markets.symbols import normalise as normalise_symbol
 from parley.stories.models import Story
 
@@ -52,7 +53,8 @@ def normalise(kind: str, key: str) -> tuple[str, str]:
         if not (TICKER.match(key) or symbols.is_symbol(key)):
             raise FollowError(f"“{written[:40]}” is not a ticker symbol.")
         if not symbols.knows(key):
-            raise FollowError(f"Parley knows no company, ETF, fund or index with the symbol {key}.")
+            raise FollowError(f"Parley knows no company, ETF, fund or index with the symbol {key}."
+                              + ("" if funds_loaded() else f" {FUNDS_HINT}"))
         return kind, key
     if kind in (Follow.PERSON, Follow.TOPIC):
         if not key or not Fact.objects.filter(kind=kind, slug=key).exists():

@@ -28,6 +28,7 @@ from parley.following.forms import ImportForm, SettingsForm
 from parley.following.inbox import describe_all, inbox_page, mark_read, subject_url, target_url
 from parley.following.models import Follow, Notification
 from parley.following.preferences import preferences_of
+from parley.markets.instruments import FUNDS_HINT, funds_loaded
 
 MAX_INBOX_PAGE = 50
 PRIVATE_FEED_SIZE = 30
@@ -95,7 +96,7 @@ def watchlist_add(request):
         offered = symbols.suggest(text)
         messages.error(request, f"Parley knows no company, ETF, fund or index “{text[:40]}”"
                                 + (f"; {len(offered)} near it {'is' if len(offered) == 1 else 'are'} listed below."
-                                   if offered else "."))
+                                   if offered else ".") + ("" if funds_loaded() else f" {FUNDS_HINT}"))
         return redirect(f"{reverse('watchlist')}?{urlencode({'find': text[:40]})}#add-symbol")
     try:
         followed, created = follows.follow(request.user, Follow.TICKER, symbol)

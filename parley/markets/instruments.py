@@ -92,6 +92,15 @@ def describe_all(symbols) -> dict[str, Described]:
     return out
 
 
+def funds_loaded() -> bool:
+    """Whether the operator has loaded the SEC's fund list (without it, VTI and other funds are unknown)."""
+    return Instrument.objects.filter(source=SEC_FUNDS).exists()
+
+
+FUNDS_HINT = ("ETFs and funds such as VTI are known once the site's operator loads the SEC's fund list "
+              "(parley prices symbols --sec-funds).")
+
+
 def suggest(text: str, limit: int = 10) -> list[Described]:
     """Indices and instruments whose symbol starts with the text or whose name contains it."""
     text = " ".join((text or "").split())[:40]

@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import date, timedelta
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,21 @@ def test_a_fund_and_an_index_can_be_followed_and_an_unknown_symbol_is_refused(cl
         said = client.post("/follow", {"kind": "ticker", "key": unknown, "next": "/watchlist/"}, follow=True).content.decode()
         assert f"Parley knows no company, ETF, fund or index with the symbol {unknown}." in said
     assert followed(alice) == {"VTI", "^GSPC"}
+
+
+def test_before_the_fund_list_is_loaded_a_fund_is_refused_with_what_the_operator_must_do(client, alice):
+    """Ensure a reader who types VTI on a site whose operator has not loaded the SEC's fund list is told
+    why it is unknown (a newcomer was offered VTIX instead and not told); once it is loaded, VTI is followed."""
+    said = client.post("/follow", {"kind": "ticker", "key": "VTI", "next": "/watchlist/"}, follow=True).content.decode()
+    assert ("Parley knows no company, ETF, fund or index with the symbol VTI. ETFs and funds such as VTI are known "
+            "once the site's operator loads the SEC's fund list (parley prices symbols --sec-funds).") in unescape(said)
+    said = client.post("/watchlist/add", {"symbol": "vti"}, follow=True).content.decode()
+    assert "(parley prices symbols --sec-funds)" in said
+    store_sec_funds(str(FUNDS))
+    said = client.post("/follow", {"kind": "ticker", "key": "ZZZZQ", "next": "/watchlist/"}, follow=True).content.decode()
+    assert "symbol ZZZZQ." in said and "--sec-funds" not in said
+    client.post("/watchlist/add", {"symbol": "vti"})
+    assert followed(alice) == {"VTI"}
 
 
 def test_a_yahoo_portfolio_csv_loses_no_known_row_and_says_why_rows_were_refused(client, alice, funds):
