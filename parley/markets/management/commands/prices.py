@@ -6,6 +6,7 @@ FILE_OR_URL]`: know the ETFs and funds of the SEC's fund ticker list (parley.mar
 import argparse
 import logging
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -106,7 +107,10 @@ class Command(BaseCommand):
         if whole or not stored:
             why = (f"{plural(len(whole), 'file')} of {len(reports)} refused whole" if whole else
                    "nothing was stored")
-            raise CommandError(f"{why}: {'; '.join(r.said() for r in whole[:3]) if whole else 'see the reasons above'}")
+            if verbosity >= 1:  # the reasons are printed above
+                names = ", ".join(Path(r.path).name for r in whole[:5]) + (", ..." if len(whole) > 5 else "")
+                raise CommandError(f"{why}" + (f" ({names}); their reasons are above" if whole else "; see the reasons above"))
+            raise CommandError(f"{why}: {'; '.join(r.said() for r in whole[:3]) if whole else 'every row was refused'}")
 
     @staticmethod
     def _unknown(symbols: set[str]) -> list[str]:
