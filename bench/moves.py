@@ -1,7 +1,7 @@
 """Moves beside the news (issue 24 part 3): what the move since publication adds to the home page.
 
 It builds (once per database, kept between runs) 10 years of daily bars for 500 symbols (about 1.3M
-rows) up to today, and 400 articles two hours apart, the newest three days old (so most have a later
+rows) up to today, stored day by day as imports and fetches store them, and 400 articles two hours apart, the newest three days old (so most have a later
 close whatever the weekday the bench runs on), each about three of the symbols (Subject rows, as
 enrichment writes them, a few symbols far more often than the rest). Then, in one process, round
 after round, interleaved:
@@ -56,19 +56,23 @@ from parley.markets.models import DailyBar
 SYMBOLS = [f"S{n:03d}" for n in range(symbols_n)]
 rng = random.Random(7)
 started = time.perf_counter()
-if not DailyBar.objects.filter(symbol=SYMBOLS[-1]).exists():
-    today = timezone.localdate()
-    days = [today - timedelta(days=d) for d in range(int(years * 365.25), -1, -1)]
-    days = [d for d in days if d.weekday() < 5]
-    for n, symbol in enumerate(SYMBOLS):
-        price, rows = 50 + rng.random() * 100, []
-        for day in days:
-            price = max(1.0, price * (1 + rng.gauss(0, 0.02)))
-            close = Decimal(f"{price:.4f}")
+days = [timezone.localdate() - timedelta(days=d) for d in range(int(years * 365.25), -1, -1)]
+days = [d for d in days if d.weekday() < 5]
+if not DailyBar.objects.filter(symbol=SYMBOLS[-1], day=days[-1]).exists():  # a build cut short: --fresh
+    # Day by day, every symbol each day, as daily imports and fetches store them: a symbol's bars are
+    # then spread over the table, not side by side as a per-symbol load would leave them.
+    prices = {symbol: 50 + rng.random() * 100 for symbol in SYMBOLS}
+    rows = []
+    for n, day in enumerate(days):
+        for symbol in SYMBOLS:
+            prices[symbol] = max(1.0, prices[symbol] * (1 + rng.gauss(0, 0.02)))
+            close = Decimal(f"{prices[symbol]:.4f}")
             rows.append(DailyBar(symbol=symbol, day=day, open=close, high=close, low=close, close=close,
                                  adj_close=close, volume=1000, source="bench"))
-        DailyBar.objects.bulk_create(rows, batch_size=5000)
-        print(f"\r{n + 1}/{len(SYMBOLS)} symbols' bars", end="", file=sys.stderr, flush=True)
+        if len(rows) >= 10000 or n == len(days) - 1:
+            DailyBar.objects.bulk_create(rows, batch_size=5000)
+            rows = []
+            print(f"\r{n + 1}/{len(days)} days' bars", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
 if Article.objects.filter(title__startswith="Bench moves").count() < 400:
     now = timezone.now()
@@ -138,7 +142,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--fresh", action="store_true", help="rebuild the data first")
     args = parser.parse_args()
-    name = f"moves-{args.symbols}x{args.years}"
+    name = f"moves-{args.symbols}x{args.years}-byday"
     data = OUT / f"{name}-{args.database}"
     if args.fresh and data.exists():
         import shutil
