@@ -17,6 +17,9 @@ WIDTH = 600  # every time chart's viewBox width: the same x for the same day in 
 # to two years (731), weekly beyond (ten years: 523), monthly beyond MAX_SLOTS weeks (~15 years).
 MAX_SLOTS = 800
 NAMED_PER_MARKER = 3  # a marker's title names this many articles, then says how many more
+# A coverage bar's least width, in viewBox units: the chart is 600 units across a phone's ~355 px, so
+# 3.4 units are 2 px there (a year of days leaves 1.3 units a day: 0.8 px, nearly invisible).
+MIN_COVERAGE_BAR = 3.4
 
 
 @dataclass
@@ -123,24 +126,58 @@ def marker_text(slot: Slot) -> str:
     return words
 
 
+def _number(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _short(volume: float) -> str:
+    """A volume in few characters, for the scale: 950, 12.3K, 4.1M, 1.2B."""
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if volume >= size:
+            return f"{volume / size:.1f}{unit}"
+    return f"{volume:,.0f}"
+
+
+def _label(x: float, y: float, text: str, end: bool = False) -> str:
+    anchor = ' text-anchor="end"' if end else ""
+    return f'<text x="{x:.1f}" y="{y:.1f}"{anchor}>{escape(text)}</text>'
+
+
+# The price chart's rows, in viewBox units (600 wide: a 390 px phone shows one unit as about 0.6 px).
+# A label's band is as tall as the largest label font the stylesheet gives (19 units at phone width).
+LABEL_BAND = 22
+MIN_MARKER = 4  # a marker's least radius: about 2.4 px on a phone, 5 on a desktop
+
+
 def price_chart(series: list[Slot], label: str) -> Markup:
     """The closes as a line across the slots, a marker on the line at each slot with articles (its
     title names the day and the articles) and, below, volume bars where the source gave volume.
-    Empty where fewer than two slots have a close. The line is of adjusted closes, so a split is no cliff."""
+    Its scale is drawn: the window's high and low close on dashed lines, labelled, and the volume
+    bars' peak. Empty where fewer than two slots have a close. The line is of adjusted closes, so a
+    split is no cliff."""
     closed = [(i, s) for i, s in enumerate(series) if s.close is not None]
     if len(closed) < 2:
         return Markup("")
-    total, top, line_h, vol_top, vol_h = len(series), 8, 104, 122, 44
+    total, top, line_h, vol_h = len(series), LABEL_BAND, 104, 44
+    vol_top = top + line_h + LABEL_BAND + 4
     values = [float(s.close) for _, s in closed]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
     y = lambda v: top + line_h - (float(v) - low) / span * line_h  # noqa: E731
     points = " ".join(f"{_x(i, total):.1f},{y(s.close):.1f}" for i, s in closed)
     has_volume = any(s.volume for s in series)
-    height = vol_top + vol_h + 2 if has_volume else top + line_h + 8
-    parts = [f'<polyline points="{points}"/>']
+    height = vol_top + vol_h + 2 if has_volume else top + line_h + LABEL_BAND + 2
+    # The scale: the high's label above its line, the low's below its line, the volume's peak at the
+    # right of the band above the volume bars. Labels sit outside the line's band, so none covers it.
+    parts = [f'<g class="scale"><line x1="0" y1="{y(high):.1f}" x2="{WIDTH}" y2="{y(high):.1f}"/>'
+             f'<line x1="0" y1="{y(low):.1f}" x2="{WIDTH}" y2="{y(low):.1f}"/>'
+             f'{_label(2, y(high) - 4, "high " + _number(high))}{_label(2, y(low) + LABEL_BAND - 3, "low " + _number(low))}']
     if has_volume:
         peak = max(s.volume or 0 for s in series)
+        parts.append(_label(WIDTH - 2, vol_top - 3, f"volume, peak {_short(peak)}", end=True))
+    parts.append("</g>")
+    parts.append(f'<polyline points="{points}"/>')
+    if has_volume:
         bar_w = max(WIDTH / total * 0.8, 0.3)
         parts.append('<g class="volume">' + "".join(
             f'<rect x="{_x(i, total) - bar_w / 2:.1f}" y="{vol_top + vol_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}"/>'
@@ -155,7 +192,7 @@ def price_chart(series: list[Slot], label: str) -> Markup:
             marked.append((i, s, last_close))
     dots = []
     for i, s, value in marked:
-        r = 3 if s.count == 1 else 4.5 if s.count < 5 else 6
+        r = MIN_MARKER if s.count == 1 else 5.5 if s.count < 5 else 7
         dots.append(f'<circle cx="{_x(i, total):.1f}" cy="{y(value):.1f}" r="{r}"><title>{escape(marker_text(s))}</title></circle>')
     if dots:
         parts.append('<g class="markers">' + "".join(dots) + "</g>")
@@ -168,7 +205,7 @@ def price_chart(series: list[Slot], label: str) -> Markup:
         summary += (f"; {len(marked)} {series[0].step}{'' if len(marked) == 1 else 's'} with articles marked on the line, "
                     f"most {busiest.when} ({_articles_words(busiest.count)})")
     if has_volume:
-        summary += "; volume drawn below"
+        summary += f"; volume drawn below, peak {peak:,}"
     if series[0].step != "day":
         summary += f"; one point a {series[0].step}"
     return Markup(f'<svg class="market price-line" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(summary)}">'
@@ -182,7 +219,7 @@ def coverage_chart(series: list[Slot], noun: str = "articles") -> Markup:
         return Markup("")
     height, total = 60, len(series)
     peak = max(s.count for s in series)
-    bar_w = max(WIDTH / total * 0.8, 0.3)
+    bar_w = max(WIDTH / total * 0.8, MIN_COVERAGE_BAR)
     bars = "".join(
         f'<rect x="{_x(i, total) - bar_w / 2:.1f}" y="{height - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}">'
         f'<title>{escape(s.label)}: {_articles_words(s.count)}</title></rect>'
@@ -202,3 +239,24 @@ def axis(series: list[Slot], middle: str = "") -> Markup:
     first, last = series[0].first, series[-1].last
     return Markup(f'<p class="chart-axis" aria-hidden="true"><span>{first:%b} {first.day}, {first.year}</span>'
                   f'<span>{escape(middle)}</span><span>{last:%b} {last.day}, {last.year}</span></p>')
+
+
+def table_rows(series: list[Slot]) -> Markup:
+    """The table fallback's rows (newest first, slots with a close or articles), each slot's label,
+    adjusted close, volume and articles (NAMED_PER_MARKER linked, then how many more), joined in one
+    pass: a year of days is 250 rows, which a template loop with a filter per cell made the page's
+    costliest part. Titles and links are escaped."""
+    out = []
+    for s in reversed(series):
+        if s.close is None and not s.count:
+            continue
+        close = f"{float(s.close):,.2f}" if s.close is not None else ""
+        volume = f"{s.volume:,}" if s.volume is not None else ""
+        articles = ""
+        if s.count:
+            named = s.articles[:NAMED_PER_MARKER]
+            articles = str(s.count) + "".join(f'<br><a href="{escape(link)}">{escape(title)}</a>' for _, title, link in named)
+            if named and s.count > len(named):  # none named (past the newest MARKED_BY_NAME): the count alone
+                articles += f'<br><span class="meta">and {s.count - len(named)} more</span>'
+        out.append(f"<tr><td>{s.label}</td><td>{close}</td><td>{volume}</td><td>{articles}</td></tr>")
+    return Markup("".join(out))

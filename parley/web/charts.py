@@ -4,7 +4,7 @@ older or younger than the range. Reads only the window's rows: one indexed range
 one grouped count of articles per day, and the newest articles of the window by name."""
 from django.utils import timezone
 
-from parley.enrichment.charts import axis, coverage_chart, price_chart, slots
+from parley.enrichment.charts import axis, coverage_chart, price_chart, slots, table_rows
 from parley.enrichment.queries import article_span, articles_between, daily_counts
 from parley.markets.queries import (
     COVERAGE_RANGE,
@@ -32,7 +32,7 @@ def company_charts(request, symbol: str) -> dict:
     shown = window(key, timezone.localdate(), [prices, coverage], chosen=asked in RANGES)
     out = {"window": shown, "ranges": _range_links(shown.range if shown else key), "has_prices": bool(prices),
            "prices_end": prices[1] if prices else None,
-           "has_articles": bool(coverage), "price_svg": "", "coverage_svg": "", "chart_rows": []}
+           "has_articles": bool(coverage), "price_svg": "", "coverage_svg": "", "chart_rows": ""}
     if shown is None:
         return out
     series = slots(shown.start, shown.end, bars_between(symbol, shown.start, shown.end),
@@ -40,7 +40,7 @@ def company_charts(request, symbol: str) -> dict:
                    articles_between("ticker", shown.start, shown.end, MARKED_BY_NAME, key=symbol))
     out.update(price_svg=price_chart(series, f"${symbol} closes"), coverage_svg=coverage_chart(series),
                axis=axis(series), step=series[0].step, has_volume=any(s.volume for s in series),
-               chart_rows=[s for s in reversed(series) if s.close is not None or s.count])
+               has_markers=any(s.count for s in series), chart_rows=table_rows(series))
     return out
 
 

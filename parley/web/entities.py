@@ -23,7 +23,10 @@ from parley.enrichment.queries import (
     quotes_of,
     ticker_context,
 )
+from parley.markets.instruments import describe
+from parley.markets.models import Instrument
 from parley.markets.queries import quote
+from parley.markets.symbols import normalise
 from parley.stories import queries as stories
 from parley.web.charts import company_charts, coverage_charts
 from parley.web.threads import thread_context
@@ -42,25 +45,36 @@ def _listed(request, kind: str, **match) -> dict:
     return {"rows": rows[:LIST_PAGE], "list_page": page, "has_more": len(rows) > LIST_PAGE}
 
 
+def _not_a_symbol(request, reason: str):
+    """The site's 404 page, saying in words why there is no company page here."""
+    return render(request, "errors/404.html", {"path": request.path, "reason": reason}, status=404)
+
+
 @anonymous_page_cache
 def ticker(request, symbol):
-    """A company's page: its name and exchange, mentions per day, who is quoted about it, what is
-    mentioned with it, and its latest articles with the sentence that mentions it."""
-    if symbol != symbol.upper():
-        return redirect("ticker", symbol.upper(), permanent=True)
+    """A company's page: its name and exchange, its prices and charts, mentions per day, who is quoted
+    about it, what is mentioned with it, and its latest articles with the sentence that mentions it.
+    Broker spellings (brk-b, BRK/B, aapl.us) redirect to the one spelling; a symbol with stored
+    prices has its page even when no article names it and the company list does not hold it."""
+    normalised = normalise(symbol.removeprefix("$"))
+    if normalised is None:
+        return _not_a_symbol(request, f"“{symbol[:40]}” is not a ticker symbol: a symbol is up to ten "
+                                      "letters or digits, with a share class after a dot (BRK.B) or a caret "
+                                      "before an index (^GSPC).")
+    if symbol != normalised:
+        return redirect("ticker", normalised, permanent=True)
     listed = _listed(request, "ticker", key=symbol)
-    known = company(symbol)
-    if not listed["rows"] and known is None:
-        raise Http404("No article mentions this ticker.")
+    known, found = company(symbol), quote(symbol)
+    described = None if known else describe(symbol)
+    if not listed["rows"] and known is None and found is None and described is None:
+        return _not_a_symbol(request, f"Parley knows no company, fund or index with the symbol {symbol}: "
+                                      "no article mentions it and no prices are stored for it.")
     # A listed company with no article yet still has its page (search links to it).
     return render(request, "enrichment/ticker.html", {
-        "symbol": symbol, "company": known, **listed, **_conversation(request, symbol), **_prices(symbol), "follow": follow_button(request, "ticker", symbol, f"${symbol}"),
+        "symbol": symbol, "company": known, "described": described, "display_name": known.name if known else described.name if described else "",
+        "is_index": described is not None and described.kind == Instrument.INDEX,
+        **listed, **_conversation(request, symbol), "quote": found, "follow": follow_button(request, "ticker", symbol, f"${symbol}"),
         **company_charts(request, symbol), **ticker_context(symbol)})
-
-
-def _prices(symbol: str) -> dict:
-    """The stored end-of-day prices of the symbol: its last close and changes (the charts: web.charts)."""
-    return {"quote": quote(symbol)}
 
 
 def _conversation(request, symbol: str) -> dict:

@@ -64,7 +64,8 @@ def test_company_page_and_watchlist_show_the_sample_prices_as_such(client):
     enrich_articles(Article.objects.filter(is_sample=True))
     symbol = next(s for s in TICKERS.values() if client.get(f"/t/{s}/").status_code == 200)
     page = client.get(f"/t/{symbol}/").content.decode()
-    assert "source: sample (demo), end of day" in page and "Prices are end-of-day" in page
+    assert "source: sample (demo), end of day" in page and "Prices are invented sample data for the demo, not market data" in page
+    assert "imported by this site's operator" not in page.split("Latest articles")[0]
     reader = User.objects.create_user("trader")
     client.force_login(reader)
     client.post("/watchlist/add", {"symbol": symbol.lower()})

@@ -7,11 +7,21 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
-from parley.enrichment.charts import MAX_SLOTS, WIDTH, coverage_chart, price_chart, slots
+from parley.enrichment.charts import (
+    MAX_SLOTS,
+    MIN_COVERAGE_BAR,
+    MIN_MARKER,
+    WIDTH,
+    coverage_chart,
+    price_chart,
+    slots,
+    table_rows,
+)
 from parley.enrichment.services import enrich_article
-from parley.markets.models import DailyBar
+from parley.markets.models import DailyBar, Instrument
 from parley.markets.queries import RANGES, bars_between, read_range, window
 from parley.markets.services import import_file
 
@@ -195,3 +205,105 @@ def test_prices_that_end_before_the_window_are_said_with_a_way_to_them(client, m
     html = client.get("/t/BA/").content.decode()
     assert "The closes stored for $BA end on Jun 28, 2024, before this window: <a href=\"?range=all#price-title\">show all</a>" in html
     assert 'class="market price-line"' in client.get("/t/BA/?range=all").content.decode()
+
+
+def texts(chart: ET.Element) -> list[str]:
+    return [t.text for t in chart.iter() if t.tag.endswith("text")]
+
+
+def test_the_price_chart_draws_its_scale_high_and_low_close_and_the_volume_peak():
+    """Ensure the chart labels the window's high and low close on their lines (above the high, below
+    the low, clear of the line) and the volume bars' peak; no volume label where there is no volume."""
+    start, end = date(2025, 11, 3), date(2025, 11, 14)
+    bars = [(d, 1000.0 + i * 125.5, 1_000_000 * (i + 1)) for i, d in enumerate(weekdays(start, end))]
+    chart = svg(price_chart(slots(start, end, bars, {}), "$BA closes"))
+    assert texts(chart) == ["high 2,129.50", "low 1,000.00", "volume, peak 10.0M"]
+    lines = {round(float(line.get("y1")), 1) for line in chart.findall("g[@class='scale']/line")}
+    points = [float(p.split(",")[1]) for p in chart.find("polyline").get("points").split()]
+    assert lines == {round(min(points), 1), round(max(points), 1)}  # the dashed lines at the high and low close
+    high, low = (float(t.get("y")) for t in chart.findall("g[@class='scale']/text")[:2])
+    assert high < min(points) and low > max(points) + 12  # above the high's line, a text's height below the low's
+    assert "volume drawn below, peak 10,000,000" in chart.get("aria-label")
+    bare = svg(price_chart(slots(start, end, [(d, v, None) for d, v, _ in bars], {}), "$BA closes"))
+    assert texts(bare) == ["high 2,129.50", "low 1,000.00"]
+
+
+def test_coverage_bars_and_markers_keep_a_visible_size_over_a_year():
+    """Ensure a year of days (1.3 viewBox units a day) still draws a day's coverage bar at least
+    MIN_COVERAGE_BAR wide (2 px on a 390 px phone) and a lone article's marker at least MIN_MARKER."""
+    start, end = date(2024, 12, 1), date(2025, 11, 30)
+    bars = [(d, 100.0 + i % 7, None) for i, d in enumerate(weekdays(start, end))]
+    series = slots(start, end, bars, {date(2025, 6, 3): 1}, [(date(2025, 6, 3), "Jet order", "/a/1")])
+    assert len(series) == 365
+    bar = svg(coverage_chart(series)).find("rect")
+    assert float(bar.get("width")) >= MIN_COVERAGE_BAR >= 3.4
+    x = x_of(date(2025, 6, 3), start, end)
+    assert abs(float(bar.get("x")) + float(bar.get("width")) / 2 - x) < 0.2  # still centred on its day
+    marker = svg(price_chart(series, "$BA closes")).find("g[@class='markers']/circle")
+    assert float(marker.get("r")) >= MIN_MARKER >= 4
+
+
+def test_the_table_lists_every_slot_with_a_close_or_articles_escaped(client, make_article):
+    """Ensure the table fallback keeps a row per day with a close or articles, newest first, with the
+    close, volume, count and linked titles, escaped, and 'and N more' past three."""
+    start, end = date(2025, 11, 3), date(2025, 11, 14)
+    bars = [(d, 1234.5 + i, 1000 + i) for i, d in enumerate(weekdays(start, end))]
+    named = [(date(2025, 11, 5), f"Title <{n}> & co", f"/a/{n}?x=1&y=2") for n in range(4)]
+    html = str(table_rows(slots(start, end, bars, {date(2025, 11, 5): 5, date(2025, 11, 8): 1}, named)))
+    rows = re.findall(r"<tr>(.*?)</tr>", html)
+    assert len(rows) == 11 and rows[0].startswith("<td>Nov 14, 2025</td><td>1,243.50</td><td>1,009</td>")
+    assert rows[5] == "<td>Nov 8, 2025</td><td></td><td></td><td>1</td>"  # a Saturday's article, no close
+    assert ('<td>5<br><a href="/a/0?x=1&amp;y=2">Title &lt;0&gt; &amp; co</a><br>' in rows[8]
+            and "Title &lt;3&gt;" not in rows[8] and rows[8].endswith('<span class="meta">and 2 more</span></td>'))
+    assert "<0>" not in html
+
+
+def test_the_heading_says_closes_alone_when_no_article_is_marked(client, make_article):
+    """Ensure a window with closes but no article is headed 'Closes', not 'articles marked on the line'."""
+    today = timezone.localdate()
+    store_bars("BA", weekdays(today - timedelta(days=400), today - timedelta(days=1)))
+    boeing_article(make_article, today - timedelta(days=380), "Deliveries rose")  # outside the year shown
+    page = client.get("/t/BA/").content.decode()
+    assert '<h3 class="chart-title">Closes, volume below</h3>' in page and "marked on the line" not in page
+    boeing_article(make_article, today - timedelta(days=3), "Jets ordered")
+    caches["default"].clear()
+    assert '<h3 class="chart-title">Closes, articles marked on the line, volume below</h3>' in client.get("/t/BA/").content.decode()
+
+
+@pytest.mark.parametrize(("asked", "to"), [("BRK-B", "/t/BRK.B/"), ("brk.b", "/t/BRK.B/"), ("brk-b", "/t/BRK.B/"),
+                                           ("aapl.us", "/t/AAPL/"), ("%24ba", "/t/BA/"), ("%5Egspc", "/t/%5EGSPC/")])
+def test_broker_spellings_redirect_permanently_to_the_one_symbol(client, asked, to):
+    answer = client.get(f"/t/{asked}/")
+    assert answer.status_code == 301 and answer["Location"] == to
+
+
+def test_what_is_no_symbol_is_a_404_in_words(client):
+    """Ensure a non-symbol and a symbol nothing knows are 404s saying why, never a 500."""
+    for bad, said in (("not a symbol!", "is not a ticker symbol"), ("ABCDEFGHIJKLM", "is not a ticker symbol"),
+                      ("<b>x", "is not a ticker symbol"), ("ZZZZQ", "Parley knows no company, fund or index with the symbol ZZZZQ")):
+        answer = client.get(f"/t/{bad}/")
+        assert answer.status_code == 404 and said in answer.content.decode(), bad
+    assert "<b>x" not in client.get("/t/<b>x/").content.decode() and "&lt;b&gt;x" in client.get("/t/<b>x/").content.decode()
+
+
+def test_a_symbol_with_prices_alone_has_its_page_named_where_the_site_knows_it(client):
+    """Ensure GOOG after an import (not listed, no article) shows its prices and says no article
+    mentions it; an index is named from the instruments and shown in points, without a currency;
+    a demo symbol is named as invented; the notice names the source instead of 'the operator'."""
+    days = weekdays(date(2025, 11, 3), date(2025, 11, 28))
+    store_bars("GOOG", days)
+    page = client.get("/t/GOOG/").content.decode()
+    assert 'class="market price-line"' in page and "No article on this site mentions $GOOG yet." in page
+    assert "A symbol with prices stored here; it is not in Parley's company list" in page
+    assert "<strong>109.50 USD</strong>" in page and "Prices are end-of-day, from stooq csv; for information only" in page
+    assert "imported by this site's operator" not in page
+    DailyBar.objects.bulk_create([DailyBar(symbol="^GSPC", day=d, close=Decimal("5974.88") + i, source="stooq csv")
+                                  for i, d in enumerate(days)])
+    index = client.get("/t/%5EGSPC/").content.decode()
+    assert "<h1>S&amp;P 500 <span class=\"symbol\">$^GSPC</span></h1>" in index and "S&amp;P 500 (index)" in index
+    assert "<strong>5,993.88 points</strong> index level" in index and "5,993.88 USD" not in index
+    Instrument.objects.create(symbol="ALDB", name="Alderbrook Energy", kind=Instrument.STOCK, source="sample (demo)")
+    DailyBar.objects.bulk_create([DailyBar(symbol="ALDB", day=d, close=Decimal("42.00"), source="sample (demo)") for d in days])
+    demo = client.get("/t/ALDB/").content.decode()
+    assert "<h1>Alderbrook Energy <span class=\"symbol\">$ALDB</span></h1>" in demo
+    assert "Alderbrook Energy (invented for the demo)" in demo and "Prices are invented sample data for the demo" in demo
