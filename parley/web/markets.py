@@ -20,8 +20,8 @@ from django.utils import timezone
 from parley.articles.caching import anonymous_page_cache
 from parley.articles.models import Article
 from parley.discussion.models import Comment
-from parley.enrichment.companies import company
 from parley.enrichment.models import Fact, Subject
+from parley.following.symbols import describe_symbols
 from parley.markets.models import DailyBar
 from parley.markets.moves import EXCHANGE_ZONE, latest_moves, since_publication, today_on_exchange
 
@@ -168,7 +168,8 @@ def movers_now(limit: int | None = None) -> dict:
                 "any_prices": DailyBar.objects.exists()}
     day = moves[0].day
     counted = coverage({m.symbol for m in moves}, day)
-    rows = [Mover(m, company(m.symbol).name if company(m.symbol) else "", counted[m.symbol]) for m in moves]
+    named = describe_symbols({m.symbol for m in moves})  # companies, then indices, funds, the demo's (one query)
+    rows = [Mover(m, named[m.symbol].label if m.symbol in named else "", counted[m.symbol]) for m in moves]
     gainers = sorted((r for r in rows if r.move.percent > 0), key=lambda r: -r.move.percent)
     decliners = sorted((r for r in rows if r.move.percent < 0), key=lambda r: r.move.percent)
     return {"gainers": gainers[:limit], "decliners": decliners[:limit], "top": rows[:limit], "day": day,

@@ -151,3 +151,20 @@ def test_a_listings_moves_are_kept_a_minute(news, day, django_assert_num_queries
     with django_assert_num_queries(0):
         assert listing_moves([article]) == first
     assert first[article.pk][0].text.startswith("+4.2% ")
+
+
+def test_markets_names_the_demos_invented_companies(client):
+    """Ensure /markets/ after `parley demo` names each mover (the demo's companies are not in the company
+    list: a newcomer saw bare symbols) as what it is: invented for the demo."""
+    from django.core.management import call_command
+
+    from parley.articles.models import Article
+    from parley.enrichment.services import enrich_articles
+
+    call_command("demo", stdout=None)
+    enrich_articles(Article.objects.filter(is_sample=True))
+    page = text(client.get("/markets/").content.decode())
+    symbols = re.findall(r"\$([A-Z]{4}) ", page)
+    assert symbols  # the demo's tickers are in the news and have sample prices
+    named = dict(re.findall(r"\$([A-Z]{4}) ([A-Z][\w ]+?) \(invented for the demo\)", page))
+    assert set(symbols) == set(named) and named.get("ALDB", "Alderbrook Energy") == "Alderbrook Energy"
