@@ -54,13 +54,17 @@ class Move:
 
     @property
     def text(self) -> str:
-        """'+4.2% Nov 3 – Nov 25 close' (the year is said when the two days are in different years,
-        or the range is not this year's)."""
+        """'+4.2% Nov 3 – Nov 25, 2025 close'; the start's year too when it is another year's."""
         return f"{signed(self.percent)} {_day(self.start, self.end)} close"
 
     @property
     def direction(self) -> str:
         return direction(self.percent)
+
+    @property
+    def until(self) -> str:
+        """Which close ends the move, in words."""
+        return "the latest close" if self.to_latest else f"the close {HORIZON} trading days on"
 
 
 def _day(start: date, end: date) -> str:

@@ -82,6 +82,7 @@ def test_an_old_article_gets_the_close_horizon_trading_days_later():
     found = move(at(2025, 7, 9, 12))  # a Wednesday, before the close: starts Tue Jul 8
     start = days.index(date(2025, 7, 8))
     assert found.start == date(2025, 7, 8) and found.end == days[start + HORIZON] and not found.to_latest
+    assert found.until == "the close 20 trading days on"
     assert round(found.percent, 3) == round(((100 + start + HORIZON) / (100 + start) - 1) * 100, 3)
     assert found.text.endswith(f"{days[start + HORIZON]:%b} {days[start + HORIZON].day}, 2025 close")
 
