@@ -58,7 +58,8 @@ rng = random.Random(7)
 started = time.perf_counter()
 days = [timezone.localdate() - timedelta(days=d) for d in range(int(years * 365.25), -1, -1)]
 days = [d for d in days if d.weekday() < 5]
-if not DailyBar.objects.filter(symbol=SYMBOLS[-1], day=days[-1]).exists():  # a build cut short: --fresh
+building = not DailyBar.objects.filter(symbol=SYMBOLS[-1], day=days[-1]).exists()  # a build cut short: --fresh
+if building:
     # Day by day, every symbol each day, as daily imports and fetches store them: a symbol's bars are
     # then spread over the table, not side by side as a per-symbol load would leave them.
     prices = {symbol: 50 + rng.random() * 100 for symbol in SYMBOLS}
@@ -88,7 +89,7 @@ if Article.objects.filter(title__startswith="Bench moves").count() < 400:
     Subject.objects.bulk_create(subjects, ignore_conflicts=True)
 with connection.cursor() as cur:
     cur.execute("ANALYZE")
-built = time.perf_counter() - started
+built = time.perf_counter() - started if building else 0
 
 from parley.markets.moves import today_on_exchange
 from parley.web import markets
