@@ -24,7 +24,7 @@ from parley.enrichment.queries import (
     ticker_context,
 )
 from parley.markets.instruments import describe
-from parley.markets.models import Instrument
+from parley.markets.models import DailyBar, Instrument
 from parley.markets.queries import quote
 from parley.markets.symbols import normalise
 from parley.stories import queries as stories
@@ -43,6 +43,12 @@ def _listed(request, kind: str, **match) -> dict:
                                 where=stories.listed("article__"), **match)  # each story once
     stories.with_stories([fact.article for fact, _ in rows])
     return {"rows": rows[:LIST_PAGE], "list_page": page, "has_more": len(rows) > LIST_PAGE}
+
+
+def has_page(symbol: str) -> bool:
+    """Whether a symbol no article names and the company list lacks still has a page here: stored
+    prices, or an index, fund or demo symbol the site knows (its page shows a conversation box too)."""
+    return DailyBar.objects.filter(symbol=symbol).exists() or describe(symbol) is not None
 
 
 def _not_a_symbol(request, reason: str):
@@ -90,10 +96,11 @@ def _conversation(request, symbol: str) -> dict:
 @login_required
 def talk(request, symbol):
     """Post in a company's conversation; its first comment starts it."""
-    if symbol != symbol.upper() or not known_symbol(symbol):
+    if symbol != normalise(symbol) or not (known_symbol(symbol) or has_page(symbol)):
         raise Http404("No company has this symbol here.")
     known = company(symbol)
-    host = start_conversation(symbol, known.name if known else symbol)
+    described = None if known else describe(symbol)
+    host = start_conversation(symbol, known.name if known else described.name if described and described.name else symbol)
     return discussion_views.post(request, host.pk)
 
 

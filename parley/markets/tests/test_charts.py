@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.utils import timezone
 
@@ -307,3 +308,15 @@ def test_a_symbol_with_prices_alone_has_its_page_named_where_the_site_knows_it(c
     demo = client.get("/t/ALDB/").content.decode()
     assert "<h1>Alderbrook Energy <span class=\"symbol\">$ALDB</span></h1>" in demo
     assert "Alderbrook Energy (invented for the demo)" in demo and "Prices are invented sample data for the demo" in demo
+
+
+def test_a_symbol_with_prices_alone_takes_comments_in_its_conversation(client):
+    """Ensure the conversation box on a prices-only page (GOOG after an import) works: the first
+    comment starts the conversation, named from the symbol; a symbol with nothing is still a 404."""
+    store_bars("GOOG", weekdays(date(2025, 11, 3), date(2025, 11, 14)))
+    client.force_login(User.objects.create_user("alice", date_joined=timezone.now() - timedelta(days=30)))
+    assert 'action="/t/GOOG/talk"' in client.get("/t/GOOG/").content.decode()
+    answer = client.post("/t/GOOG/talk", {"text": "Who imported these?"})
+    assert answer.status_code == 302 and answer["Location"].startswith("/t/GOOG/#c")
+    assert "Who imported these?" in client.get("/t/GOOG/").content.decode()
+    assert client.post("/t/ZZZZQ/talk", {"text": "Hello"}).status_code == 404
