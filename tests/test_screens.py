@@ -172,6 +172,12 @@ def test_company_charts_on_a_phone_mark_the_articles_and_pass_axe(live_server, b
         assert "Nov 25, 2025: 2 articles" in chart.locator(".markers circle title").first.text_content()
         coverage = page.locator("svg.market.coverage")
         assert coverage.get_attribute("role") == "img" and coverage.bounding_box()["width"] == chart.bounding_box()["width"]
+        # The scale is legible on the phone (the high and low close, the volume peak), and a day's coverage
+        # bar and a marker stay visible however many days the window holds.
+        labels = chart.locator(".scale text").evaluate_all("els => els.map(e => [e.textContent, e.getBoundingClientRect().height])")
+        assert [text.split(" ")[0] for text, _ in labels] == ["high", "low", "volume,"] and min(h for _, h in labels) >= 10
+        assert min(coverage.locator("rect").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")) >= 1.9
+        assert min(chart.locator(".markers circle").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")) >= 4
         page.click("text=Prices and articles as a table")
         assert page.locator("table.closes a").count() >= 1
         problems = serious(page) + broken_references(page)
