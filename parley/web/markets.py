@@ -148,7 +148,7 @@ class Mover:
 
 def movers(limit: int | None = None) -> dict:
     """The tickers in the news by their change on the latest trading day: {"gainers", "decliners",
-    "top" (largest either way), "day", "any_prices"}, computed at most once a MOVERS_SECONDS per cache
+    "top" (largest either way), "day", "in_news" (how many tickers are in the news), "any_prices"}, computed at most once a MOVERS_SECONDS per cache
     (five queries; bench/moves.py measured them at 10-20 ms of a 25-40 ms home page)."""
     key = f"markets:movers:{limit}"
     found = cache.get(key)
@@ -164,7 +164,7 @@ def movers_now(limit: int | None = None) -> dict:
     symbols = in_the_news(now)
     moves = latest_moves(symbols, today_on_exchange(now)) if symbols else []
     if not moves:
-        return {"gainers": [], "decliners": [], "top": [], "day": None,
+        return {"gainers": [], "decliners": [], "top": [], "day": None, "in_news": len(symbols),
                 "any_prices": DailyBar.objects.exists()}
     day = moves[0].day
     counted = coverage({m.symbol for m in moves}, day)
@@ -173,7 +173,7 @@ def movers_now(limit: int | None = None) -> dict:
     gainers = sorted((r for r in rows if r.move.percent > 0), key=lambda r: -r.move.percent)
     decliners = sorted((r for r in rows if r.move.percent < 0), key=lambda r: r.move.percent)
     return {"gainers": gainers[:limit], "decliners": decliners[:limit], "top": rows[:limit], "day": day,
-            "any_prices": True}
+            "in_news": len(symbols), "any_prices": True}
 
 
 @anonymous_page_cache

@@ -124,7 +124,8 @@ def test_markets_ranks_gainers_and_decliners_with_counts_and_attention(client, n
 def test_markets_says_how_to_import_when_no_prices_are_stored(client, news, day):
     """Ensure /markets/ with no stored prices says so and how an operator imports them, and the home
     page has no empty movers box (the header links to /markets/); the page is cached for anonymous
-    readers; with prices but none for the tickers in the news, it says that."""
+    readers; with prices but none for the tickers in the news, it says that, and with no ticker in the
+    news at all, that."""
     news("BA", ny(day, 10))
     html = client.get("/markets/").content.decode()
     assert "No prices are stored yet" in text(html) and "parley prices import FILE_OR_FOLDER" in html
@@ -136,7 +137,8 @@ def test_markets_says_how_to_import_when_no_prices_are_stored(client, news, day)
 
     caches["default"].clear()
     html = client.get("/markets/").content.decode()
-    assert "None of the tickers in the news" in text(html)
+    assert "None of the tickers in the news in the last 4 days has stored prices" in text(html)
+    assert "No ticker in the news has prices for its latest two trading days" in text(client.get("/").content.decode())
 
 
 def test_a_listings_moves_are_kept_a_minute(news, day, django_assert_num_queries):
@@ -168,3 +170,13 @@ def test_markets_names_the_demos_invented_companies(client):
     assert symbols  # the demo's tickers are in the news and have sample prices
     named = dict(re.findall(r"\$([A-Z]{4}) ([A-Z][\w ]+?) \(invented for the demo\)", page))
     assert set(symbols) == set(named) and named.get("ALDB", "Alderbrook Energy") == "Alderbrook Energy"
+
+
+def test_markets_says_when_no_article_names_a_ticker(client, make_article, day):
+    """Ensure /markets/ and the home box say that no recent article names a ticker, rather than that
+    prices are missing, when prices are stored but nothing is in the news."""
+    make_article(title="Rates were unchanged", body="The central bank kept rates where they were.",
+                 published_at=ny(day, 10))
+    closes("BA", day, ["100", "101"])
+    assert "No article of the last 4 days names a ticker" in text(client.get("/markets/").content.decode())
+    assert "No article of the last few days names a ticker" in text(client.get("/").content.decode())
