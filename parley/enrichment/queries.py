@@ -6,7 +6,7 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from parley.articles.models import Article
+from parley.articles.models import Article, url_for
 from parley.enrichment.companies import company
 from parley.enrichment.models import SUBJECT_CONFIDENCE, Fact
 from parley.enrichment.names import FACT_KINDS, names_of
@@ -71,10 +71,15 @@ def articles_between(kind: str, first, last, limit: int = 60, **match) -> list[t
     """[(local day, title, url)] of the newest `limit` articles with a fact of this kind published on
     the local days first..last, newest first: what a chart marks by name and links to."""
     since, until = _day_bounds(first, last)
+    zone = timezone.get_current_timezone()
+    # Columns, not models: building 60 deferred Article rows and asking the current time zone for
+    # each was most of this read's cost. The link is Article.get_absolute_url's.
     found = (Article.objects.filter(id__in=Fact.objects.filter(kind=kind, **match).values("article_id"),
                                     published_at__gte=since, published_at__lt=until, date_unknown=False)
-             .order_by("-published_at", "-id").only("id", "slug", "title", "published_at")[:limit])
-    return [(timezone.localdate(a.published_at), a.title, a.get_absolute_url()) for a in found]
+             .order_by("-published_at", "-id").values_list("published_at", "title", "id", "slug", "conversation")[:limit])
+    return [(published.astimezone(zone).date(), title,
+             Article(id=pk, conversation=symbol).get_absolute_url() if symbol else url_for("article", pk, slug or "a"))
+            for published, title, pk, slug, symbol in found]
 
 
 def known_symbol(symbol: str) -> bool:
