@@ -12,6 +12,7 @@ from parley.enrichment.models import slug_of
 from parley.enrichment.names import name_of
 from parley.enrichment.queries import known_symbol, latest_with_sentence
 from parley.stories.queries import listed
+from parley.web.entities import has_page
 
 
 class About:
@@ -49,7 +50,7 @@ class EntityRss(LatestRss):
 class TickerRss(EntityRss):
     def get_object(self, request, symbol):
         symbol = symbol.lstrip("$").upper()
-        if not symbol or not known_symbol(symbol):
+        if not symbol or not (known_symbol(symbol) or has_page(symbol)):  # has_page: prices alone, an index
             raise Http404("No article mentions this ticker, and it is not a listed company's.")
         known = company(symbol)
         return About("ticker", {"key": symbol}, f"{known.name} (${symbol})" if known else f"${symbol}",

@@ -319,4 +319,7 @@ def test_a_symbol_with_prices_alone_takes_comments_in_its_conversation(client):
     answer = client.post("/t/GOOG/talk", {"text": "Who imported these?"})
     assert answer.status_code == 302 and answer["Location"].startswith("/t/GOOG/#c")
     assert "Who imported these?" in client.get("/t/GOOG/").content.decode()
+    assert 'href="/t/GOOG/feed.atom"' in client.get("/t/GOOG/").content.decode()
+    feed = client.get("/t/GOOG/feed.atom")  # the page links its feed: empty until an article names it
+    assert feed.status_code == 200 and b"<entry>" not in feed.content
     assert client.post("/t/ZZZZQ/talk", {"text": "Hello"}).status_code == 404
