@@ -149,7 +149,7 @@ class Mover:
 def movers(limit: int | None = None) -> dict:
     """The tickers in the news by their change on the latest trading day: {"gainers", "decliners",
     "top" (largest either way), "day", "in_news" (how many tickers are in the news), "any_prices"}, computed at most once a MOVERS_SECONDS per cache
-    (five queries; bench/moves.py measured them at 10-20 ms of a 25-40 ms home page)."""
+    (six queries at most; bench/moves.py measured them at 10-20 ms of a 25-40 ms home page)."""
     key = f"markets:movers:{limit}"
     found = cache.get(key)
     if found is None:
