@@ -142,7 +142,7 @@ def main() -> None:
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         shutil.rmtree(env["PARLEY_DATA_DIR"], ignore_errors=True)
     print(f"\nPrice import: {args.tickers:,} symbols x {args.years} years of daily bars (Yahoo CSV files)\n")
-    print("| database | rows | refused | import s | import rows/s | floor rows/s (plain insert) | import / floor |")
+    print("| database | rows | refused | import s | import rows/s | baseline rows/s (500-row INSERT of ready rows) | import / baseline |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['database']} | {r['rows']:,} | {r['refused']} | {r['seconds']:.0f} | {r['rows_per_s']:,.0f} | "
