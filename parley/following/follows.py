@@ -136,8 +136,9 @@ def describe(pairs) -> dict[tuple[str, str], Followed]:
     if Follow.ARTICLE in by_kind:
         articles = Article.objects.only("title", "slug").in_bulk([int(k) for k in by_kind[Follow.ARTICLE]])
     named = symbols.describe_symbols(by_kind.get(Follow.TICKER, []))
-    # An index or fund no article names has no company page (yet): its row links nowhere.
-    pages = known_symbols(set(by_kind[Follow.TICKER])) if Follow.TICKER in by_kind else set()
+    # Every symbol the site knows has a page (a listed company, an index, a fund, the demo's), as has
+    # one an article names; a symbol no longer known by either links nowhere.
+    pages = (known_symbols(set(by_kind[Follow.TICKER])) | set(named)) if Follow.TICKER in by_kind else set()
     out = {}
     for kind, key in pairs:
         if kind == Follow.TICKER:
@@ -215,6 +216,7 @@ class ImportResult:
     added: list
     already: list
     skipped: list  # (row number, text, why)
+    repeated: int = 0  # rows naming a ticker an earlier row of the file named (a second lot)
 
 
 def import_csv(user, data: bytes, size: int | None = None) -> ImportResult:
@@ -241,6 +243,7 @@ def import_csv(user, data: bytes, size: int | None = None) -> ImportResult:
                 column, start = header.index(name), 1
                 break
     result = ImportResult([], [], [])
+    seen: set[str] = set()
     body = rows[start:]
     for number, row in enumerate(body, start=start + 1):
         cell = row[column].strip() if len(row) > column else ""
@@ -252,6 +255,10 @@ def import_csv(user, data: bytes, size: int | None = None) -> ImportResult:
         if symbol is None:
             result.skipped.append((number, cell[:60], "not a ticker symbol or the name of a company Parley knows"))
             continue
+        if symbol in seen:  # a broker lists a symbol once a lot: it was followed (or not) at its first row
+            result.repeated += 1
+            continue
+        seen.add(symbol)
         try:
             _, created = follow(user, Follow.TICKER, symbol)
         except FollowLimit as exc:

@@ -140,6 +140,8 @@ def watchlist_import(request):
              + (f" ({', '.join(result.added[:20])}{'…' if len(result.added) > 20 else ''})" if result.added else "")]
     if result.already:
         parts.append(f"{len(result.already)} you already followed")
+    if result.repeated:
+        parts.append(f"{result.repeated} more row{'s' if result.repeated != 1 else ''} named a ticker again")
     messages.success(request, "; ".join(parts) + ".")
     for number, text, why in result.skipped[:20]:
         messages.warning(request, f"Row {number} skipped (“{text}”): {why}")

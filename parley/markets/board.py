@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import connection
 
 from parley.markets.models import DailyBar
+from parley.markets.symbols import unit_of
 
 MAX_SYMBOLS = 500  # a watchlist's most (following.follows.MAX_FOLLOWS)
 MONTH = 30  # calendar days of the "1 month" change, as the company page measures it
@@ -22,6 +23,11 @@ class Latest:
     source: str
     day_change: float | None  # percent since the bar before, on adjusted closes
     month_change: float | None  # percent since the last bar at least 30 days before
+
+    @property
+    def unit(self) -> str:
+        """'USD', or 'points' for an index's level."""
+        return unit_of(self.symbol, self.currency)
 
     @property
     def is_sample(self) -> bool:

@@ -26,6 +26,7 @@ from django.db import connection
 
 from parley.markets.board import signed
 from parley.markets.models import DailyBar
+from parley.markets.symbols import unit_of
 
 EXCHANGE_ZONE = ZoneInfo("America/New_York")
 CLOSE_TIME = time(16, 0)  # the US regular session's close, New York time
@@ -84,6 +85,11 @@ class DayMove:
     source: str
     previous: date
     percent: float
+
+    @property
+    def unit(self) -> str:
+        """'USD', or 'points' for an index's level."""
+        return unit_of(self.symbol, self.currency)
 
     @property
     def change(self) -> str:

@@ -33,3 +33,8 @@ def companies_among(symbols: set[str]) -> set[str]:
     for lookup in _company_lookups:
         found |= set(lookup(set(symbols) - found))
     return found
+
+
+def unit_of(symbol: str, currency: str) -> str:
+    """What a close is counted in: an index's level is points (^GSPC 5,974.88 points), not dollars."""
+    return "points" if symbol.startswith("^") else currency

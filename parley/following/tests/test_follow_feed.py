@@ -227,7 +227,7 @@ def test_csv_import_follows_good_rows_and_reports_junk(client, reader):
     response = client.post("/watchlist/import", {"file": _upload("w.csv", CSV_WITH_JUNK)}, follow=True)
     page = response.content.decode()
     assert set(Follow.objects.filter(user=alice).values_list("key", flat=True)) == {"BA", "MSFT", "AAPL"}
-    assert "Followed 3 new tickers" in page and "1 you already followed" in page
+    assert "Followed 3 new tickers" in page and "1 more row named a ticker again" in page and "already" not in page
     assert "Row 7 skipped" in page and "Row 8 skipped" in page and "no company, ETF, fund or index with the symbol ZZZZQ" in page
     assert "<script>alert(1)" not in page
     exported = client.get("/watchlist/watchlist.csv")
@@ -343,4 +343,4 @@ def test_symbols_as_brokers_write_them_follow_one_company(client, reader):
     page = client.post("/watchlist/import", {"file": _upload("p.csv", b"Symbol,Qty\nBRK-B,3\nBRK/B,1\nbrk.b,2\n")},
                        follow=True).content.decode()
     assert list(Follow.objects.filter(user=alice).values_list("key", flat=True)) == ["BRK.B"]
-    assert "Followed 1 new ticker" in page and "2 you already followed" in page
+    assert "Followed 1 new ticker (BRK.B); 2 more rows named a ticker again." in page and "already" not in page

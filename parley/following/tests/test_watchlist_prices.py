@@ -103,6 +103,16 @@ def test_a_yahoo_portfolio_csv_loses_no_known_row_and_says_why_rows_were_refused
     assert "Row 7 skipped (“^NOPE”): Parley knows no company, ETF, fund or index with the symbol ^NOPE." in page
 
 
+def test_a_symbol_held_in_several_lots_is_followed_once_and_not_called_already_followed(client, alice, funds):
+    """Ensure two lots of BA in a broker's export (two rows) follow BA once and say "1 new", not "1 you
+    already followed" for the second row (a newcomer's two AAPL lots read that way)."""
+    lots = YAHOO_PORTFOLIO.split("\n", 1)[0] + "\nBA,212.4,,,,,,,,,150,5,,,,\nBA,212.4,,,,,,,,,180,2,,,,\n"
+    upload = SimpleUploadedFile("quotes.csv", lots.encode(), content_type="text/csv")
+    page = client.post("/watchlist/import", {"file": upload}, follow=True).content.decode()
+    assert followed(alice) == {"BA"} and "already followed" not in page
+    assert "Followed 1 new ticker (BA); 1 more row named a ticker again." in page
+
+
 def test_the_watchlist_shows_each_tickers_last_close_day_source_and_changes(client, alice, funds):
     """Ensure followed tickers show their last close with its day, currency and source, the 1-day and
     1-month change, and the end-of-day notice; a ticker with no prices shows none."""
@@ -114,7 +124,7 @@ def test_the_watchlist_shows_each_tickers_last_close_day_source_and_changes(clie
     assert "229.00 USD</strong> close Dec 04, 2026" in page
     assert "1 day\n  <span class=\"up\">+0.4%</span>" in page  # 229 / 228
     assert "1 month\n  <span class=\"up\">+10.6%</span>" in page  # 229 / 207 (Nov 4, 22 weekdays before)
-    assert "5,710.00 USD</strong> close Dec 04, 2026" in page and '<span class="down">-0.2%</span>' in page
+    assert "5,710.00 points</strong> close Dec 04, 2026" in page and '<span class="down">-0.2%</span>' in page
     assert "(source: yahoo csv, end of day)" in page and "(source: stooq csv, end of day)" in page
     assert "^GSPC · S&amp;P 500 (index)" in page and "$BA · Boeing" in page
     assert page.count("watch-price") == 2  # MSFT has no prices stored: none shown, none invented
@@ -218,9 +228,10 @@ def test_the_strip_reads_every_symbols_prices_at_once(alice, django_assert_num_q
     assert [item.symbol for item in strip.items] == ["AAPL", "BA", "MSFT", "NVDA"] and strip.more == 2
 
 
-def test_a_followed_index_no_article_names_is_listed_without_a_dead_link(client, alice):
-    """Ensure ^GSPC, which has no company page until an article names it, is not linked to a 404."""
+def test_a_followed_index_no_article_names_links_to_its_page(client, alice):
+    """Ensure ^GSPC, which no article names, links to its own page (an index's page exists since the
+    company page names indices), and that page answers."""
     Follow.objects.create(user=alice, kind="ticker", key="^GSPC")
     page = client.get("/watchlist/").content.decode()
-    assert '<span class="symbol-name">^GSPC · S&amp;P 500 (index)</span>' in page
-    assert client.get("/t/%5EGSPC/").status_code == 404  # so no link to it
+    assert '<a href="/t/^GSPC/">^GSPC · S&amp;P 500 (index)</a>' in page  # browsers send ^ as %5E
+    assert client.get("/t/%5EGSPC/").status_code == 200
