@@ -296,29 +296,32 @@ def _succeeded(provider, symbol, now, started_at, request, status, report, since
     return Outcome(symbol, "ok", said, stored)
 
 
-def _unknown(provider, symbol, now, started_at, request, status, reason) -> Outcome:
-    state = PriceFetchState.objects.get(symbol=symbol)
-    failures = state.consecutive_failures + 1
-    wait = min(UNKNOWN_MAX_WAIT, UNKNOWN_FIRST_WAIT * 2 ** min(failures - 1, 10))
+def _backed_off(provider, symbol, now, outcome: str, reason: str) -> tuple[int, datetime]:
+    """Record a failed or unknown answer on the symbol's state; return failures in a row and the next try
+    (the first wait doubling with each failure in a row, up to the outcome's longest)."""
+    first, longest = (UNKNOWN_FIRST_WAIT, UNKNOWN_MAX_WAIT) if outcome == PriceFetchState.UNKNOWN else \
+        (FAILED_FIRST_WAIT, FAILED_MAX_WAIT)
+    failures = PriceFetchState.objects.get(symbol=symbol).consecutive_failures + 1
+    wait = min(longest, first * 2 ** min(failures - 1, 10))
     PriceFetchState.objects.filter(symbol=symbol).update(
-        provider=provider.name, last_try_at=now, last_outcome=PriceFetchState.UNKNOWN, last_error=reason[:2000],
+        provider=provider.name, last_try_at=now, last_outcome=outcome, last_error=reason[:2000],
         consecutive_failures=failures, next_try_at=now + wait)
+    return failures, now + wait
+
+
+def _unknown(provider, symbol, now, started_at, request, status, reason) -> Outcome:
+    _, next_try = _backed_off(provider, symbol, now, PriceFetchState.UNKNOWN, reason)
     _log(provider, symbol, started_at, request, status, PriceFetch.UNKNOWN, error=reason)
     log.info("prices: %s %s", symbol, reason)
-    return Outcome(symbol, "unknown", f"{reason}; asked again after {now + wait:%Y-%m-%d}")
+    return Outcome(symbol, "unknown", f"{reason}; asked again after {next_try:%Y-%m-%d}")
 
 
 def _failed(provider, symbol, now, started_at, request, status, reason) -> Outcome:
-    state = PriceFetchState.objects.get(symbol=symbol)
-    failures = state.consecutive_failures + 1
-    wait = min(FAILED_MAX_WAIT, FAILED_FIRST_WAIT * 2 ** min(failures - 1, 10))
-    PriceFetchState.objects.filter(symbol=symbol).update(
-        provider=provider.name, last_try_at=now, last_outcome=PriceFetchState.FAILED, last_error=reason[:2000],
-        consecutive_failures=failures, next_try_at=now + wait)
+    failures, next_try = _backed_off(provider, symbol, now, PriceFetchState.FAILED, reason)
     _log(provider, symbol, started_at, request, status, PriceFetch.FAILED, error=reason)
     log.warning("prices: %s failed: %s", symbol, reason)
     return Outcome(symbol, "failed", f"failed: {reason} (failure {failures} in a row; asked again after "
-                                     f"{now + wait:%Y-%m-%d %H:%M} UTC)")
+                                     f"{next_try:%Y-%m-%d %H:%M} UTC)")
 
 
 def _log(provider, symbol, started_at, request, status, outcome, stored=0, refused=0, first_day=None, last_day=None,
