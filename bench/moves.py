@@ -25,15 +25,12 @@ after round, interleaved:
 Goal (issue 24): the moves add under 5 ms p99 to a home page of 30 articles.
 """
 import argparse
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-OUT = ROOT / "bench" / "out"
+import child  # noqa: E402
 
 CHILD = r'''
 import json, random, sys, time
@@ -144,24 +141,7 @@ def main():
     parser.add_argument("--fresh", action="store_true", help="rebuild the data first")
     args = parser.parse_args()
     name = f"moves-{args.symbols}x{args.years}-byday"
-    data = OUT / f"{name}-{args.database}"
-    if args.fresh and data.exists():
-        import shutil
-
-        shutil.rmtree(data)
-    data.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PARLEY_DATA_DIR": str(data), "PARLEY_LOG_LEVEL": "WARNING", "PARLEY_PAGE_CACHE_SECONDS": "0",
-           "DJANGO_SETTINGS_MODULE": "parley.settings"}
-    env.pop("DATABASE_URL", None)
-    if args.database == "postgresql":
-        import pg
-
-        env["DATABASE_URL"] = pg.database(f"parley_bench_{name.replace('-', '_')}", fresh=args.fresh)
-    run = subprocess.run([sys.executable, "-c", CHILD, str(args.symbols), str(args.years), str(args.rounds)],
-                         env=env, cwd=ROOT, capture_output=True, text=True)
-    if run.returncode:
-        sys.exit(run.stderr[-4000:])
-    r = json.loads(run.stdout.strip().splitlines()[-1])
+    r = child.run(CHILD, name, args.database, args.fresh, args.symbols, args.years, args.rounds)
     print(f"Moves beside the news, {r['vendor']}: {r['bars']:,} bars ({args.symbols} symbols x {args.years} years), "
           f"{r['articles']} articles with {r['tickers']} tickers ({r['moves']} moves shown), {r['rounds']} rounds"
           + (f"; data built in {r['built_s']} s" if r["built_s"] else ""))
