@@ -66,9 +66,14 @@ def test_the_article_chip_shows_the_move_since_publication_with_its_days(client,
     note = text(re.search(r'<p class="moves-note meta">.*?</p>', html, re.S).group(0))
     assert "the close before publication to the latest close" in note and "source: stooq csv" in note
     assert not CAUSAL.search(chips + " " + note)
+    # Beside the outlet's disclaimer, the price notice
+    disclaimer = text(re.search(r'<section class="disclaimer".*?</section>', html, re.S).group(0))
+    assert ("The price changes beside this article's tickers are end-of-day closes (source: stooq csv), for "
+            "information only") in disclaimer.replace("&#39;", "'").replace("&#x27;", "'")
     unpriced = news("MSFT", ny(day - timedelta(days=3), 10))
     html = client.get(unpriced.get_absolute_url()).content.decode()
     assert '<a class="chip ticker"' in html and 'class="move' not in html and "moves-note" not in html
+    assert "price-notice" not in html
 
 
 def test_the_home_page_lists_moves_under_headlines_and_the_movers_box(client, news, day):
