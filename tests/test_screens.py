@@ -214,7 +214,7 @@ def test_watchlist_and_feed_with_prices_fit_a_phone_and_pass_axe(live_server, br
                 problems[path] = found
         assert problems == {}
         page.goto(live_server.url + "/watchlist/")
-        assert "6,625.00 USD close Nov 25, 2025" in page.locator(".watch-price").last.inner_text()
+        assert "6,625.00 points close Nov 25, 2025" in page.locator(".watch-price").last.inner_text()
         page.fill("#add-symbol-input", "brk-b")
         page.click(".add-symbol-form button[type=submit]")
         assert "You already follow $BRK.B · Berkshire Hathaway." in page.inner_text("ul.messages")
