@@ -80,7 +80,8 @@ def ticker(request, symbol: str):
     ratio is that day's count against their daily mean; null when there were none). Prices are end of
     day, imported or fetched by the operator."""
     symbol = _symbol(symbol)
-    known, found, other = company(symbol), quote(symbol), describe(symbol)
+    known, found = company(symbol), quote(symbol)
+    other = None if known else describe(symbol)  # an index, fund or the demo's: a listed company needs no lookup
     day = today_on_exchange(timezone.now())
     covered = coverage([symbol], day)[symbol]
     return {"symbol": symbol, "name": known.name if known else (other.name or None if other else None),

@@ -54,8 +54,13 @@ def _value(bar) -> Decimal:
     return bar.adj_close if bar.adj_close is not None else bar.close
 
 
+def change_percent(now: Decimal, then: Decimal | None) -> float | None:
+    """The change from one close to a later one in percent; None without an earlier close above zero."""
+    return float((now / then - 1) * 100) if then is not None and then > 0 else None
+
+
 def _percent(now, then) -> float | None:
-    return float((_value(now) / _value(then) - 1) * 100) if then is not None and _value(then) > 0 else None
+    return change_percent(_value(now), _value(then) if then is not None else None)
 
 
 def _bars(symbols: list[str]) -> list[DailyBar]:

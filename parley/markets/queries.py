@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q, Subquery
 
+from parley.markets.board import change_percent
 from parley.markets.models import DailyBar
 
 # The changes a company page shows: (label, how far back: trading days, or calendar days).
@@ -69,8 +70,9 @@ def quote(symbol: str) -> Quote | None:
             before = max((b for b in earlier if b[0] <= cutoff), default=None, key=lambda b: b[0])
             if before is not None and (cutoff - before[0]).days > 7:  # a gap: no honest figure
                 before = None
-        if before is not None and _value(before) > 0:
-            changes.append(Change(label, before[0], float((_value(last) / _value(before) - 1) * 100)))
+        percent = change_percent(_value(last), _value(before) if before is not None else None)
+        if percent is not None:
+            changes.append(Change(label, before[0], percent))
     return Quote(symbol, last[0], last[1], last[3], last[4], changes)
 
 
